@@ -1,4 +1,15 @@
-import { javascript, typescript } from 'projen';
+import { JsonFile, javascript, typescript } from 'projen';
+
+/**
+ * The service's runtime facts, declared once. The app's config defaults, the
+ * container image, its docs and its verification all derive from these.
+ */
+const service = {
+  port: 8000,
+  // The production host has 2 vCPUs shared with PostgreSQL.
+  workers: 2,
+  healthPath: '/health',
+} as const;
 
 const project = new typescript.TypeScriptAppProject({
   name: 'course-supporter-api',
@@ -49,6 +60,19 @@ const project = new typescript.TypeScriptAppProject({
     jestConfig: {
       testTimeout: 60_000,
     },
+  },
+});
+
+new JsonFile(project, 'config/default.json', {
+  obj: {
+    host: '0.0.0.0',
+    port: service.port,
+    workers: service.workers,
+    healthPath: service.healthPath,
+    logLevel: 'info',
+    database: { probeTimeoutMs: 500, poolMax: 5 },
+    shutdownTimeoutMs: 3000,
+    promptsDir: 'prompts',
   },
 });
 
