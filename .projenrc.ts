@@ -28,6 +28,8 @@ const project = new typescript.TypeScriptAppProject({
   workflowNodeVersion: '24',
   buildWorkflowOptions: { mutableBuild: false },
   typescriptVersion: '~5.9.3',
+  // `node .` starts the API: no npm or shell wrapper between the container and node.
+  entrypoint: 'lib/index.js',
   deps: [
     'fastify@^5',
     'pg@^8',
@@ -57,6 +59,7 @@ const project = new typescript.TypeScriptAppProject({
   },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
       testTimeout: 60_000,
     },
