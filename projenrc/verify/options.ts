@@ -1,0 +1,49 @@
+import { join } from 'path';
+import { VerifyError } from './errors';
+import { specPath } from './load-spec';
+
+export const USAGE = `usage: npx projen docker:verify [--image <ref>] [--report <file>]
+
+Builds the image with \`npx projen docker:build\` (or takes an existing one from
+--image / DOCKER_IMAGE) and checks it against .projen/container.json.
+
+env: DOCKER (docker CLI, default "docker"), DOCKER_IMAGE, CONTAINER_SPEC_PATH,
+     VERIFY_DATABASE_URL (enables check 10), VERIFY_REPORT (JSON report path),
+     DOCKER_HOST (engine socket, default /var/run/docker.sock)`;
+
+export interface VerifyOptions {
+  /** An existing image to verify; when undefined the image is built. */
+  readonly image?: string;
+  readonly specPath: string;
+  readonly reportPath: string;
+  readonly docker: string;
+  readonly databaseUrl?: string;
+  /** Project root: where `npx projen docker:build` runs and devDependency manifests are read. */
+  readonly projectRoot: string;
+  readonly help: boolean;
+}
+
+/** `--image x`, `--image=x`, and the same for `--report`. Unknown flags are errors, not ignored. */
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): VerifyOptions {
+  const flags: Record<string, string | undefined> = {};
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') { help = true; continue; }
+    const m = /^--(image|report)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new VerifyError(`unknown argument "${arg}"; try --help`);
+    const value = m[2] ?? argv[++i];
+    if (!value) throw new VerifyError(`--${m[1]} needs a value`);
+    flags[m[1]] = value;
+  }
+  return {
+    image: flags.image || env.DOCKER_IMAGE || undefined,
+    specPath: specPath(env),
+    // test-reports/ is git-ignored and is where jest-junit already writes.
+    reportPath: flags.report || env.VERIFY_REPORT || join(cwd, 'test-reports', 'verify-report.json'),
+    docker: env.DOCKER || 'docker',
+    databaseUrl: env.VERIFY_DATABASE_URL || undefined,
+    projectRoot: cwd,
+    help,
+  };
+}
