@@ -1,5 +1,36 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig } from './config';
+import { firstLine } from './first-line';
+import { runPrimary } from './primary';
+import { createPrimaryLog } from './primary-log';
+import { loadPrompts, PromptError } from './prompts';
+
+function startPrimary(): void {
+  try {
+    // Validate everything before forking: a bad setting must exit once with
+    // one line, not make every worker crash and be replaced in a loop.
+    const config = loadConfig();
+    loadPrompts(config.promptsDir);
+    runPrimary(config, createPrimaryLog(config.logLevel));
+  } catch (err) {
+    const known = err instanceof ConfigError || err instanceof PromptError;
+    process.stderr.write(`${known ? err.message : `startup error: ${firstLine(err)}`}\n`);
+    process.exit(1);
   }
+}
+
+async function startWorker(): Promise<void> {
+  // Loaded only here: the primary never needs fastify or pg, and skipping
+  // them lets it install its signal handlers sooner.
+  const { runWorker } = await import('./worker');
+  await runWorker();
+}
+
+if (cluster.isPrimary) {
+  startPrimary();
+} else {
+  startWorker().catch((err: unknown) => {
+    process.stderr.write(`worker startup error: ${firstLine(err)}\n`);
+    process.exit(1);
+  });
 }

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { firstLine } from './first-line';
+import { packageRoot } from './package-root';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface DatabaseConfig {
+  /** Absent means the database is disabled: course routes answer 503. */
+  readonly url?: string;
+  readonly probeTimeoutMs: number;
+  readonly poolMax: number;
+}
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly workers: number;
+  readonly healthPath: string;
+  readonly logLevel: LogLevel;
+  readonly database: DatabaseConfig;
+  readonly shutdownTimeoutMs: number;
+  /** Absolute path. */
+  readonly promptsDir: string;
+}
+
+/** Thrown for any invalid setting; its message is a single line meant for operators. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`config error: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.number().int().min(1).max(65535);
+const workers = z.number().int().min(1).max(64);
+const positiveMs = z.number().int().min(1);
+
+// Strict, so a typo in the declared facts fails at startup instead of being ignored.
+const defaultsSchema = z.strictObject({
+  host: z.string().min(1),
+  port,
+  workers,
+  healthPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/),
+  logLevel: z.enum(LOG_LEVELS),
+  database: z.strictObject({ probeTimeoutMs: positiveMs, poolMax: z.number().int().min(1) }),
+  shutdownTimeoutMs: positiveMs,
+  promptsDir: z.string().min(1),
+});
+type Defaults = z.infer<typeof defaultsSchema>;
+
+const integerString = z.string().trim().regex(/^\d+$/).transform(Number);
+
+type Settings = Defaults & { databaseUrl?: string };
+
+/** Applies one raw variable to the settings; returns what was expected if the value is invalid. */
+type EnvOverride = (settings: Settings, raw: string) => string | undefined;
+
+function envOverride<T>(expected: string, schema: z.ZodType<T>, set: (settings: Settings, value: T) => void): EnvOverride {
+  return (settings, raw) => {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return expected;
+    set(settings, parsed.data);
+    return undefined;
+  };
+}
+
+const envOverrides: Record<string, EnvOverride> = {
+  PORT: envOverride('an integer 1-65535', integerString.pipe(port), (s, v) => { s.port = v; }),
+  HOST: envOverride('a non-empty host name or address', z.string().trim().min(1), (s, v) => { s.host = v; }),
+  WEB_CONCURRENCY: envOverride('an integer 1-64 (the number of worker processes)', integerString.pipe(workers), (s, v) => { s.workers = v; }),
+  LOG_LEVEL: envOverride(`one of ${LOG_LEVELS.join(', ')}`, z.enum(LOG_LEVELS), (s, v) => { s.logLevel = v; }),
+  DATABASE_URL: envOverride('a postgres:// or postgresql:// URL', z.string().refine(isPostgresUrl), (s, v) => { s.databaseUrl = v; }),
+};
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Defaults come from config/default.json (synthesized by projen from the
+ * service facts); a few environment variables override them.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = packageRoot): Config {
+  const defaults = readDefaults(path.join(root, 'config', 'default.json'));
+  const merged: Settings = { ...defaults, database: { ...defaults.database } };
+
+  for (const [name, override] of Object.entries(envOverrides)) {
+    const raw = env[name];
+    // An empty variable counts as unset: `DATABASE_URL=` is a common way to disable it.
+    if (raw === undefined || raw === '') continue;
+    const expected = override(merged, raw);
+    if (expected !== undefined) {
+      throw new ConfigError(`${name} must be ${expected}, got ${JSON.stringify(raw)}`);
+    }
+  }
+
+  return {
+    host: merged.host,
+    port: merged.port,
+    workers: merged.workers,
+    healthPath: merged.healthPath,
+    logLevel: merged.logLevel,
+    database: { ...merged.database, url: merged.databaseUrl },
+    shutdownTimeoutMs: merged.shutdownTimeoutMs,
+    promptsDir: path.resolve(root, merged.promptsDir),
+  };
+}
+
+function readDefaults(file: string): Defaults {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read ${file}: ${firstLine(err)}`);
+  }
+  if (typeof json === 'object' && json !== null) {
+    // projen's "generated file" marker, not a setting.
+    delete (json as Record<string, unknown>)['//'];
+  }
+  const parsed = defaultsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

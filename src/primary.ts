@@ -1,0 +1,68 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Config } from './config';
+import type { PrimaryLog } from './primary-log';
+
+/**
+ * Supervises the workers: forks `config.workers`, replaces one that dies
+ * unexpectedly, and on SIGTERM/SIGINT stops them all. Exits 0 once every
+ * worker has exited cleanly; after `shutdownTimeoutMs` it SIGKILLs the
+ * stragglers and exits 1, so a stuck request cannot stall a deploy forever and
+ * the non-zero status tells the operator that requests were cut off.
+ */
+export function runPrimary(config: Config, log: PrimaryLog): void {
+  let shuttingDown = false;
+  let cleanExits = true;
+  const listening = new WeakSet<Worker>();
+
+  const fork = (): void => {
+    cluster.fork();
+  };
+
+  cluster.on('listening', (worker, address) => {
+    listening.add(worker);
+    log('info', 'worker listening', { workerPid: worker.process.pid, port: address.port });
+  });
+
+  cluster.on('exit', (worker, code, signal) => {
+    const fields = { workerPid: worker.process.pid, code, signal };
+    if (shuttingDown) {
+      if (code !== 0) cleanExits = false;
+      log('info', 'worker stopped', fields);
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        log('info', 'all workers stopped', { exitCode: cleanExits ? 0 : 1 });
+        process.exit(cleanExits ? 0 : 1);
+      }
+      return;
+    }
+    if (!listening.has(worker)) {
+      // It never served: replacing it would only loop (e.g. port already in use).
+      log('fatal', 'worker failed to start; stopping', fields);
+      cleanExits = false;
+      shutdown('worker startup failure');
+      return;
+    }
+    log('warn', 'worker died unexpectedly; replacing it', fields);
+    fork();
+  });
+
+  const shutdown = (reason: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('info', 'shutting down', { reason });
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    if (workers.length === 0) process.exit(cleanExits ? 0 : 1);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    setTimeout(() => {
+      log('error', 'shutdown timed out; killing remaining workers', { shutdownTimeoutMs: config.shutdownTimeoutMs });
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+  };
+
+  // As PID 1 in a container nothing else handles these; without handlers PID 1 ignores SIGTERM.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  log('info', 'primary started', { workers: config.workers, host: config.host, port: config.port });
+  for (let i = 0; i < config.workers; i++) fork();
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import { loadConfig } from './config';
+import { createDatabase } from './database';
+import { packageRoot, readPackageVersion } from './package-root';
+import { loadPrompts } from './prompts';
+
+/**
+ * One HTTP server process. The primary validated config and prompts before
+ * forking, so loading them again here cannot fail differently.
+ */
+export async function runWorker(): Promise<void> {
+  let server: FastifyInstance | undefined;
+  let stopping = false;
+  const stop = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    if (!server) process.exit(0); // Signalled while still starting: nothing to drain.
+    const app = server;
+    app.log.info({ reason }, 'worker shutting down');
+    // fastify close: stop accepting, let in-flight requests finish, drop idle
+    // keep-alive connections; then the onClose hook ends the pg pool.
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'worker shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // Installed first so a signal during startup is not fatal. Ctrl-C signals
+  // the whole process group, so workers hear it directly as well as via the primary.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // The primary is gone (e.g. SIGKILLed): nobody would replace or stop us.
+  process.on('disconnect', () => stop('primary disconnected'));
+
+  const config = loadConfig();
+  const prompts = loadPrompts(config.promptsDir);
+  const db = config.database.url
+    ? createDatabase(config.database.url, config.database, (err) => server?.log.error({ err }, 'idle database connection failed'))
+    : undefined;
+  server = buildApp({ config, prompts, db, version: readPackageVersion(packageRoot) });
+  await server.listen({ host: config.host, port: config.port });
+}
