@@ -1,4 +1,5 @@
 import { JsonFile, javascript, typescript } from 'projen';
+import { ContainerImage } from './projenrc';
 
 /**
  * The service's runtime facts, declared once. The app's config defaults, the
@@ -47,6 +48,7 @@ const project = new typescript.TypeScriptAppProject({
     'dockerfile-ast@^0.7',
     'autocannon@^8',
     '@types/autocannon@^7',
+    '@balena/dockerignore@^1',
   ],
   tsconfig: {
     compilerOptions: {
@@ -77,6 +79,15 @@ new JsonFile(project, 'config/default.json', {
     shutdownTimeoutMs: 3000,
     promptsDir: 'prompts',
   },
+});
+
+new ContainerImage(project, {
+  imageName: 'course-supporter',
+  port: service.port,
+  workers: service.workers,
+  healthPath: service.healthPath,
+  sizeBudgetMb: 500,
+  assets: ['config', 'prompts', 'migrations', 'scripts'],
 });
 
 project.synth();

@@ -27,6 +27,8 @@ export interface ContainerSpec {
   readonly workdir: string;
   /** Compiled entry point relative to `workdir`, e.g. `lib/index.js`. */
   readonly entrypoint: string;
+  /** The image's CMD, exec form, e.g. `["node", "lib/index.js"]`. */
+  readonly cmd: readonly string[];
   /** Runtime asset folders copied into `workdir`, e.g. `config`, `prompts`. */
   readonly assets: readonly string[];
   /** Names of the project's devDependencies: none may be in the image. */
@@ -38,12 +40,23 @@ export interface ContainerSpec {
     /** Stage the final image starts from. */
     readonly runtime: string;
   };
+  /** Whether npm ships in the runtime image (`keepNpm`); when false, npm must be absent. */
+  readonly npmInRuntime: boolean;
   /** Environment the runtime stage sets (NODE_ENV, PORT, WEB_CONCURRENCY, ...). */
   readonly env: Readonly<Record<string, string>>;
   /** Label keys the image must carry (OCI annotations). */
   readonly labels: readonly string[];
+  /** The HEALTHCHECK timing, in seconds: how long a verifier should wait for `healthy`. */
+  readonly healthcheck: {
+    readonly intervalS: number;
+    readonly timeoutS: number;
+    readonly startPeriodS: number;
+    readonly retries: number;
+  };
   /** Paths, relative to `workdir`, that must not exist in the image. */
   readonly forbiddenPaths: readonly string[];
+  /** Absolute paths that must not exist in the image (npm's cache; npm itself unless `npmInRuntime`). */
+  readonly forbiddenAbsolutePaths: readonly string[];
 }
 
 /** Where projen writes the resolved {@link ContainerSpec}, relative to the project root. */

@@ -1,0 +1,119 @@
+/**
+ * A typed model of the Dockerfile subset we generate. Only the instructions
+ * and flags our images use are modelled, so every field is one we render and
+ * lint; anything else is a deliberate gap, not an oversight.
+ */
+
+/** A `RUN --mount=...` flag. */
+export interface RunMount {
+  readonly type: 'cache' | 'bind' | 'secret';
+  readonly target: string;
+}
+
+interface InstructionBase {
+  /** Rendered as `# ...` lines above the instruction: say why, not what. */
+  readonly comment?: string;
+}
+
+export interface ArgInstruction extends InstructionBase {
+  readonly kind: 'ARG';
+  readonly name: string;
+  readonly default?: string;
+}
+
+export interface CmdInstruction extends InstructionBase {
+  readonly kind: 'CMD';
+  /** Exec form only: a shell between the runtime and node would swallow SIGTERM. */
+  readonly argv: readonly string[];
+}
+
+export interface CopyInstruction extends InstructionBase {
+  readonly kind: 'COPY';
+  readonly sources: readonly string[];
+  readonly dest: string;
+  /** A previous stage to copy from; the build context when unset. */
+  readonly from?: string;
+  readonly link?: boolean;
+}
+
+export interface EnvInstruction extends InstructionBase {
+  readonly kind: 'ENV';
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+export interface ExposeInstruction extends InstructionBase {
+  readonly kind: 'EXPOSE';
+  readonly port: number;
+}
+
+export interface HealthcheckInstruction extends InstructionBase {
+  readonly kind: 'HEALTHCHECK';
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly startPeriodS: number;
+  readonly retries: number;
+  readonly argv: readonly string[];
+}
+
+export interface LabelInstruction extends InstructionBase {
+  readonly kind: 'LABEL';
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface RunInstruction extends InstructionBase {
+  readonly kind: 'RUN';
+  readonly command: string;
+  readonly mounts?: readonly RunMount[];
+}
+
+export interface UserInstruction extends InstructionBase {
+  readonly kind: 'USER';
+  readonly user: string;
+}
+
+export interface WorkdirInstruction extends InstructionBase {
+  readonly kind: 'WORKDIR';
+  readonly path: string;
+}
+
+export type DockerInstruction =
+  | ArgInstruction
+  | CmdInstruction
+  | CopyInstruction
+  | EnvInstruction
+  | ExposeInstruction
+  | HealthcheckInstruction
+  | LabelInstruction
+  | RunInstruction
+  | UserInstruction
+  | WorkdirInstruction;
+
+export interface DockerStage {
+  /** The `AS` name; later stages and `COPY --from` refer to it. */
+  readonly name: string;
+  /** Image reference, or the name of an earlier stage. */
+  readonly from: string;
+  readonly comment?: string;
+  readonly instructions: readonly DockerInstruction[];
+}
+
+export interface DockerfileModel {
+  /** `# syntax=` parser directive. Unset by default: resolving it needs a registry. */
+  readonly syntax?: string;
+  /** The last stage is the image that gets tagged. */
+  readonly stages: readonly DockerStage[];
+}
+
+/** The image references the model builds FROM, digests dropped, in order of first use. */
+export function baseImagesOf(model: DockerfileModel): string[] {
+  const stageNames = new Set<string>();
+  const images: string[] = [];
+  for (const stage of model.stages) {
+    if (!stageNames.has(stage.from)) {
+      const tag = stage.from.split('@')[0];
+      if (!images.includes(tag)) images.push(tag);
+    }
+    stageNames.add(stage.name);
+  }
+  return images;
+}
