@@ -1,6 +1,6 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
-import { Component, DependencyType, JsonFile } from 'projen';
+import { Component, DependencyType, JsonFile, TaskShell } from 'projen';
 import type { typescript } from 'projen';
 import type { ContainerImageProps, ProjectFacts } from './container-image-props';
 import {
@@ -178,6 +178,8 @@ export class ContainerImage extends Component {
     this.project.addTask(TASKS.build, {
       description: 'Build the image with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags)',
       env: { DOCKER_BUILDKIT: '1' },
+      // POSIX parameter expansion (`${DOCKER:-docker}`) is beyond projen's built-in shell.
+      shell: TaskShell.sh(),
       exec: [
         '${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-}',
         '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)"',
@@ -187,6 +189,7 @@ export class ContainerImage extends Component {
     });
     this.project.addTask(TASKS.run, {
       description: `Run the image (DOCKER_RUN_FLAGS replaces -p ${this.props.port}:${this.props.port}; DATABASE_URL passes through)`,
+      shell: TaskShell.sh(),
       exec: `\${DOCKER:-docker} run --rm \${DOCKER_RUN_FLAGS:--p ${this.props.port}:${this.props.port}} -e DATABASE_URL ${tag(version)}`,
     });
     this.project.addTask(TASKS.verify, {
