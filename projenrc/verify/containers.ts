@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import Docker from 'dockerode';
+import { withTimeout } from './engine';
 
 /**
  * Every container verify creates carries this label with the run's id, so a
@@ -52,14 +53,12 @@ export class RunScope {
     const container = await this.create(req);
     try {
       await container.start();
-      const waited = await Promise.race([
-        container.wait() as Promise<{ StatusCode: number }>,
-        sleep(timeoutMs).then(() => undefined),
-      ]);
-      if (!waited) {
-        await container.kill().catch(() => undefined);
-        throw new Error(`${req.name}: still running after ${timeoutMs / 1000} s`);
-      }
+      // withTimeout clears its timer: a dangling 30 s timer would keep the CLI (and jest) alive after the run.
+      const waited = await withTimeout(container.wait() as Promise<{ StatusCode: number }>, timeoutMs, `${req.name}: still running after ${timeoutMs / 1000} s`)
+        .catch(async (e: Error) => {
+          await container.kill().catch(() => undefined);
+          throw e;
+        });
       const { stdout, stderr } = demux(await container.logs({ stdout: true, stderr: true, follow: false }));
       return { exitCode: waited.StatusCode, stdout, stderr };
     } finally {

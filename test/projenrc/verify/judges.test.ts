@@ -1,3 +1,4 @@
+import { cleanFacts, FIXTURE_BINS, fixtureSpec } from './fixture';
 import { judgeAssets } from '../../../projenrc/verify/checks/assets';
 import { dbCheck, judgeDatabase, redact } from '../../../projenrc/verify/checks/database';
 import { judgeDevPackages, list } from '../../../projenrc/verify/checks/dev-packages';
@@ -7,7 +8,6 @@ import { judgeSize, mb } from '../../../projenrc/verify/checks/size';
 import { judgeStop } from '../../../projenrc/verify/checks/stop';
 import { judgeUser } from '../../../projenrc/verify/checks/user';
 import { Row } from '../../../projenrc/verify/report';
-import { cleanFacts, FIXTURE_BINS, fixtureSpec } from './fixture';
 
 const spec = fixtureSpec();
 const byId = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.id, r]));

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { FIXTURE_BINS, fixtureSpec } from './fixture';
 import { demux } from '../../../projenrc/verify/containers';
 import { binNames, devDependencyBins } from '../../../projenrc/verify/dev-bins';
 import { connectEngine, engineAddress, resolveDockerCli } from '../../../projenrc/verify/engine';
@@ -10,7 +11,6 @@ import { loadSpec, specPath, validateSpec } from '../../../projenrc/verify/load-
 import { parseOptions } from '../../../projenrc/verify/options';
 import { forbiddenPaths, probeRequest } from '../../../projenrc/verify/paths';
 import { isOk, renderTable, row, skipped, sortRows, summary } from '../../../projenrc/verify/report';
-import { FIXTURE_BINS, fixtureSpec } from './fixture';
 
 const projectRoot = join(__dirname, '..', '..', '..');
 
