@@ -1,0 +1,112 @@
+import { spawn, spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { buildImage, describeIfEngine, DOCKER, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
+import { fixtureSpec } from './fixture';
+import { RUN_LABEL } from '../../../projenrc/verify/containers';
+import { VerifyError } from '../../../projenrc/verify/errors';
+import { Report } from '../../../projenrc/verify/report';
+import { Io, main, reportError } from '../../../projenrc/verify/run';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
+const specFile = join(dir, 'container.json');
+writeFileSync(specFile, JSON.stringify(fixtureSpec()));
+
+function captureIo(): Io & { lines: { out: string[]; err: string[] } } {
+  const lines = { out: [] as string[], err: [] as string[] };
+  return { lines, out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) };
+}
+
+/** The CLI as the projen task runs it (transpile-only: type-checking is tsc's job, not each run's). */
+function cliArgs(...args: string[]): string[] {
+  return ['-r', 'ts-node/register/transpile-only', join(ROOT, 'projenrc/verify/cli.ts'), ...args];
+}
+const cliEnv = (env: NodeJS.ProcessEnv) => ({ ...process.env, TS_NODE_PROJECT: join(ROOT, 'projenrc/tsconfig.json'), ...env });
+
+describe('user errors are one line, no stack', () => {
+  test('missing spec file', async () => {
+    const io = captureIo();
+    const err = await main([], { CONTAINER_SPEC_PATH: join(dir, 'absent.json') }, io).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VerifyError);
+    expect(reportError(err, io)).toBe(2);
+    expect(io.lines.err).toEqual([`docker:verify: no container spec at ${join(dir, 'absent.json')}: run npx projen to synthesize it (or set CONTAINER_SPEC_PATH)`]);
+  });
+
+  test('docker CLI missing', async () => {
+    await expect(main([], { CONTAINER_SPEC_PATH: specFile, DOCKER: '/nonexistent/docker' })).rejects.toThrow(
+      'docker CLI not found (DOCKER=/nonexistent/docker)');
+  });
+
+  test('engine unreachable', async () => {
+    // Any executable stands in for the CLI: the engine check must be what fails.
+    await expect(main([], { CONTAINER_SPEC_PATH: specFile, DOCKER: process.execPath, DOCKER_HOST: 'unix:///tmp/verify-absent.sock' })).rejects.toThrow(
+      'cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start it with npx projen docker:engine');
+  });
+
+  test('the real CLI prints exactly one line and exits 2', () => {
+    const r = spawnSync(process.execPath, cliArgs(), {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: cliEnv({ CONTAINER_SPEC_PATH: specFile, DOCKER: process.execPath, DOCKER_HOST: 'unix:///tmp/verify-absent.sock' }),
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start it with npx projen docker:engine',
+    ]);
+  });
+});
+
+describeIfEngine('the CLI against a fixture image', () => {
+  const tag = 'course-supporter-verify-fixture:cli';
+  const env = { CONTAINER_SPEC_PATH: specFile, DOCKER };
+
+  beforeAll(() => buildImage(tag, readFileSync(join(FIXTURE_DIR, 'Dockerfile'), 'utf8')), 180_000);
+  afterAll(() => removeImages([tag]));
+
+  test('--image: table on stdout, JSON report written, exit 0', async () => {
+    const io = captureIo();
+    const reportPath = join(dir, 'report.json');
+    expect(await main(['--image', tag, '--report', reportPath], env, io)).toBe(0);
+    const out = io.lines.out.join('\n');
+    expect(out).toMatch(/^1 +\| given image present +\| course-supporter-verify-fixture:cli present locally/m);
+    expect(out).toMatch(/^10 +\| .*skipped: VERIFY_DATABASE_URL not set +\| SKIP$/m);
+    expect(out).toContain(`report: ${reportPath}`);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+    expect(report).toMatchObject({ image: tag, ok: true });
+    expect(labelledContainers(`${RUN_LABEL}=${report.runId}`)).toEqual([]);
+  });
+
+  test('an image that is not there fails check 1 and skips the rest', async () => {
+    const io = captureIo();
+    expect(await main(['--image', 'course-supporter-verify-fixture:absent', '--report', join(dir, 'r2.json')], env, io)).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8')) as Report;
+    expect(report.rows[0]).toMatchObject({ id: '1', status: 'fail', measured: 'not found (verify does not pull)' });
+    expect(report.rows.slice(1).every((r) => r.status === 'skip')).toBe(true);
+  });
+
+  test('Ctrl-C mid-run removes every container of the run and exits 130', async () => {
+    const child = spawn(process.execPath, cliArgs('--image', tag, '--report', join(dir, 'r3.json')), { cwd: ROOT, env: cliEnv(env) });
+    let stderr = '';
+    const runId = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const id = /run (\S+) \(containers labelled/.exec(stderr)?.[1];
+        if (id && stderr.includes('checking')) resolve(id);
+      });
+      child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
+    });
+    // Wait until the run's containers exist, so the interrupt has something to clean up.
+    for (let i = 0; i < 50 && labelledContainers(`${RUN_LABEL}=${runId}`).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(labelledContainers(`${RUN_LABEL}=${runId}`).length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(labelledContainers(`${RUN_LABEL}=${runId}`)).toEqual([]);
+  });
+});
