@@ -1,5 +1,5 @@
 import type { Instruction } from 'dockerfile-ast';
-import { DockerfileParser } from 'dockerfile-ast';
+import { DockerfileParser, ModifiableInstruction } from 'dockerfile-ast';
 import { SECRET_KEY } from './container-image-props';
 
 /** One broken rule, with the 1-based line it is on. */
@@ -12,6 +12,7 @@ export interface LintFinding {
 
 interface Stage {
   readonly name?: string;
+  readonly from: string;
   readonly instructions: Instruction[];
 }
 
@@ -25,9 +26,10 @@ export function lintDockerfile(text: string): LintFinding[] {
   const report = (rule: string, i: Instruction, message: string) =>
     findings.push({ rule, line: i.getRange().start.line + 1, message });
 
-  const known = new Set<string>();
+  // Stage name -> whether it set a WORKDIR, which stages built FROM it inherit.
+  const known = new Map<string, boolean>();
   for (const stage of stages) {
-    let workdir = false;
+    let workdir = known.get(stage.from) ?? false;
     let pipefail = false;
     let previousRun: Instruction | undefined;
     for (const i of stage.instructions) {
@@ -88,7 +90,7 @@ export function lintDockerfile(text: string): LintFinding[] {
       }
       previousRun = keyword === 'RUN' ? i : undefined;
     }
-    if (stage.name) known.add(stage.name);
+    if (stage.name) known.set(stage.name, workdir);
   }
 
   const last = stages[stages.length - 1];
@@ -109,28 +111,25 @@ export function lintDockerfile(text: string): LintFinding[] {
 }
 
 function splitStages(instructions: Instruction[]): Stage[] {
-  const stages: { name?: string; instructions: Instruction[] }[] = [];
+  const stages: Stage[] = [];
   for (const i of instructions) {
     if (i.getKeyword() === 'FROM') {
       const argv = i.getArguments().map((a) => a.getValue());
       const as = argv.findIndex((a) => a.toUpperCase() === 'AS');
-      stages.push({ name: as >= 0 ? argv[as + 1] : undefined, instructions: [] });
+      stages.push({ name: as >= 0 ? argv[as + 1] : undefined, from: argv[0] ?? '', instructions: [] });
     }
     stages[stages.length - 1]?.instructions.push(i);
   }
   return stages;
 }
 
-/** The leading `--flag` arguments. */
+/** `--name=value` flags; `getArguments()` leaves them out. */
 function flags(i: Instruction): string[] {
-  const argv = i.getArguments().map((a) => a.getValue());
-  const first = argv.findIndex((a) => !a.startsWith('--'));
-  return first < 0 ? argv : argv.slice(0, first);
+  return i instanceof ModifiableInstruction ? i.getFlags().map((f) => `--${f.getName()}=${f.getValue() ?? ''}`) : [];
 }
 
 function flagValue(i: Instruction, name: string): string | undefined {
-  const flag = flags(i).find((f) => f.startsWith(`--${name}=`));
-  return flag?.slice(name.length + 3);
+  return flags(i).find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
 function sameFlags(a: Instruction, b: Instruction): boolean {
@@ -138,8 +137,7 @@ function sameFlags(a: Instruction, b: Instruction): boolean {
 }
 
 function commandOf(i: Instruction): string {
-  const argv = i.getArguments().map((a) => a.getValue());
-  return argv.slice(flags(i).length).join(' ');
+  return i.getArguments().map((a) => a.getValue()).join(' ');
 }
 
 /** Packages named after `npm install|i|add` without a version or path. */

@@ -1,0 +1,87 @@
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join, relative } from 'path';
+import ignore from '@balena/dockerignore';
+import { RECIPE } from './fixture';
+import { contextPaths, renderDockerignore } from '../../../projenrc';
+
+const text = renderDockerignore(RECIPE, 'MARKER');
+const patterns = text.split('\n').filter((l) => l && !l.startsWith('#'));
+
+/** What a project checkout may hold; `true` = the Dockerfile needs it in the context. */
+const TREE: Record<string, boolean> = {
+  'package.json': true,
+  'package-lock.json': true,
+  'tsconfig.json': true,
+  'src/index.ts': true,
+  'src/routes/health.ts': true,
+  'config/default.json': true,
+  'prompts/summary.md': true,
+  'src/index.test.ts': false,
+  'src/.env': false,
+  'config/.env.production': false,
+  'config/tls.key': false,
+  'prompts/cert.pem': false,
+  'prompts/id_rsa.pub': false,
+  'src/node_modules/x/index.js': false,
+  '.env': false,
+  '.git/HEAD': false,
+  '.projenrc.ts': false,
+  'projenrc/container/spec.ts': false,
+  'test/projenrc/a.test.ts': false,
+  'node_modules/typescript/package.json': false,
+  'lib/index.js': false,
+  'coverage/lcov.info': false,
+  'README.md': false,
+  'tsconfig.dev.json': false,
+  'Dockerfile': false,
+  '.dockerignore': false,
+};
+
+describe('.dockerignore', () => {
+  test('an allow-list of exactly what the Dockerfile copies, then the deny rules', () => {
+    expect(patterns).toEqual([
+      '**',
+      '!package.json', '!package-lock.json', '!tsconfig.json', '!src', '!config', '!prompts',
+      '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/node_modules', '**/*.test.ts', '**/*.spec.ts',
+    ]);
+    expect(contextPaths(RECIPE)).toEqual(['package.json', 'package-lock.json', 'tsconfig.json', 'src', 'config', 'prompts']);
+  });
+
+  test('moby-compatible matcher (@balena/dockerignore): only needed files enter the context', () => {
+    const ig = ignore().add(patterns);
+    const entering = Object.keys(TREE).filter((path) => !ig.ignores(path));
+    expect(entering.sort()).toEqual(Object.keys(TREE).filter((path) => TREE[path]).sort());
+  });
+
+  const engine = spawnSync('/usr/bin/docker', ['info'], { stdio: 'ignore' }).status === 0;
+  (engine ? test : test.skip)('a real docker build context holds only the needed files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockerignore-'));
+    for (const path of Object.keys(TREE)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), 'x');
+    }
+    writeFileSync(join(dir, '.dockerignore'), text);
+    // scratch + a local export: no base image and no registry needed.
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /ctx/\n');
+    const out = join(dir, 'out');
+    execFileSync('/usr/bin/docker', ['build', '--network', 'none', '-o', `type=local,dest=${out}`, dir], {
+      env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: 'pipe',
+    });
+    const files = walk(join(out, 'ctx')).map((f) => relative(join(out, 'ctx'), f));
+    expect(files.sort()).toEqual(Object.keys(TREE).filter((path) => TREE[path]).sort());
+  });
+  if (!engine) {
+    test('a real docker build context check (skipped: no Docker engine answers /usr/bin/docker info)', () => {
+      console.warn('dockerignore: no Docker engine, the real build-context check was skipped');
+    });
+  }
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
