@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../src/app';
+import type { Database } from '../../../src/database';
+import { fakeDatabase } from '../support/fake-database';
+import { inject } from '../support/http';
+import { repoPrompts, testConfig } from '../support/test-config';
+
+const prompts = repoPrompts();
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+function appWith(db: Database | undefined, config = testConfig()): FastifyInstance {
+  const app = buildApp({ config, prompts, db, version: '1.2.3', logger: false });
+  apps.push(app);
+  return app;
+}
+
+describe('GET <healthPath>', () => {
+  it('is ok with db "ok" when the probe answers', async () => {
+    const response = await inject(appWith(fakeDatabase()), { method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toEqual({ status: 'ok', checks: { db: 'ok' }, version: '1.2.3', timestamp: expect.any(String) });
+    expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
+  });
+
+  it('is ok with db "disabled" without a database', async () => {
+    const response = await inject(appWith(undefined), { method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', checks: { db: 'disabled' } });
+  });
+
+  it('is degraded (503) with the error when the probe fails', async () => {
+    const db = fakeDatabase({ probe: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:1'); } });
+    const response = await inject(appWith(db), { method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({
+      status: 'degraded',
+      checks: { db: 'unreachable' },
+      errors: { db: 'connect ECONNREFUSED 127.0.0.1:1' },
+      version: '1.2.3',
+    });
+  });
+
+  it('answers degraded after probeTimeoutMs when the probe hangs', async () => {
+    const db = fakeDatabase({ probe: () => new Promise<void>(() => undefined) });
+    const app = appWith(db, testConfig({ database: { probeTimeoutMs: 50, poolMax: 1 } }));
+    const response = await inject(app, { method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ checks: { db: 'unreachable' }, errors: { db: 'no answer within 50 ms' } });
+  });
+
+  it('is routed at the configured healthPath only', async () => {
+    const app = appWith(undefined, testConfig({ healthPath: '/livez' }));
+    expect((await inject(app, { method: 'GET', url: '/livez' })).statusCode).toBe(200);
+    expect((await inject(app, { method: 'GET', url: '/health' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+
+export interface TestRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** An object is sent as JSON; a string is sent as is. */
+  payload?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  json(): any;
+}
+
+/**
+ * Like fastify's `app.inject`, but over a real loopback socket: inject's
+ * light-my-request needs the ESM-only `cookie` package, which Jest cannot
+ * require on Node 20.
+ */
+export async function inject(app: FastifyInstance, request: TestRequest): Promise<TestResponse> {
+  if (!app.server.listening) {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+  }
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('app is not listening on TCP');
+  const headers: Record<string, string> = { ...request.headers };
+  let body: string | undefined;
+  if (typeof request.payload === 'string') {
+    body = request.payload;
+  } else if (request.payload !== undefined) {
+    body = JSON.stringify(request.payload);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`http://127.0.0.1:${address.port}${request.url}`, { method: request.method, headers, body });
+  const text = await response.text();
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers.entries()),
+    body: text,
+    json: () => JSON.parse(text),
+  };
+}

@@ -1,0 +1,23 @@
+import * as path from 'node:path';
+import type { Config } from '../../../src/config';
+import { loadPrompts, type PromptCatalog } from '../../../src/prompts';
+
+export const repoPromptsDir = path.resolve(__dirname, '..', '..', '..', 'prompts');
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    port: 8000,
+    workers: 1,
+    healthPath: '/health',
+    logLevel: 'info',
+    database: { probeTimeoutMs: 500, poolMax: 2 },
+    shutdownTimeoutMs: 3000,
+    promptsDir: repoPromptsDir,
+    ...overrides,
+  };
+}
+
+export function repoPrompts(): PromptCatalog {
+  return loadPrompts(repoPromptsDir);
+}
