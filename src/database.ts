@@ -41,12 +41,14 @@ const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND',
  * than "this query is wrong", so the API can answer 503 instead of 500.
  */
 export function isUnavailableError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
+  // Duck-typed: socket errors can come from another realm and fail instanceof.
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message, errors } = err as { code?: unknown; message?: unknown; errors?: unknown };
   if (typeof code === 'string') {
     // SQLSTATE class 08: connection exception; 57P0x: server shutting down or starting.
     if (connectionErrorCodes.has(code) || code.startsWith('08') || code.startsWith('57P0')) return true;
   }
-  if (err instanceof AggregateError) return err.errors.some(isUnavailableError);
-  return /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
+  // Connecting to a host with several addresses fails with an AggregateError.
+  if (Array.isArray(errors) && errors.some(isUnavailableError)) return true;
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
 }

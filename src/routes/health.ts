@@ -37,8 +37,9 @@ async function checkDatabase(db: Database | undefined, timeoutMs: number): Promi
 
 // pg reports ECONNREFUSED to a host with several addresses as an AggregateError with an empty message.
 function describe(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length > 0) return describe(err.errors[0]);
-  return firstLine(err) || (err instanceof Error && 'code' in err ? String(err.code) : 'unknown error');
+  const { errors, code } = (typeof err === 'object' && err !== null ? err : {}) as { errors?: unknown; code?: unknown };
+  if (Array.isArray(errors) && errors.length > 0) return describe(errors[0]);
+  return firstLine(err) || (typeof code === 'string' ? code : 'unknown error');
 }
 
 /** Orchestrators poll health with short timeouts, so a hanging probe must not hang the answer. */
