@@ -18,13 +18,15 @@ PIDFILE=/var/run/docker.pid
 
 die() { echo "docker-engine: ERROR: $*" >&2; exit 1; }
 
-if [[ ! -x $DOCKER ]] || ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
-  echo "docker-engine: installing docker.io debootstrap (apt)"
+# mmdebstrap builds the offline base rootfs ~3x faster than debootstrap (kept as fallback).
+if [[ ! -x $DOCKER ]] || ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null \
+   || ! command -v mmdebstrap >/dev/null; then
+  echo "docker-engine: installing docker.io debootstrap mmdebstrap (apt)"
   # No systemd here, so the package's own service start is a no-op; dockerd is
   # started below with our flags instead.
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null \
-    || die "apt-get install docker.io debootstrap failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap mmdebstrap >/dev/null \
+    || die "apt-get install docker.io debootstrap mmdebstrap failed"
 fi
 
 # Concurrent callers would both start a dockerd; the loser dies on the pidfile.
