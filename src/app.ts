@@ -38,6 +38,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
   });
 
+  // fastify's close only drops connections idle at that moment; a keep-alive
+  // connection whose request finishes later would hold the worker open until
+  // the shutdown timeout. Answering with "Connection: close" ends it instead.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   registerErrorHandling(app);
   registerHealthRoute(app, { path: config.healthPath, version: options.version, db, probeTimeoutMs: config.database.probeTimeoutMs });
   registerCourseRoutes(app, db);

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp as buildRealApp } from '../../src/app';
 import { fakeDatabase } from './support/fake-database';
 import { inject } from './support/http';
 import { repoPrompts, testConfig } from './support/test-config';
+import { buildApp as buildRealApp } from '../../src/app';
 
 const prompts = repoPrompts();
 const apps: FastifyInstance[] = [];

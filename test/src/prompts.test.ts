@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadPrompts, parseTemplate, PromptError } from '../../src/prompts';
 import { repoPromptsDir } from './support/test-config';
+import { loadPrompts, parseTemplate, PromptError } from '../../src/prompts';
 
 const valid = `---
 name: greeting

@@ -1,0 +1,205 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { createThrowawayDatabase, repoRoot, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
+
+// Process model: the compiled entry point as the container runs it (`node lib/index.js`).
+const entry = path.join(repoRoot, 'lib', 'index.js');
+
+type LogLine = Record<string, unknown> & { msg?: string };
+
+interface Service {
+  child: ChildProcess;
+  port: number;
+  lines: LogLine[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first log line (already seen or future) that matches. */
+  waitFor(predicate: (line: LogLine) => boolean, what: string): Promise<LogLine>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    // cwd elsewhere: config/ and prompts/ must resolve from the package root.
+    cwd: '/',
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), WEB_CONCURRENCY: '2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LogLine[] = [];
+  const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  let buffered = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const complete = buffered.split('\n');
+    buffered = complete.pop()!;
+    for (const text of complete.filter(Boolean)) {
+      const line = JSON.parse(text) as LogLine; // Every stdout line must be JSON.
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const waitFor = (predicate: (line: LogLine) => boolean, what: string): Promise<LogLine> => {
+    const seen = lines.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      waiters.push({ predicate, resolve });
+      void exited.then(({ code }) => reject(new Error(`exited (${code}) before ${what}; stderr: ${stderr}`)));
+    });
+  };
+  return { child, port, lines, waitFor, exited };
+}
+
+const workersListening = (service: Service, count: number): Promise<LogLine[]> => {
+  const pids = new Set<unknown>();
+  return Promise.all(Array.from({ length: count }, (_, i) => service.waitFor((line) => {
+    if (line.msg !== 'worker listening' || pids.has(line.workerPid) || pids.size !== i) return false;
+    pids.add(line.workerPid);
+    return true;
+  }, `worker ${i + 1} listening`)));
+};
+
+function keepAliveGet(port: number, agent: http.Agent, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+describe('node lib/index.js', () => {
+  let throwaway: ThrowawayDatabase;
+  const running: Service[] = [];
+
+  beforeAll(async () => {
+    // The projen build compiles before testing; this keeps `npx jest` alone honest too.
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build'], { cwd: repoRoot, stdio: 'inherit' });
+    throwaway = await createThrowawayDatabase();
+    expect((await runMigrate(['up'], { DATABASE_URL: throwaway.url })).code).toBe(0);
+  });
+  afterEach(() => {
+    for (const service of running.splice(0)) if (service.child.exitCode === null) service.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await throwaway?.drop();
+  });
+
+  const start = async (env: NodeJS.ProcessEnv = {}): Promise<Service> => {
+    const service = await startService({ DATABASE_URL: throwaway.url, ...env });
+    running.push(service);
+    return service;
+  };
+
+  it('starts 2 workers; on SIGTERM finishes the in-flight request, then exits 0', async () => {
+    const service = await start();
+    await workersListening(service, 2);
+
+    // A POST whose body arrives in two parts: the first part makes the request in flight.
+    const body = JSON.stringify({ title: 'Graceful shutdown', description: 'sent in two parts' });
+    const request = http.request({
+      host: '127.0.0.1',
+      port: service.port,
+      method: 'POST',
+      path: '/api/v1/courses',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'expect': '100-continue' },
+    });
+    const response = new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+      request.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+      }).on('error', reject);
+    });
+    request.flushHeaders();
+    // Node answers "100 Continue" only once a worker has parsed the headers: the request is now in flight.
+    await once(request, 'continue');
+    request.write(body.slice(0, 10));
+
+    const signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    // Both workers have begun closing before the rest of the body is sent.
+    await Promise.all([0, 1].map((i) => service.waitFor(
+      (line) => line.msg === 'worker shutting down' && service.lines.filter((l) => l.msg === 'worker shutting down').indexOf(line) === i,
+      `worker ${i + 1} shutting down`,
+    )));
+    request.end(body.slice(10));
+
+    const answered = await response;
+    expect(answered.status).toBe(201);
+    expect(answered.json).toMatchObject({ title: 'Graceful shutdown' });
+
+    const { code } = await service.exited;
+    const shutdownMs = Date.now() - signalledAt;
+    process.stdout.write(`shutdown with an in-flight request took ${shutdownMs} ms after SIGTERM\n`);
+    expect(code).toBe(0);
+    expect(service.lines.filter((l) => l.msg === 'worker stopped').map((l) => l.code)).toEqual([0, 0]);
+    // Generous: exit 0 already proves the shutdown timeout (which exits 1) was not hit.
+    expect(shutdownMs).toBeLessThan(5000);
+  });
+
+  it('shuts down promptly despite an idle keep-alive connection', async () => {
+    const service = await start();
+    await workersListening(service, 2);
+    const agent = new http.Agent({ keepAlive: true });
+    expect(await keepAliveGet(service.port, agent, '/health')).toBe(200);
+
+    const signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    const { code } = await service.exited;
+    const shutdownMs = Date.now() - signalledAt;
+    agent.destroy();
+    expect(code).toBe(0);
+    expect(service.lines.filter((l) => l.msg === 'request completed')).toHaveLength(1);
+    process.stdout.write(`normal shutdown took ${shutdownMs} ms\n`);
+    expect(shutdownMs).toBeLessThan(3000);
+  });
+
+  it('replaces a worker that dies unexpectedly', async () => {
+    const service = await start();
+    const [first] = await workersListening(service, 2);
+    process.kill(first.workerPid as number, 'SIGKILL');
+
+    await service.waitFor((line) => line.msg === 'worker died unexpectedly; replacing it' && line.workerPid === first.workerPid, 'replacement notice');
+    const replacement = await service.waitFor(
+      (line) => line.msg === 'worker listening' && service.lines.filter((l) => l.msg === 'worker listening').indexOf(line) === 2,
+      'replacement listening',
+    );
+    expect(replacement.workerPid).not.toBe(first.workerPid);
+    expect(await keepAliveGet(service.port, new http.Agent(), '/health')).toBe(200);
+
+    service.child.kill('SIGINT');
+    expect((await service.exited).code).toBe(0);
+  });
+
+  it('exits non-zero with one line and no workers when PORT is invalid', () => {
+    const result = spawnSync(process.execPath, [entry], {
+      cwd: '/',
+      env: { PATH: process.env.PATH, PORT: 'notaport' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('config error: PORT must be an integer 1-65535, got "notaport"\n');
+    expect(result.stdout).toBe('');
+  });
+});
