@@ -90,4 +90,9 @@ new ContainerImage(project, {
   assets: ['config', 'prompts', 'migrations', 'scripts'],
 });
 
+project.addTask('bench', {
+  description: 'Benchmark the image beside a docker-init baseline and regenerate docs/benchmarks.md (env BENCH_RUNS)',
+  exec: 'ts-node --project projenrc/tsconfig.json bench/run.ts',
+});
+
 project.synth();

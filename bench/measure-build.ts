@@ -1,0 +1,130 @@
+/**
+ * Cold build and warm rebuild times, with evidence (BuildKit `CACHED`) that
+ * the dependency-install layers were reused on the warm rebuild.
+ */
+import * as path from 'node:path';
+import { makeContext, removeContext, touchSource } from './context';
+import { docker } from './exec';
+import { summarize } from './stats';
+import type { BuildResult } from './types';
+
+/** One image under test: its tag and its Dockerfile relative to the context. */
+export interface ImageDef {
+  readonly label: string;
+  readonly tag: string;
+  readonly dockerfile: string;
+}
+
+export interface BuildStep {
+  readonly id: number;
+  readonly name: string;
+  readonly cached: boolean;
+  /** From `#N DONE 12.3s`; 0 when cached or not reported. */
+  readonly seconds: number;
+}
+
+/**
+ * Parses `--progress=plain` output into its steps (`#N [stage i/n] INSTR`),
+ * whether each was `#N CACHED` and its `#N DONE 1.2s` duration. Pure.
+ */
+export function parseBuildSteps(log: string): BuildStep[] {
+  const names = new Map<number, string>();
+  const cached = new Set<number>();
+  const seconds = new Map<number, number>();
+  for (const line of log.split('\n')) {
+    const m = /^#(\d+) (.*)$/.exec(line.trimEnd());
+    if (!m) continue;
+    const id = Number(m[1]);
+    const rest = m[2];
+    // In plain progress the first line of a vertex is its name: `#7 [deps 3/4] RUN ...`, `#9 exporting to image`.
+    if (!names.has(id)) {
+      names.set(id, rest.replace(/\s+/g, ' ').trim());
+      continue;
+    }
+    const done = /^DONE ([\d.]+)s$/.exec(rest);
+    if (done) seconds.set(id, Number(done[1]));
+    else if (rest === 'CACHED') cached.add(id);
+  }
+  return [...names.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, name]) => ({ id, name, cached: cached.has(id), seconds: seconds.get(id) ?? 0 }));
+}
+
+/** Steps that install dependencies (`npm ci` / `npm install`). Pure. */
+export function dependencySteps(steps: readonly BuildStep[]): BuildStep[] {
+  return steps.filter((s) => /\bRUN\b.*\bnpm\s+(ci|install|i)\b/.test(s.name));
+}
+
+/** The `n` longest-running steps, longest first. Pure. */
+export function slowestSteps(steps: readonly BuildStep[], n: number): BuildStep[] {
+  return [...steps].filter((s) => s.seconds > 0).sort((a, b) => b.seconds - a.seconds).slice(0, n);
+}
+
+export interface BuildRun {
+  readonly ms: number;
+  readonly steps: BuildStep[];
+}
+
+/** `docker build` of `def` in `ctx`; host network (the only one allowed here). */
+export async function buildImage(ctx: string, def: ImageDef, noCache: boolean): Promise<BuildRun> {
+  const args = ['build', '--network', 'host', '--progress=plain', '-f', path.join(ctx, def.dockerfile), '-t', def.tag];
+  if (noCache) args.push('--no-cache');
+  args.push(ctx);
+  const r = await docker(args, { timeoutMs: 15 * 60_000 });
+  return { ms: r.ms, steps: parseBuildSteps(r.stderr + r.stdout) };
+}
+
+/** Drops all BuildKit cache, cache mounts (/root/.npm) included: the next build is truly cold. */
+export async function pruneBuildCache(): Promise<void> {
+  await docker(['builder', 'prune', '-af']);
+}
+
+/**
+ * For each run and image (order alternated run to run): prune the build
+ * cache, build `--no-cache` (cold), append a comment line to `src/index.ts`
+ * in the context copy, rebuild (warm).
+ */
+export async function measureBuilds(
+  root: string,
+  defs: readonly ImageDef[],
+  runs: number,
+  log: (msg: string) => void,
+): Promise<Record<string, BuildResult>> {
+  const acc = new Map<string, { cold: number[]; warm: number[]; cached: boolean[]; steps: BuildStep[]; slow: BuildStep[] }>();
+  for (const d of defs) acc.set(d.label, { cold: [], warm: [], cached: [], steps: [], slow: [] });
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 ? [...defs].reverse() : defs;
+    for (const def of order) {
+      const a = acc.get(def.label)!;
+      const ctx = makeContext(root, def.label);
+      try {
+        await pruneBuildCache();
+        const cold = await buildImage(ctx, def, true);
+        touchSource(ctx, `${def.label} ${i} ${Date.now()}`);
+        const warm = await buildImage(ctx, def, false);
+        const deps = dependencySteps(warm.steps);
+        a.cold.push(cold.ms);
+        a.warm.push(warm.ms);
+        a.cached.push(deps.length > 0 && deps.every((s) => s.cached));
+        a.steps = deps;
+        a.slow = slowestSteps(warm.steps, 3);
+        log(`build ${def.label} #${i + 1}: cold ${(cold.ms / 1000).toFixed(1)} s, warm ${(warm.ms / 1000).toFixed(1)} s, `
+          + `deps steps ${deps.map((s) => (s.cached ? 'CACHED' : 'RAN')).join('/') || 'none found'}`);
+      } finally {
+        removeContext(ctx);
+      }
+    }
+  }
+  const out: Record<string, BuildResult> = {};
+  for (const [label, a] of acc) {
+    out[label] = {
+      cold: summarize(a.cold),
+      warm: summarize(a.warm),
+      ratio: summarize(a.warm.map((w, k) => w / a.cold[k])),
+      depsCached: a.cached,
+      depsSteps: a.steps.map((s) => ({ name: s.name, cached: s.cached })),
+      warmSlowest: a.slow.map((s) => ({ name: s.name, seconds: s.seconds })),
+    };
+  }
+  return out;
+}
