@@ -16,7 +16,7 @@ PG=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt)
 npx projen docker:engine
 npx projen docker:offline-base
 
-npx jest --coverage=false --reporters=default test/projenrc/verify
+npx jest test/projenrc/verify --coverage=false --reporters=default
 
 db="verify_ci_$(date +%s)_$$"
 "${PG[@]}" -c "CREATE DATABASE \"$db\""
