@@ -20,9 +20,14 @@ function startPrimary(): void {
 }
 
 async function startWorker(): Promise<void> {
+  // Loading fastify and pg takes a moment; a signal meanwhile means there is
+  // nothing to drain, and dying of it would look like a crash to the primary.
+  const exitEarly = (): never => process.exit(0);
+  process.once('SIGTERM', exitEarly).once('SIGINT', exitEarly);
   // Loaded only here: the primary never needs fastify or pg, and skipping
   // them lets it install its signal handlers sooner.
   const { runWorker } = await import('./worker');
+  process.off('SIGTERM', exitEarly).off('SIGINT', exitEarly);
   await runWorker();
 }
 

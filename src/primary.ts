@@ -26,7 +26,10 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
   cluster.on('exit', (worker, code, signal) => {
     const fields = { workerPid: worker.process.pid, code, signal };
     if (shuttingDown) {
-      if (code !== 0) cleanExits = false;
+      // A worker killed by our SIGTERM before its handlers existed never
+      // listened, so it had nothing in flight: that is a clean stop too.
+      const stoppedBeforeServing = signal === 'SIGTERM' && !listening.has(worker);
+      if (code !== 0 && !stoppedBeforeServing) cleanExits = false;
       log('info', 'worker stopped', fields);
       if (Object.keys(cluster.workers ?? {}).length === 0) {
         log('info', 'all workers stopped', { exitCode: cleanExits ? 0 : 1 });

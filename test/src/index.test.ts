@@ -174,6 +174,13 @@ describe('node lib/index.js', () => {
     expect(shutdownMs).toBeLessThan(3000);
   });
 
+  it('exits 0 when SIGTERM arrives while the workers are still starting', async () => {
+    const service = await start();
+    await service.waitFor((line) => line.msg === 'primary started', 'primary started');
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(0);
+  });
+
   it('replaces a worker that dies unexpectedly', async () => {
     const service = await start();
     const [first] = await workersListening(service, 2);
@@ -189,6 +196,19 @@ describe('node lib/index.js', () => {
 
     service.child.kill('SIGINT');
     expect((await service.exited).code).toBe(0);
+  });
+
+  it('stops with exit 1 instead of a fork loop when workers cannot listen', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      const service = await start({ PORT: String((blocker.address() as net.AddressInfo).port) });
+      expect((await service.exited).code).toBe(1);
+      expect(service.lines.some((l) => l.msg === 'worker failed to start; stopping')).toBe(true);
+      expect(service.lines.filter((l) => l.msg === 'worker died unexpectedly; replacing it')).toHaveLength(0);
+    } finally {
+      blocker.close();
+    }
   });
 
   it('exits non-zero with one line and no workers when PORT is invalid', () => {
