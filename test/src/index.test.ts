@@ -157,6 +157,28 @@ describe('node lib/index.js', () => {
     expect(shutdownMs).toBeLessThan(5000);
   });
 
+  it('kills the workers and exits 1 when a request outlives shutdownTimeoutMs', async () => {
+    const service = await start();
+    await workersListening(service, 2);
+    // Its body never completes, so the worker cannot finish draining.
+    const stuck = http.request({
+      host: '127.0.0.1',
+      port: service.port,
+      method: 'POST',
+      path: '/api/v1/courses',
+      headers: { 'content-type': 'application/json', 'content-length': 100, 'expect': '100-continue' },
+    });
+    stuck.on('error', () => undefined); // The socket dies with the worker.
+    stuck.flushHeaders();
+    await once(stuck, 'continue');
+    stuck.write('{"title":');
+
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(1);
+    expect(service.lines.some((l) => l.msg === 'shutdown timed out; killing remaining workers')).toBe(true);
+    stuck.destroy();
+  });
+
   it('shuts down promptly despite an idle keep-alive connection', async () => {
     const service = await start();
     await workersListening(service, 2);
