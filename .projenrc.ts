@@ -7,6 +7,7 @@ import { ContainerImage } from './projenrc';
  */
 const service = {
   port: 8000,
+  user: 'app',
   // The production host has 2 vCPUs shared with PostgreSQL.
   workers: 2,
   healthPath: '/health',
@@ -16,6 +17,7 @@ const project = new typescript.TypeScriptAppProject({
   name: 'course-supporter-api',
   description: 'Course Supporter API: courses over PostgreSQL and the LLM prompt templates, shipped as a production image.',
   defaultReleaseBranch: 'main',
+  repository: 'https://github.com/course-supporter/course-supporter-api',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   license: 'Apache-2.0',
@@ -84,6 +86,7 @@ new JsonFile(project, 'config/default.json', {
 new ContainerImage(project, {
   imageName: 'course-supporter',
   port: service.port,
+  user: service.user,
   workers: service.workers,
   healthPath: service.healthPath,
   sizeBudgetMb: 500,

@@ -16,8 +16,10 @@ RUN node_modules/.bin/tsc --project tsconfig.json
 FROM node:24-trixie-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No dependency needs an install script; skipping them keeps a compromised package from running code here.
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# npm keeps "devOptional" packages under --omit=dev alone: a devDependency that is also an optional peer
+# (e.g. @types/pg for node-pg-migrate) would ship. No dependency needs an install script; skipping them
+# keeps a compromised package from running code here.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # The runtime files taken from the context, with group/world write bits dropped: COPY keeps the
 # modes of the checkout, and a umask of 002 there must not make the app writable in the image.
@@ -52,5 +54,6 @@ ARG REVISION=unknown
 ARG CREATED=1970-01-01T00:00:00Z
 LABEL org.opencontainers.image.title="course-supporter-api" \
       org.opencontainers.image.version="0.0.0" \
+      org.opencontainers.image.source="https://github.com/course-supporter/course-supporter-api" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}"

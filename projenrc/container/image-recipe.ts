@@ -109,8 +109,10 @@ export function dockerfileModel(r: ImageRecipe): DockerfileModel {
           {
             kind: 'RUN',
             mounts: npmCache,
-            command: 'npm ci --omit=dev --ignore-scripts --no-audit --no-fund',
-            comment: 'No dependency needs an install script; skipping them keeps a compromised package from running code here.',
+            command: 'npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund',
+            comment: 'npm keeps "devOptional" packages under --omit=dev alone: a devDependency that is also an optional peer\n'
+              + '(e.g. @types/pg for node-pg-migrate) would ship. No dependency needs an install script; skipping them\n'
+              + 'keeps a compromised package from running code here.',
           },
         ],
       },

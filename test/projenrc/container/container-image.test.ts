@@ -127,7 +127,7 @@ describe('ContainerImage', () => {
       + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --tag demo:0.0.0 --tag demo:latest .');
     expect(tasks['docker:run'].steps[0].exec).toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:0.0.0');
     expect(tasks['docker:verify'].steps[0]).toEqual({
-      exec: 'ts-node --project projenrc/tsconfig.json projenrc/verify/cli.ts', receiveArgs: true,
+      exec: 'ts-node --transpile-only --project projenrc/tsconfig.json projenrc/verify/cli.ts', receiveArgs: true,
     });
     expect(tasks['docker:engine'].steps[0].exec).toBe('bash tools/docker-engine.sh');
     expect(tasks.check.steps).toEqual([

@@ -46,7 +46,7 @@ describe('renderDockerfile (pure)', () => {
 
   test('deps stage depends on the manifests only', () => {
     const deps = text.slice(text.indexOf('AS deps'), text.indexOf('AS files'));
-    expect(deps).toContain('npm ci --omit=dev --ignore-scripts');
+    expect(deps).toContain('npm ci --omit=dev --omit=optional --ignore-scripts');
     expect(deps.match(/^COPY .*/gm)).toEqual(['COPY package.json package-lock.json ./']);
   });
 
