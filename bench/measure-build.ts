@@ -13,6 +13,8 @@ export interface ImageDef {
   readonly label: string;
   readonly tag: string;
   readonly dockerfile: string;
+  /** `--build-arg`s, computed per build (e.g. REVISION/CREATED as `docker:build` passes them). */
+  readonly buildArgs?: () => Readonly<Record<string, string>>;
 }
 
 export interface BuildStep {
@@ -57,7 +59,7 @@ export function dependencySteps(steps: readonly BuildStep[]): BuildStep[] {
 
 /** The `n` longest-running steps, longest first. Pure. */
 export function slowestSteps(steps: readonly BuildStep[], n: number): BuildStep[] {
-  return [...steps].filter((s) => s.seconds > 0).sort((a, b) => b.seconds - a.seconds).slice(0, n);
+  return [...steps].filter((s) => s.seconds >= 0.5).sort((a, b) => b.seconds - a.seconds).slice(0, n);
 }
 
 export interface BuildRun {
@@ -69,6 +71,7 @@ export interface BuildRun {
 export async function buildImage(ctx: string, def: ImageDef, noCache: boolean): Promise<BuildRun> {
   const args = ['build', '--network', 'host', '--progress=plain', '-f', path.join(ctx, def.dockerfile), '-t', def.tag];
   if (noCache) args.push('--no-cache');
+  for (const [k, v] of Object.entries(def.buildArgs?.() ?? {})) args.push('--build-arg', `${k}=${v}`);
   args.push(ctx);
   const r = await docker(args, { timeoutMs: 15 * 60_000 });
   return { ms: r.ms, steps: parseBuildSteps(r.stderr + r.stdout) };

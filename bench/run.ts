@@ -7,9 +7,12 @@
  * for start/stop, 2 for throughput), BENCH_BUILD_RUNS, BENCH_STARTSTOP_RUNS,
  * BENCH_THROUGHPUT_RUNS, BENCH_DURATION (autocannon seconds, default 10),
  * BENCH_ROOT (project to measure, default this repo), BENCH_OUT (report path,
- * default docs/benchmarks.md), BENCH_JSON (also write raw results there).
+ * default docs/benchmarks.md), BENCH_JSON (raw results, default
+ * $TMPDIR/bench-results.json), BENCH_RENDER (re-render the report from such a
+ * file without measuring).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { docker, exec, imageExists } from './exec';
 import { machineInfo } from './machine';
@@ -88,10 +91,19 @@ async function ensureEngineAndBases(root: string, bases: readonly string[]): Pro
   }
 }
 
+/** BENCH_RENDER=<results.json>: only re-render the report from a previous run's raw results. */
+function renderOnly(json: string, out: string): void {
+  const results = JSON.parse(fs.readFileSync(json, 'utf8')) as BenchResults;
+  fs.writeFileSync(out, renderReport(results));
+  log(`re-rendered ${out} from ${json}`);
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
+  const loadStart = os.loadavg()[0];
   const root = path.resolve(process.env.BENCH_ROOT ?? path.join(__dirname, '..'));
   const out = path.resolve(process.env.BENCH_OUT ?? path.join(root, 'docs', 'benchmarks.md'));
+  if (process.env.BENCH_RENDER) return renderOnly(process.env.BENCH_RENDER, out);
   const given = process.env.BENCH_RUNS ? envInt('BENCH_RUNS', 3) : undefined;
   const runs = {
     builds: envInt('BENCH_BUILD_RUNS', given ?? 3),
@@ -109,7 +121,14 @@ async function main(): Promise<void> {
   const machine = await machineInfo(BASELINE_BASE);
   log(`machine: ${machine.cpu}, ${machine.cores} cores, docker ${machine.docker}`);
 
-  const ours: ImageDef = { label: 'ours', tag: TAGS.ours, dockerfile: 'Dockerfile' };
+  const revision = (await exec('git', ['rev-parse', 'HEAD'], { cwd: root, allowFail: true })).stdout.trim() || 'unknown';
+  // The same build args as `npx projen docker:build` (they only feed the final LABEL).
+  const ours: ImageDef = {
+    label: 'ours',
+    tag: TAGS.ours,
+    dockerfile: 'Dockerfile',
+    buildArgs: () => ({ REVISION: revision, CREATED: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }),
+  };
   const baseline: ImageDef = { label: 'baseline', tag: TAGS.baseline, dockerfile: 'bench/baseline.Dockerfile' };
 
   // 1. Builds (cold, then warm after a one-line change), alternating the order.
@@ -154,6 +173,8 @@ async function main(): Promise<void> {
   // 5. Tooling.
   const tooling = await measureTooling(root, ours.tag, runs.builds, log);
   notes.push(`docker:verify: ${tooling.verifyNote}.`);
+  notes.push(`1-minute load average ${loadStart.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end of the run `
+    + `(${machine.cores} cores): other work shared the machine, hence the min–max spread.`);
   const slowOurs = build.ours.warmSlowest[0];
   if (slowOurs) notes.push(`Ours' warm rebuild spends most of its time in \`${slowOurs.name}\` (${slowOurs.seconds.toFixed(1)} s in the last run).`);
 
@@ -174,7 +195,9 @@ async function main(): Promise<void> {
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, renderReport(results));
-  if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2));
+  const json = process.env.BENCH_JSON ?? path.join(os.tmpdir(), 'bench-results.json');
+  fs.writeFileSync(json, JSON.stringify(results, null, 2));
+  log(`raw results: ${json} (re-render with BENCH_RENDER=${json})`);
   const [ok, judged] = tally(sections(results));
   log(`wrote ${out}: targets met ${ok}/${judged}, ${(results.durationMs / 60_000).toFixed(1)} min`);
 }
