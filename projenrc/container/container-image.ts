@@ -17,8 +17,8 @@ import type { ImageRecipe } from './image-recipe';
 import { containerSpec, dockerfileModel, forbiddenPaths } from './image-recipe';
 import type { MakeTarget } from './makefile';
 import { renderMakefile } from './makefile';
-import type { ContainerSpec } from './spec';
-import { CONTAINER_SPEC_PATH } from './spec';
+import type { ContainerSpec } from './container-spec';
+import { CONTAINER_SPEC_PATH } from './container-spec';
 import { renderContainerWorkflow } from './workflow';
 
 /** The projen tasks the component adds; the Makefile, docs and CI call them by these names. */

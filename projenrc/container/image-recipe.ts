@@ -1,6 +1,6 @@
 import { OCI } from './container-image-props';
 import type { DockerInstruction, DockerfileModel } from './dockerfile-model';
-import type { ContainerSpec } from './spec';
+import type { ContainerSpec } from './container-spec';
 
 /** Every value the Dockerfile and its companions are rendered from, validated. */
 export interface ImageRecipe {

@@ -8,5 +8,5 @@ export * from './generated-file';
 export * from './image-recipe';
 export * from './lint';
 export * from './makefile';
-export * from './spec';
+export * from './container-spec';
 export * from './workflow';

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { logTail, sleep } from './containers';
-import { ContainerSpec } from '../container/spec';
+import { ContainerSpec } from '../container/container-spec';
 
 const MS = 1_000_000; // Docker durations are nanoseconds
 const FAST_INTERVAL_MS = 500;

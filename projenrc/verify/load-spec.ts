@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { VerifyError } from './errors';
-import { CONTAINER_SPEC_PATH, ContainerSpec } from '../container/spec';
+import { CONTAINER_SPEC_PATH, ContainerSpec } from '../container/container-spec';
 
 /** Fields verify cannot work without. Renaming one in ContainerSpec breaks this file's type-check, on purpose. */
 type Required = 'imageName' | 'version' | 'user' | 'uid' | 'gid' | 'port' | 'healthPath' | 'workers' | 'sizeBudgetMb'
