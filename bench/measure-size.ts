@@ -39,23 +39,29 @@ export interface NeededInputs {
 }
 
 /**
- * Bytes the app needs: the production dependency closure (`npm ls
- * --omit=dev --all --parseable`, resolved in the baseline image, so it does
+ * Bytes the app needs: the runtime dependency closure (`npm ls --omit=dev
+ * --omit=optional --all --parseable`, resolved in the baseline image, so it does
  * not trust our own image's node_modules), compiled `lib/`, assets and
  * package.json (from our image), and the node binary.
  */
 export async function measureNeeded(inp: NeededInputs): Promise<NeededBytes> {
   let nodeModules = 0;
   let source = '';
-  const list = await inImage(
+  const ls = async (omit: string): Promise<string[]> => (await inImage(
     inp.withNpm.tag,
-    'npm ls --omit=dev --all --parseable 2>/dev/null | grep /node_modules/ || true',
+    `npm ls ${omit} --all --parseable 2>/dev/null | grep /node_modules/ || true`,
     inp.withNpm.workdir,
-  );
-  const paths = list.split('\n').map((s) => s.trim()).filter(Boolean);
+  )).split('\n').map((x) => x.trim()).filter(Boolean);
+  // Runtime closure. npm keeps "devOptional" packages (a devDependency that is also an optional peer, e.g.
+  // @types/pg for node-pg-migrate) under --omit=dev, hence --omit=optional; and @types/* hold only .d.ts files
+  // that node never loads, so they are not needed at run time either. What is left out is named in the report.
+  const all = await ls('--omit=dev');
+  const paths = (await ls('--omit=dev --omit=optional')).filter((p) => !/\/node_modules\/@types\//.test(p));
+  const dropped = all.filter((p) => !paths.includes(p)).map((p) => p.replace(/^.*\/node_modules\//, ''));
   if (paths.length > 0) {
     nodeModules = await fileBytes(inp.withNpm.tag, inp.withNpm.workdir, paths);
-    source = `\`npm ls --omit=dev --all\` closure (${paths.length} packages) measured in the baseline image`;
+    source = `\`npm ls --omit=dev --omit=optional --all\` closure without @types/* (${paths.length} packages), measured in the baseline image`
+      + (dropped.length ? `; left out of \`npm ls --omit=dev\`: ${dropped.join(', ')} (type-only or optional, never loaded at run time)` : '');
   } else {
     nodeModules = await fileBytes(inp.ours.tag, inp.ours.workdir, ['node_modules']);
     source = 'our image\'s node_modules (npm ls gave no list)';
