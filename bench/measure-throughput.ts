@@ -3,7 +3,6 @@
  * on the host network: loopback only, bounded in time.
  */
 // bench/ is dev-time tooling like projenrc/: its dependencies are devDependencies.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import autocannon from 'autocannon';
 import { removeContainer } from './exec';
 import { RunDef, startContainer, stopContainer } from './measure-startstop';

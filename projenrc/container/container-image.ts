@@ -7,6 +7,8 @@ import {
   DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME_IMAGE, DEFAULT_UID,
   checkAsset, checkBudget, checkEnv, checkHealthPath, checkImageName, checkInt, checkLabel, checkUser, fail, imageRef,
 } from './container-image-props';
+import type { ContainerSpec } from './container-spec';
+import { CONTAINER_SPEC_PATH } from './container-spec';
 import { baseImagesOf } from './dockerfile-model';
 import { renderDockerfile } from './dockerfile-render';
 import { renderDockerignore } from './dockerignore';
@@ -17,8 +19,6 @@ import type { ImageRecipe } from './image-recipe';
 import { containerSpec, dockerfileModel, forbiddenPaths } from './image-recipe';
 import type { MakeTarget } from './makefile';
 import { renderMakefile } from './makefile';
-import type { ContainerSpec } from './container-spec';
-import { CONTAINER_SPEC_PATH } from './container-spec';
 import { renderContainerWorkflow } from './workflow';
 
 /** The projen tasks the component adds; the Makefile, docs and CI call them by these names. */
@@ -75,6 +75,10 @@ export class ContainerImage extends Component {
     for (const asset of props.assets ?? []) this.addAsset(asset);
     for (const [k, v] of Object.entries(props.env ?? {})) this.addEnv(k, v);
     for (const [k, v] of Object.entries(props.labels ?? {})) this.addLabel(k, v);
+
+    // The image emits without type-checking; isolatedModules makes the project's own type-check
+    // guarantee that per-file emit equals a full compile.
+    project.tsconfig?.file.addOverride('compilerOptions.isolatedModules', true);
 
     this.addTasks();
 

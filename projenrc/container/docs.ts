@@ -1,6 +1,6 @@
+import type { ContainerSpec } from './container-spec';
 import type { DockerfileModel } from './dockerfile-model';
 import type { MakeTarget } from './makefile';
-import type { ContainerSpec } from './container-spec';
 
 /** Commands the docs show; the component derives them from its tasks. */
 export interface DocsCommands {

@@ -108,6 +108,12 @@ describe('ContainerImage', () => {
     expect(spec.forbiddenAbsolutePaths).toEqual(['/root/.npm']);
   });
 
+  test('the image only emits; the project type-checks with isolatedModules so that emit is per-file safe', () => {
+    const { out } = synthContainer();
+    expect(out.Dockerfile).toContain('RUN node_modules/.bin/tsc --project tsconfig.json --noCheck --noResolve');
+    expect(out['tsconfig.json'].compilerOptions.isolatedModules).toBe(true);
+  });
+
   test('digests pin the FROM lines; offline-base still gets the tags', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const { out } = synthContainer({ nodeImageDigest: digest, runtimeImageDigest: digest });
