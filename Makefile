@@ -12,21 +12,24 @@ help:
 	@printf '  %s\n' 'docker-run     Run the image (DOCKER_RUN_FLAGS replaces -p 8000:8000; DATABASE_URL passes through)'
 
 .PHONY: check
-check:
+check: node_modules/.package-lock.json
 	npx projen check
 
 .PHONY: synth
-synth:
+synth: node_modules/.package-lock.json
 	npx projen default
 
 .PHONY: docker-build
-docker-build:
+docker-build: node_modules/.package-lock.json
 	npx projen docker:build
 
 .PHONY: docker-verify
-docker-verify:
+docker-verify: node_modules/.package-lock.json
 	npx projen docker:verify
 
 .PHONY: docker-run
-docker-run:
+docker-run: node_modules/.package-lock.json
 	npx projen docker:run
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci

@@ -7,12 +7,25 @@ export interface MakeTarget {
   readonly description: string;
 }
 
+/** How a fresh clone gets its node_modules before the first `npx projen`. */
+export interface MakeInstall {
+  /** The lockfile; a newer one reinstalls. */
+  readonly lockFile: string;
+  /** A file the install writes, as the make target standing for node_modules. */
+  readonly stamp: string;
+  readonly command: string;
+}
+
+/** npm's install: `npm ci` writes the hidden lockfile node_modules/.package-lock.json. */
+export const NPM_INSTALL: MakeInstall = { lockFile: 'package-lock.json', stamp: 'node_modules/.package-lock.json', command: 'npm ci' };
+
 /**
  * Renders a Makefile of thin entry points: every recipe is `npx projen <task>`,
- * so the task definitions stay the only place a command is written. `help`
- * comes first and is the default goal. Pure.
+ * so the task definitions stay the only place a command is written. Each
+ * depends on the installed node_modules, so `make check` works on a fresh
+ * clone. `help` comes first and is the default goal. Pure.
  */
-export function renderMakefile(targets: readonly MakeTarget[], marker?: string): string {
+export function renderMakefile(targets: readonly MakeTarget[], marker?: string, install: MakeInstall = NPM_INSTALL): string {
   const width = Math.max('help'.length, ...targets.map((t) => t.target.length)) + 2;
   const line = (name: string, text: string) => `\t@printf '  %s\\n' ${shellQuote(name.padEnd(width) + text)}`;
   const help = [
@@ -22,7 +35,8 @@ export function renderMakefile(targets: readonly MakeTarget[], marker?: string):
     line('help', 'List the targets (default)'),
     ...targets.map((t) => line(t.target, t.description)),
   ];
-  const rules = targets.map((t) => [`.PHONY: ${t.target}`, `${t.target}:`, `\tnpx projen ${t.task}`].join('\n'));
+  const rules = targets.map((t) => [`.PHONY: ${t.target}`, `${t.target}: ${install.stamp}`, `\tnpx projen ${t.task}`].join('\n'));
+  const installRule = [`${install.stamp}: ${install.lockFile}`, `\t${install.command}`].join('\n');
   return [
     ...(marker ? [`# ${marker}`] : []),
     '.DEFAULT_GOAL := help',
@@ -30,6 +44,8 @@ export function renderMakefile(targets: readonly MakeTarget[], marker?: string):
     help.join('\n'),
     '',
     rules.join('\n\n'),
+    '',
+    installRule,
   ].join('\n') + '\n';
 }
 

@@ -60,9 +60,14 @@ describe('renderMakefile', () => {
     expect(lines[0]).toBe('# MARKER');
     expect(lines.find((l) => /^[\w-]+:/.test(l))).toBe('help:');
     expect(text).toContain('.DEFAULT_GOAL := help');
-    for (const t of ['help', 'check', 'docker-build']) expect(text).toContain(`.PHONY: ${t}\n${t}:\n\t`);
-    expect(text).toContain('docker-build:\n\tnpx projen docker:build\n');
+    expect(text).toContain('.PHONY: help\nhelp:\n\t');
+    for (const t of ['check', 'docker-build']) expect(text).toContain(`.PHONY: ${t}\n${t}: node_modules/.package-lock.json\n\t`);
+    expect(text).toContain('docker-build: node_modules/.package-lock.json\n\tnpx projen docker:build\n');
     expect(lines.filter((l) => /^ +\S/.test(l))).toEqual([]);
+  });
+
+  test('a fresh clone installs first: node_modules stands on the lockfile', () => {
+    expect(text).toContain('\nnode_modules/.package-lock.json: package-lock.json\n\tnpm ci\n');
   });
 
   test('help lists the targets; make and shell specials are escaped', () => {
