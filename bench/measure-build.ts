@@ -2,11 +2,12 @@
  * Cold build and warm rebuild times, with evidence (BuildKit `CACHED`) that
  * the dependency-install layers were reused on the warm rebuild.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeContext, removeContext, touchSource } from './context';
 import { docker } from './exec';
 import { summarize } from './stats';
-import type { BuildResult } from './types';
+import type { BuildResult, WatchedStep } from './types';
 
 /** One image under test: its tag and its Dockerfile relative to the context. */
 export interface ImageDef {
@@ -15,6 +16,10 @@ export interface ImageDef {
   readonly dockerfile: string;
   /** `--build-arg`s, computed per build (e.g. REVISION/CREATED as `docker:build` passes them). */
   readonly buildArgs?: () => Readonly<Record<string, string>>;
+  /** Files written into each context copy before building (a variant's rendered Dockerfile). */
+  readonly files?: Readonly<Record<string, string>>;
+  /** A step whose re-running on every warm rebuild is the point of the comparison (e.g. `npm prune`). */
+  readonly watch?: RegExp;
 }
 
 export interface BuildStep {
@@ -84,35 +89,44 @@ export async function pruneBuildCache(): Promise<void> {
 
 /**
  * For each run and image (order alternated run to run): prune the build
- * cache, build `--no-cache` (cold), append a comment line to `src/index.ts`
- * in the context copy, rebuild (warm).
+ * cache, build `--no-cache` (cold), then `warmPerRun` times append a comment
+ * line to `src/index.ts` in the context copy and rebuild (warm).
  */
 export async function measureBuilds(
   root: string,
   defs: readonly ImageDef[],
   runs: number,
   log: (msg: string) => void,
+  warmPerRun = 1,
 ): Promise<Record<string, BuildResult>> {
-  const acc = new Map<string, { cold: number[]; warm: number[]; cached: boolean[]; steps: BuildStep[]; slow: BuildStep[] }>();
-  for (const d of defs) acc.set(d.label, { cold: [], warm: [], cached: [], steps: [], slow: [] });
+  interface Acc { cold: number[]; warm: number[]; ratio: number[]; cached: boolean[]; steps: BuildStep[]; slow: BuildStep[]; watched: BuildStep[] }
+  const acc = new Map<string, Acc>();
+  for (const d of defs) acc.set(d.label, { cold: [], warm: [], ratio: [], cached: [], steps: [], slow: [], watched: [] });
   for (let i = 0; i < runs; i++) {
     const order = i % 2 ? [...defs].reverse() : defs;
     for (const def of order) {
       const a = acc.get(def.label)!;
       const ctx = makeContext(root, def.label);
       try {
+        for (const [file, text] of Object.entries(def.files ?? {})) fs.writeFileSync(path.join(ctx, file), text);
         await pruneBuildCache();
         const cold = await buildImage(ctx, def, true);
-        touchSource(ctx, `${def.label} ${i} ${Date.now()}`);
-        const warm = await buildImage(ctx, def, false);
-        const deps = dependencySteps(warm.steps);
         a.cold.push(cold.ms);
-        a.warm.push(warm.ms);
-        a.cached.push(deps.length > 0 && deps.every((s) => s.cached));
-        a.steps = deps;
-        a.slow = slowestSteps(warm.steps, 3);
-        log(`build ${def.label} #${i + 1}: cold ${(cold.ms / 1000).toFixed(1)} s, warm ${(warm.ms / 1000).toFixed(1)} s, `
-          + `deps steps ${deps.map((s) => (s.cached ? 'CACHED' : 'RAN')).join('/') || 'none found'}`);
+        for (let w = 0; w < warmPerRun; w++) {
+          touchSource(ctx, `${def.label} ${i}.${w} ${Date.now()}`);
+          const warm = await buildImage(ctx, def, false);
+          const deps = dependencySteps(warm.steps);
+          const watched = def.watch ? warm.steps.filter((s) => def.watch!.test(s.name)) : [];
+          a.warm.push(warm.ms);
+          a.ratio.push(warm.ms / cold.ms);
+          a.cached.push(deps.length > 0 && deps.every((s) => s.cached));
+          a.watched.push(...watched);
+          a.steps = deps;
+          a.slow = slowestSteps(warm.steps, 3);
+          log(`build ${def.label} #${i + 1}${warmPerRun > 1 ? `.${w + 1}` : ''}: cold ${(cold.ms / 1000).toFixed(1)} s, `
+            + `warm ${(warm.ms / 1000).toFixed(1)} s, deps steps ${deps.map((s) => (s.cached ? 'CACHED' : 'RAN')).join('/') || 'none found'}`
+            + (def.watch ? `, watched ${watched.map((s) => `${s.cached ? 'CACHED' : 'RAN'} ${s.seconds} s`).join('/') || 'not found'}` : ''));
+        }
       } finally {
         removeContext(ctx);
       }
@@ -120,14 +134,27 @@ export async function measureBuilds(
   }
   const out: Record<string, BuildResult> = {};
   for (const [label, a] of acc) {
+    const hasWatch = defs.find((d) => d.label === label)?.watch !== undefined;
     out[label] = {
       cold: summarize(a.cold),
       warm: summarize(a.warm),
-      ratio: summarize(a.warm.map((w, k) => w / a.cold[k])),
+      ratio: summarize(a.ratio),
       depsCached: a.cached,
       depsSteps: a.steps.map((s) => ({ name: s.name, cached: s.cached })),
       warmSlowest: a.slow.map((s) => ({ name: s.name, seconds: s.seconds })),
+      ...(hasWatch ? { watched: watchedSummary(a.watched, a.warm.length) } : {}),
     };
   }
   return out;
+}
+
+/** How often, and how long, the watched step ran over `warmBuilds` warm rebuilds. Pure. */
+export function watchedSummary(steps: readonly BuildStep[], warmBuilds: number): WatchedStep {
+  const ran = steps.filter((s) => !s.cached);
+  return {
+    name: steps[0]?.name ?? 'not found',
+    ran: ran.length,
+    of: warmBuilds,
+    seconds: summarize(ran.map((s) => s.seconds)),
+  };
 }

@@ -3,7 +3,7 @@
  * everything here is a function of its arguments.
  */
 import type { Summary } from './stats';
-import type { BenchResults, BuildResult, StartStopResult, ThroughputResult } from './types';
+import type { BenchResults, BuildResult, DesignImage, DesignResults, StartStopResult, ThroughputResult } from './types';
 
 /** The targets of issue 5. */
 export const TARGETS = {
@@ -328,6 +328,96 @@ function samples(label: string, s: Summary | null | undefined, scale: number, di
   return `- ${label}: ${s.samples.map((v) => fixed(v * scale, digits)).join(', ')}`;
 }
 
+/** `+1.2 MB` / `−0.3 s`: a signed difference. Pure. */
+export function signed(v: number, digits: number, unit: string): string {
+  return `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(digits)} ${unit}`;
+}
+
+function npmCell(d: DesignImage): string {
+  if (!d.npm && !d.npx) return 'no';
+  return `yes: ${[d.npm ? `npm ${d.npm}` : '', d.npx ? `npx ${d.npx}` : ''].filter(Boolean).join(', ')}`;
+}
+
+/**
+ * Verdict on `npm prune` in the build stage vs ours' `deps` stage, from the
+ * numbers: does prune re-run on a code edit, what it costs, and the size. Pure.
+ */
+export function pruneVerdict(oursImage: DesignImage, oursBuild: BuildResult, prune: DesignImage): string {
+  if (prune.healthy === false) return 'not comparable: the variant did not answer 200 on the health path';
+  const b = prune.build;
+  const w = b?.watched;
+  const dSize = prune.size.image - oursImage.size.image;
+  const sizeText = Math.abs(dSize) < 1e6
+    ? `same size (${signed(dSize / 1e6, 2, 'MB')})`
+    : `image ${signed(dSize / 1e6, 1, 'MB')} (node_modules ${mb(prune.nodeModules)} vs ours ${mb(oursImage.nodeModules)})`;
+  if (!b || !w || w.of === 0) return `no warm rebuild measured; ${sizeText}`;
+  const dWarm = (b.warm.median - oursBuild.warm.median) / 1000;
+  const noise = Math.abs(dWarm) < 0.5 || (w.ran > 0 && Math.abs(dWarm) < w.seconds.median / 2);
+  const warmText = `warm rebuild ${signed(dWarm, 1, 's')} vs ours${noise ? ' (within noise here)' : ''}`;
+  if (w.ran === w.of) {
+    return `**deps stage kept**: \`npm prune\` re-ran on ${w.ran}/${w.of} code edits (${fixed(w.seconds.median, 1)} s each), `
+      + `ours re-ran no npm step; ${warmText}; ${sizeText}`;
+  }
+  return `\`npm prune\` re-ran on ${w.ran}/${w.of} code edits only; ${warmText}; ${sizeText}; deps stage kept (it never depends on src/)`;
+}
+
+/** Verdict on `keepNpm: true` (the node image as runtime) vs ours (node copied onto the smaller base). Pure. */
+export function keepNpmVerdict(oursImage: DesignImage, keep: DesignImage): string {
+  if (keep.healthy === false) return 'not comparable: the variant did not answer 200 on the health path';
+  const dSize = keep.size.image - oursImage.size.image;
+  const tools = npmCell(keep) === 'no' ? 'no npm either' : 'npm and npx, which the app never runs (CMD is node itself)';
+  if (dSize <= 0) return `keepNpm is not larger here (${signed(dSize / 1e6, 1, 'MB')}); it ships ${tools}`;
+  return `**default (no npm) kept**: ${signed(dSize / 1e6, 1, 'MB')} (${ratio(keep.size.image, oursImage.size.image)} ours) `
+    + `for ${tools}: more bytes to pull and scan, and a package manager in production`;
+}
+
+function warmCell(b: BuildResult | undefined, vs?: BuildResult): string {
+  if (!b) return 'n/a';
+  const parts = [stat(b.warm, 1e-3, 1, 's') + (vs ? ` (${ratio(b.warm.median, vs.warm.median)} ours)` : ''), `÷ cold ${stat(b.ratio, 1, 3, '')}`];
+  if (b.watched) parts.push(`\`npm prune\` ran ${b.watched.ran}/${b.watched.of}${b.watched.ran ? `, ${fixed(b.watched.seconds.median, 1)} s` : ''}`);
+  const cachedRuns = b.depsCached.filter(Boolean).length;
+  parts.push(`npm ci CACHED ${cachedRuns}/${b.depsCached.length}`);
+  return parts.join('; ');
+}
+
+/** The "Design choices" table and its explanation. Pure. */
+export function designSection(r: BenchResults, d: DesignResults): string[] {
+  const o = d.ours;
+  const ob = r.build.ours;
+  const sizeCell = (x: DesignImage) => `${mb(x.size.image)}${x === o ? '' : ` (${ratio(x.size.image, o.size.image)} ours)`}`;
+  const payloadCell = (x: DesignImage) => `${mb(x.size.payload)} on \`${x.size.baseImage}\``;
+  const row = (name: string, x: DesignImage, warm: string, verdict: string) =>
+    `| ${[name, sizeCell(x), payloadCell(x), warm, npmCell(x), verdict].map(cell).join(' | ')} |`;
+  const n = d.runs * d.warmPerRun;
+  return [
+    '## Design choices',
+    '',
+    `The two choices the container issue asks to measure. Ours' row is the Build table's (median of ${r.runs.builds});`,
+    `each variant was built the same way right after it: ${d.runs} cold build${d.runs > 1 ? 's' : ''} (cache pruned) then`,
+    `${d.warmPerRun} warm rebuild${d.warmPerRun > 1 ? 's' : ''} after a one-line change in \`src/\` (n = ${n}; fewer runs than ours, to keep the`,
+    'bench short: the image sizes and which steps re-ran are exact, the warm times are as noisy as the machine).',
+    '',
+    '| variant | image size | payload (image − base) | warm rebuild | npm in image | verdict |',
+    '| --- | ---: | ---: | --- | --- | --- |',
+    row('**ours**: `deps` stage (`npm ci --omit=dev --omit=optional --ignore-scripts` from the manifests); node binary on `debian:trixie-slim`',
+      o, warmCell(ob), 'chosen (both defaults)'),
+    row(`**prune**: ${d.prune.change}`, d.prune, warmCell(d.prune.build, ob), pruneVerdict(o, ob, d.prune)),
+    row(`**keepNpm**: ${d.keepNpm.change}`, d.keepNpm, warmCell(d.keepNpm.build, ob), keepNpmVerdict(o, d.keepNpm)),
+    '',
+    '- The variants are rendered from the construct\'s own model (`dockerfileModel` + `renderDockerfile` of',
+    '  `projenrc/container/`), from a recipe that is first checked to re-render the committed `Dockerfile` byte for byte;',
+    '  keepNpm is the existing `keepNpm: true` option, prune is one explicit transformation in `bench/variants.ts`.',
+    `- Health: prune ${healthText(d.prune)}, keepNpm ${healthText(d.keepNpm)} (one \`docker run\` each);`,
+    '  ours is the start/stop table\'s image.',
+    `- node_modules file bytes: ours ${size(o.nodeModules)}, prune ${size(d.prune.nodeModules)}, keepNpm ${size(d.keepNpm.nodeModules)}.`,
+    '',
+  ];
+}
+
+function healthText(x: DesignImage): string {
+  return x.healthy === null ? 'not checked' : x.healthy ? 'answered 200' : '**did not answer 200**';
+}
+
 /** The whole docs/benchmarks.md. Pure. */
 export function renderReport(r: BenchResults): string {
   const secs = sections(r);
@@ -351,6 +441,7 @@ export function renderReport(r: BenchResults): string {
     '- **bare**: `bench/bare-health/`, a bare `node:http` server answering the same JSON on the same path, same base.',
     '',
     ...secs.flatMap((s) => [renderTable(s), '']),
+    ...(r.design ? designSection(r, r.design) : []),
     '## How to read it',
     '',
     `- **Needed** is counted in file bytes (find(1), no directory entries): production dependency closure ${mb(n.nodeModules)}`
@@ -401,6 +492,17 @@ export function renderReport(r: BenchResults): string {
     samples('projen synth (s)', r.tooling.synth, 1e-3, 1),
     samples('docker:verify (s)', r.tooling.verify, 1e-3, 1),
     `- docker:verify: ${r.tooling.verifyNote}`,
+    ...(r.design ? (['prune', 'keepNpm'] as const).flatMap((k) => {
+      const b = r.design![k].build;
+      if (!b) return [];
+      return [
+        samples(`cold build ${k} (s)`, b.cold, 1e-3, 1),
+        samples(`warm rebuild ${k} (s)`, b.warm, 1e-3, 1),
+        ...(b.watched ? [`- ${k} watched step: \`${b.watched.name.slice(0, 100)}\` ran ${b.watched.ran}/${b.watched.of}`
+          + (b.watched.ran ? `, ${b.watched.seconds.samples.map((v) => fixed(v, 1)).join(', ')} s` : '')] : []),
+        ...b.warmSlowest.map((s) => `- ${k} warm rebuild, slow step: \`${s.name.slice(0, 100)}\` ${fixed(s.seconds, 1)} s`),
+      ];
+    }) : []),
     '',
     '</details>',
     '',

@@ -9,7 +9,9 @@
  * BENCH_ROOT (project to measure, default this repo), BENCH_OUT (report path,
  * default docs/benchmarks.md), BENCH_JSON (raw results, default
  * $TMPDIR/bench-results.json), BENCH_RENDER (re-render the report from such a
- * file without measuring).
+ * file without measuring). Design choices (bench/variants.ts): BENCH_VARIANT_RUNS
+ * (cold builds per variant, default 1), BENCH_VARIANT_WARM (warm rebuilds after
+ * each, default 2), BENCH_VARIANTS=0 (skip them).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,12 +19,14 @@ import * as path from 'node:path';
 import { docker, exec, imageExists } from './exec';
 import { machineInfo } from './machine';
 import { buildImage, ImageDef, measureBuilds } from './measure-build';
+import { measureDesign } from './measure-design';
 import { appDirBreakdown, measureNeeded, measureSize } from './measure-size';
 import { measureStartStop, RunDef } from './measure-startstop';
 import { measureThroughput } from './measure-throughput';
 import { measureTooling } from './measure-tooling';
 import { renderReport, sections, tally } from './report';
-import type { BenchResults } from './types';
+import type { BenchResults, DesignResults } from './types';
+import { renderVariants } from './variants';
 
 /** The subset of .projen/container.json (projenrc/container/spec.ts) the bench reads. */
 interface SpecFacts {
@@ -111,12 +115,17 @@ async function main(): Promise<void> {
     throughput: envInt('BENCH_THROUGHPUT_RUNS', given ?? 2),
   };
   const duration = envInt('BENCH_DURATION', 10);
+  const design = process.env.BENCH_VARIANTS === '0'
+    ? undefined
+    : { runs: envInt('BENCH_VARIANT_RUNS', 1), warmPerRun: envInt('BENCH_VARIANT_WARM', 2) };
   const spec = readSpec(root);
   const notes: string[] = [];
   if (spec.source !== '.projen/container.json') notes.push(`Container spec: ${spec.source}.`);
   if (!fs.existsSync(path.join(root, 'Dockerfile'))) throw new Error(`${root}/Dockerfile not found: synthesize it first (npx projen)`);
+  // Rendered before anything is measured: fails fast if the construct's model no longer renders our Dockerfile.
+  const variants = design ? renderVariants(root) : undefined;
 
-  log(`root ${root}; runs ${JSON.stringify(runs)}; spec from ${spec.source}`);
+  log(`root ${root}; runs ${JSON.stringify(runs)}; design ${JSON.stringify(design ?? 'skipped')}; spec from ${spec.source}`);
   await ensureEngineAndBases(root, [spec.baseImages.build, spec.baseImages.runtime, BASELINE_BASE]);
   const machine = await machineInfo(BASELINE_BASE);
   log(`machine: ${machine.cpu}, ${machine.cores} cores, docker ${machine.docker}`);
@@ -133,6 +142,14 @@ async function main(): Promise<void> {
 
   // 1. Builds (cold, then warm after a one-line change), alternating the order.
   const build = await measureBuilds(root, [ours, baseline], runs.builds, log);
+
+  // 1b. Design choices: the prune and keepNpm variants, by the same method, right after ours.
+  let designResults: DesignResults | undefined;
+  if (design && variants) {
+    designResults = await measureDesign(root, variants, {
+      oursTag: ours.tag, workdir: spec.workdir, healthPath: spec.healthPath, ...design,
+    }, log);
+  }
 
   // The bare health server: built once, untimed.
   await buildImage(path.join(__dirname, 'bare-health'), { label: 'bare', tag: TAGS.bare, dockerfile: 'Dockerfile' }, false);
@@ -190,6 +207,7 @@ async function main(): Promise<void> {
     startStop: { ours: startStop.ours, baseline: startStop.baseline },
     throughput: { ours: tp.ours, bare: tp.bare, workers: spec.workers },
     tooling,
+    design: designResults,
     durationMs: performance.now() - t0,
     notes,
   };

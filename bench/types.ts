@@ -36,6 +36,44 @@ export interface BuildResult {
   readonly depsSteps: readonly { readonly name: string; readonly cached: boolean }[];
   /** The longest steps of the last warm rebuild (where its time goes). */
   readonly warmSlowest: readonly { readonly name: string; readonly seconds: number }[];
+  /** The image's watched step (ImageDef.watch) over its warm rebuilds, when it has one. */
+  readonly watched?: WatchedStep;
+}
+
+export interface WatchedStep {
+  /** As BuildKit names it, e.g. `[build 8/8] RUN npm prune ...`. */
+  readonly name: string;
+  /** Warm rebuilds in which it ran (not CACHED) ... */
+  readonly ran: number;
+  /** ... out of this many. */
+  readonly of: number;
+  /** Its `DONE` seconds when it ran. */
+  readonly seconds: Summary;
+}
+
+/** One design-choice image (ours or a variant of bench/variants.ts), measured side by side. */
+export interface DesignImage {
+  /** What differs from ours (markdown; `—` for ours). */
+  readonly change: string;
+  readonly size: SizeResult;
+  /** File bytes of the app's node_modules. */
+  readonly nodeModules: number;
+  /** `npm --version` / `npx --version` in the image; null when absent. */
+  readonly npm: string | null;
+  readonly npx: string | null;
+  /** Did a container of it answer 200 on the health path (null: not checked)? */
+  readonly healthy: boolean | null;
+  /** Its own builds; absent for ours (its builds are the Build table's). */
+  readonly build?: BuildResult;
+}
+
+export interface DesignResults {
+  /** Cold builds per variant, and warm rebuilds after each. */
+  readonly runs: number;
+  readonly warmPerRun: number;
+  readonly ours: DesignImage;
+  readonly prune: DesignImage;
+  readonly keepNpm: DesignImage;
 }
 
 export interface StartStopResult {
@@ -92,6 +130,8 @@ export interface BenchResults {
   readonly startStop: Record<Subject, StartStopResult>;
   readonly throughput: { readonly ours: ThroughputResult; readonly bare: ThroughputResult; readonly workers: number };
   readonly tooling: ToolingResult;
+  /** Design choices of the container issue (absent in results from before they were measured). */
+  readonly design?: DesignResults;
   readonly durationMs: number;
   readonly notes: readonly string[];
 }
