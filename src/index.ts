@@ -1,16 +1,36 @@
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig } from './config';
 import { firstLine } from './first-line';
-import { runPrimary } from './primary';
-import { createPrimaryLog } from './primary-log';
-import { loadPrompts, PromptError } from './prompts';
 
-function startPrimary(): void {
+/**
+ * Until the real handlers exist, a signal means nothing has started yet: exit 0 at once. Installed
+ * before anything slow loads (zod, yaml, fastify, pg) because as PID 1 in a container a signal
+ * without a handler is ignored, and `docker stop` would wait for its SIGKILL. Returns a disarm
+ * function: the listener stays, because removing a signal's last listener closes node's watcher
+ * and drops a signal that arrived during synchronous work but was not yet dispatched.
+ */
+function exitOnSignalWhileStarting(): () => void {
+  let starting = true;
+  const exitEarly = (): void => {
+    if (starting) process.exit(0);
+  };
+  process.on('SIGTERM', exitEarly).on('SIGINT', exitEarly);
+  return () => {
+    starting = false;
+  };
+}
+
+async function startPrimary(): Promise<void> {
+  const starting = exitOnSignalWhileStarting();
+  const { ConfigError, loadConfig } = await import('./config');
+  const { loadPrompts, PromptError } = await import('./prompts');
+  const { runPrimary } = await import('./primary');
+  const { createPrimaryLog } = await import('./primary-log');
   try {
     // Validate everything before forking: a bad setting must exit once with
     // one line, not make every worker crash and be replaced in a loop.
     const config = loadConfig();
     loadPrompts(config.promptsDir);
+    starting();
     runPrimary(config, createPrimaryLog(config.logLevel));
   } catch (err) {
     const known = err instanceof ConfigError || err instanceof PromptError;
@@ -20,19 +40,18 @@ function startPrimary(): void {
 }
 
 async function startWorker(): Promise<void> {
-  // Loading fastify and pg takes a moment; a signal meanwhile means there is
-  // nothing to drain, and dying of it would look like a crash to the primary.
-  const exitEarly = (): never => process.exit(0);
-  process.once('SIGTERM', exitEarly).once('SIGINT', exitEarly);
-  // Loaded only here: the primary never needs fastify or pg, and skipping
-  // them lets it install its signal handlers sooner.
+  const starting = exitOnSignalWhileStarting();
+  // Loaded only here: the primary never needs fastify or pg.
   const { runWorker } = await import('./worker');
-  process.off('SIGTERM', exitEarly).off('SIGINT', exitEarly);
+  starting();
   await runWorker();
 }
 
 if (cluster.isPrimary) {
-  startPrimary();
+  startPrimary().catch((err: unknown) => {
+    process.stderr.write(`startup error: ${firstLine(err)}\n`);
+    process.exit(1);
+  });
 } else {
   startWorker().catch((err: unknown) => {
     process.stderr.write(`worker startup error: ${firstLine(err)}\n`);

@@ -13,9 +13,16 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
   let shuttingDown = false;
   let cleanExits = true;
   const listening = new WeakSet<Worker>();
+  // Our own count: cluster.workers drops a worker only after both its exit and its disconnect,
+  // so on the last exit it may still list workers that are gone.
+  const alive = new Set<Worker>();
 
   const fork = (): void => {
-    cluster.fork();
+    const worker = cluster.fork();
+    alive.add(worker);
+    // A worker that exits while the primary still writes to it (e.g. the reply to a listen it sent
+    // just before a SIGTERM) fails that write with EPIPE; unhandled, it would crash the primary.
+    worker.on('error', (err) => log('warn', 'worker channel error', { workerPid: worker.process.pid, error: err.message }));
   };
 
   cluster.on('listening', (worker, address) => {
@@ -25,13 +32,14 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
 
   cluster.on('exit', (worker, code, signal) => {
     const fields = { workerPid: worker.process.pid, code, signal };
+    alive.delete(worker);
     if (shuttingDown) {
       // A worker killed by our SIGTERM before its handlers existed never
       // listened, so it had nothing in flight: that is a clean stop too.
       const stoppedBeforeServing = signal === 'SIGTERM' && !listening.has(worker);
       if (code !== 0 && !stoppedBeforeServing) cleanExits = false;
       log('info', 'worker stopped', fields);
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (alive.size === 0) {
         log('info', 'all workers stopped', { exitCode: cleanExits ? 0 : 1 });
         process.exit(cleanExits ? 0 : 1);
       }
@@ -52,12 +60,11 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
     if (shuttingDown) return;
     shuttingDown = true;
     log('info', 'shutting down', { reason });
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    if (workers.length === 0) process.exit(cleanExits ? 0 : 1);
-    for (const worker of workers) worker.process.kill('SIGTERM');
+    if (alive.size === 0) process.exit(cleanExits ? 0 : 1);
+    for (const worker of alive) worker.process.kill('SIGTERM');
     setTimeout(() => {
       log('error', 'shutdown timed out; killing remaining workers', { shutdownTimeoutMs: config.shutdownTimeoutMs });
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+      for (const worker of alive) worker.process.kill('SIGKILL');
       process.exit(1);
     }, config.shutdownTimeoutMs);
   };

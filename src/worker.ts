@@ -11,11 +11,14 @@ import { loadPrompts } from './prompts';
  */
 export async function runWorker(): Promise<void> {
   let server: FastifyInstance | undefined;
+  let listening = false;
   let stopping = false;
   const stop = (reason: string): void => {
     if (stopping) return;
     stopping = true;
-    if (!server) process.exit(0); // Signalled while still starting: nothing to drain.
+    // Signalled before listening: no connection was ever accepted, so nothing to drain. (fastify's
+    // close while listen is still pending never settles, which held the whole stop to its timeout.)
+    if (!server || !listening) process.exit(0);
     const app = server;
     app.log.info({ reason }, 'worker shutting down');
     // fastify close: stop accepting, let in-flight requests finish, drop idle
@@ -42,4 +45,5 @@ export async function runWorker(): Promise<void> {
     : undefined;
   server = buildApp({ config, prompts, db, version: readPackageVersion(packageRoot) });
   await server.listen({ host: config.host, port: config.port });
+  listening = true;
 }

@@ -203,6 +203,25 @@ describe('node lib/index.js', () => {
     expect((await service.exited).code).toBe(0);
   });
 
+  it('exits promptly and cleanly whenever during startup SIGTERM arrives', async () => {
+    // docker stop right after start: signals landing while modules load, workers fork or listen
+    // once lost the signal (hang), crashed the primary (EPIPE) or ran into the shutdown timeout.
+    const outcomes: string[] = [];
+    for (let delayMs = 0; delayMs <= 1200; delayMs += 75) {
+      const service = await start({ DATABASE_URL: '' });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const sent = Date.now();
+      service.child.kill('SIGTERM');
+      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 2500).unref());
+      const result = await Promise.race([service.exited, timer]);
+      const ms = Date.now() - sent;
+      // Killed by the signal itself only while node boots, before our first line of JS runs.
+      const ok = result !== 'hang' && ms < 2000 && (result.code === 0 || (result.signal === 'SIGTERM' && delayMs <= 300));
+      if (!ok) outcomes.push(`after ${delayMs} ms: ${JSON.stringify(result)} in ${ms} ms`);
+    }
+    expect(outcomes).toEqual([]);
+  });
+
   it('replaces a worker that dies unexpectedly', async () => {
     const service = await start();
     const [first] = await workersListening(service, 2);
