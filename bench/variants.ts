@@ -16,6 +16,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ContainerSpec } from '../projenrc/container/container-spec';
 import type { DockerInstruction, DockerStage, DockerfileModel } from '../projenrc/container/dockerfile-model';
 import { renderDockerfile } from '../projenrc/container/dockerfile-render';
 import type { ImageRecipe } from '../projenrc/container/image-recipe';
@@ -39,24 +40,6 @@ export interface Variant {
   readonly runtimeBase: string;
 }
 
-/** The parts of `.projen/container.json` (ContainerSpec) the recipe is rebuilt from. */
-interface SpecFile {
-  readonly imageName: string;
-  readonly version: string;
-  readonly user: string;
-  readonly uid: number;
-  readonly gid: number;
-  readonly port: number;
-  readonly workers: number;
-  readonly healthPath: string;
-  readonly sizeBudgetMb: number;
-  readonly entrypoint: string;
-  readonly assets: readonly string[];
-  readonly devDependencies: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly baseImages: { readonly build: string; readonly runtime: string };
-  readonly npmInRuntime: boolean;
-}
 
 /**
  * The recipe projen rendered the repo's Dockerfile from, rebuilt from the
@@ -65,7 +48,7 @@ interface SpecFile {
  * re-rendering the committed Dockerfile.
  */
 export function recipeFromRepo(root: string): ImageRecipe {
-  const spec = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'container.json'), 'utf8')) as SpecFile;
+  const spec = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'container.json'), 'utf8')) as ContainerSpec;
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; repository?: string | { url?: string } };
   return {
     imageName: spec.imageName,
