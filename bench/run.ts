@@ -27,18 +27,11 @@ import { measureTooling } from './measure-tooling';
 import { renderReport, sections, tally } from './report';
 import type { BenchResults, DesignResults } from './types';
 import { renderVariants } from './variants';
+import { CONTAINER_SPEC_PATH, type ContainerSpec } from '../projenrc/container/container-spec';
 
-/** The subset of .projen/container.json (projenrc/container/spec.ts) the bench reads. */
-interface SpecFacts {
-  readonly imageName: string;
-  readonly workdir: string;
-  readonly healthPath: string;
-  readonly workers: number;
-  readonly assets: readonly string[];
-  readonly sizeBudgetMb: number | null;
-  readonly baseImages: { readonly build: string; readonly runtime: string };
-  readonly source: string;
-}
+/** The facts of the resolved declaration the bench reads, and where they came from. */
+type SpecFacts = Pick<ContainerSpec, 'imageName' | 'workdir' | 'healthPath' | 'workers' | 'assets' | 'sizeBudgetMb' | 'baseImages'>
+  & { readonly source: string };
 
 const BASELINE_BASE = 'node:24-trixie-slim';
 const BASELINE_WORKDIR = '/usr/src/app';
@@ -54,30 +47,9 @@ function log(msg: string): void {
 }
 
 export function readSpec(root: string): SpecFacts {
-  const file = path.join(root, '.projen', 'container.json');
-  if (!fs.existsSync(file)) {
-    return {
-      imageName: 'course-supporter',
-      workdir: '/app',
-      healthPath: '/health',
-      workers: 2,
-      assets: ['config'],
-      sizeBudgetMb: null,
-      baseImages: { build: 'node:24-trixie-slim', runtime: 'debian:trixie-slim' },
-      source: 'defaults (.projen/container.json missing)',
-    };
-  }
-  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SpecFacts> & { sizeBudgetMb?: number };
-  return {
-    imageName: s.imageName ?? 'course-supporter',
-    workdir: s.workdir ?? '/app',
-    healthPath: s.healthPath ?? '/health',
-    workers: s.workers ?? 2,
-    assets: s.assets ?? ['config'],
-    sizeBudgetMb: s.sizeBudgetMb ?? null,
-    baseImages: s.baseImages ?? { build: 'node:24-trixie-slim', runtime: 'debian:trixie-slim' },
-    source: '.projen/container.json',
-  };
+  const file = path.join(root, CONTAINER_SPEC_PATH);
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: synthesize it first (npx projen)`);
+  return { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as ContainerSpec), source: CONTAINER_SPEC_PATH };
 }
 
 /** Starts dockerd and builds the offline stand-ins of any missing base image (both idempotent). */
@@ -120,7 +92,6 @@ async function main(): Promise<void> {
     : { runs: envInt('BENCH_VARIANT_RUNS', 1), warmPerRun: envInt('BENCH_VARIANT_WARM', 2) };
   const spec = readSpec(root);
   const notes: string[] = [];
-  if (spec.source !== '.projen/container.json') notes.push(`Container spec: ${spec.source}.`);
   if (!fs.existsSync(path.join(root, 'Dockerfile'))) throw new Error(`${root}/Dockerfile not found: synthesize it first (npx projen)`);
   // Rendered before anything is measured: fails fast if the construct's model no longer renders our Dockerfile.
   const variants = design ? renderVariants(root) : undefined;
