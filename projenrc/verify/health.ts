@@ -6,8 +6,6 @@ const MS = 1_000_000; // Docker durations are nanoseconds
 const FAST_INTERVAL_MS = 500;
 
 export type HealthTiming = ContainerSpec['healthcheck'];
-/** Used when the spec predates its `healthcheck` field. */
-export const DEFAULT_TIMING: HealthTiming = { intervalS: 30, timeoutS: 5, startPeriodS: 15, retries: 3 };
 
 /**
  * The image's own HEALTHCHECK test with the spec's timeout, start period and
@@ -15,7 +13,7 @@ export const DEFAULT_TIMING: HealthTiming = { intervalS: 30, timeoutS: 5, startP
  * is the same one production would reach, a check just waits about a second
  * for it instead of the full interval.
  */
-export function fastHealthcheck(imageTest: readonly string[] | undefined, timing: HealthTiming = DEFAULT_TIMING): Docker.ContainerCreateOptions['Healthcheck'] {
+export function fastHealthcheck(imageTest: readonly string[] | undefined, timing: HealthTiming): Docker.ContainerCreateOptions['Healthcheck'] {
   return {
     Test: imageTest ? [...imageTest] : undefined,
     Interval: FAST_INTERVAL_MS * MS,
@@ -26,7 +24,7 @@ export function fastHealthcheck(imageTest: readonly string[] | undefined, timing
 }
 
 /** How long to wait for Docker's verdict: the start period, then every retry timing out, plus slack. */
-export function healthDeadlineMs(timing: HealthTiming = DEFAULT_TIMING): number {
+export function healthDeadlineMs(timing: HealthTiming): number {
   return (timing.startPeriodS + timing.retries * (timing.timeoutS + FAST_INTERVAL_MS / 1000)) * 1000 + 5000;
 }
 

@@ -2,25 +2,8 @@ import { existsSync, readFileSync } from 'fs';
 import { VerifyError } from './errors';
 import { CONTAINER_SPEC_PATH, ContainerSpec } from '../container/container-spec';
 
-/** Fields verify cannot work without. Renaming one in ContainerSpec breaks this file's type-check, on purpose. */
-type Required = 'imageName' | 'version' | 'user' | 'uid' | 'gid' | 'port' | 'healthPath' | 'workers' | 'sizeBudgetMb'
-| 'workdir' | 'entrypoint' | 'assets' | 'devDependencies' | 'baseImages' | 'env' | 'labels' | 'forbiddenPaths';
-/** Fields verify uses when present, so a spec from an older construct still verifies. */
-type Optional = 'cmd' | 'npmInRuntime' | 'healthcheck' | 'forbiddenAbsolutePaths';
-
-/**
- * What verify reads from the spec. The construct may add fields; verify
- * honours the ones it knows and ignores the rest.
- */
-export type VerifySpec = Pick<ContainerSpec, Required> & Partial<Pick<ContainerSpec, Optional>> & {
-  /** Older name of `npmInRuntime`: when true the image deliberately keeps npm/npx. */
-  readonly keepNpm?: boolean;
-};
-
-/** npm is allowed in the image only when the spec says so. */
-export function npmKept(spec: VerifySpec): boolean {
-  return spec.npmInRuntime === true || spec.keepNpm === true;
-}
+/** What verify reads: the whole spec, which the construct in the same repo writes. */
+export type VerifySpec = ContainerSpec;
 
 /** Where the spec is read from: `CONTAINER_SPEC_PATH` overrides projen's default. */
 export function specPath(env: NodeJS.ProcessEnv): string {
@@ -41,7 +24,8 @@ export function loadSpec(path: string): VerifySpec {
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'string[]' | 'record' | 'baseImages' | 'healthcheck';
-const FIELDS: Record<Required, Kind> = {
+// Keyed by every ContainerSpec field: adding one there breaks this file's type-check until it is validated here.
+const FIELDS: Record<keyof ContainerSpec, Kind> = {
   imageName: 'string',
   version: 'string',
   user: 'string',
@@ -59,19 +43,16 @@ const FIELDS: Record<Required, Kind> = {
   env: 'record',
   labels: 'string[]',
   forbiddenPaths: 'string[]',
-};
-const OPTIONAL_FIELDS: Record<Optional | 'keepNpm', Kind> = {
   cmd: 'string[]',
   npmInRuntime: 'boolean',
-  keepNpm: 'boolean',
   healthcheck: 'healthcheck',
   forbiddenAbsolutePaths: 'string[]',
 };
 
 /**
- * Checks the shape rather than trusting it: a spec written by an older
- * construct, or hand-edited, should fail with the field's name, not with a
- * `TypeError` deep inside a check.
+ * Checks the shape rather than trusting it: a stale or hand-edited spec
+ * should fail with the field's name, not with a `TypeError` deep inside a
+ * check.
  */
 export function validateSpec(value: unknown, path: string): VerifySpec {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -80,11 +61,6 @@ export function validateSpec(value: unknown, path: string): VerifySpec {
   const obj = value as Record<string, unknown>;
   for (const [field, kind] of Object.entries(FIELDS)) {
     if (!hasKind(obj[field], kind)) {
-      throw new VerifyError(`${path}: field "${field}" must be ${describe(kind)} (got ${JSON.stringify(obj[field])})`);
-    }
-  }
-  for (const [field, kind] of Object.entries(OPTIONAL_FIELDS)) {
-    if (obj[field] !== undefined && !hasKind(obj[field], kind)) {
       throw new VerifyError(`${path}: field "${field}" must be ${describe(kind)} (got ${JSON.stringify(obj[field])})`);
     }
   }

@@ -2,13 +2,6 @@ import { posix } from 'path';
 import { VerifySpec } from './load-spec';
 import { ProbeRequest } from './probe';
 
-/**
- * Paths that must never ship, whatever the spec says: sources, VCS and
- * project tooling. The spec's forbiddenPaths are added to these, so a
- * construct that forgets one cannot weaken the check.
- */
-export const ALWAYS_FORBIDDEN = ['.git', 'test', '.projenrc.ts', 'projenrc'] as const;
-
 /** Package managers: the runtime needs node only. */
 export const PACKAGE_MANAGERS = ['npm', 'npx', 'corepack', 'yarn'] as const;
 
@@ -22,7 +15,7 @@ export function inWorkdir(spec: VerifySpec, rel: string): string {
 
 export function forbiddenPaths(spec: VerifySpec): string[] {
   const clean = (p: string) => p.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-  return [...new Set([...ALWAYS_FORBIDDEN, ...spec.forbiddenPaths.map(clean)])].filter(Boolean);
+  return [...new Set(spec.forbiddenPaths.map(clean))].filter(Boolean);
 }
 
 /** Everything the probe should look at, derived from the spec and the devDependencies' binaries. */
@@ -36,7 +29,7 @@ export function probeRequest(spec: VerifySpec, devBins: Record<string, readonly 
   ];
   return {
     workdir: spec.workdir,
-    paths: [...new Set([...rel.map((r) => inWorkdir(spec, r)), ...spec.forbiddenAbsolutePaths ?? []])],
+    paths: [...new Set([...rel.map((r) => inWorkdir(spec, r)), ...spec.forbiddenAbsolutePaths])],
     homeSubpaths: [...HOME_CACHES],
     commands: [...new Set([...Object.values(devBins).flat(), ...PACKAGE_MANAGERS])],
   };

@@ -1,4 +1,4 @@
-import { npmKept, VerifySpec } from '../load-spec';
+import { VerifySpec } from '../load-spec';
 import { forbiddenPaths, inWorkdir, NODE_MODULES_CACHE, PACKAGE_MANAGERS } from '../paths';
 import { ProbeFacts } from '../probe';
 import { Row, row } from '../report';
@@ -31,12 +31,12 @@ export function judgeDevPackages(spec: VerifySpec, devBins: Record<string, reado
     ...facts.walk.envFiles,
   ];
   const uniqueLeftovers = [...new Set(leftovers)];
-  const absolute = spec.forbiddenAbsolutePaths ?? [];
+  const absolute = spec.forbiddenAbsolutePaths;
   const absolutePresent = absolute.filter((p) => facts.kinds[p] != null);
-  const allowed: readonly string[] = npmKept(spec) ? ['npm', 'npx'] : [];
+  const allowed: readonly string[] = spec.npmInRuntime ? ['npm', 'npx'] : [];
   const managers = PACKAGE_MANAGERS.filter((m) => facts.onPath[m]);
   const unexpectedManagers = managers.filter((m) => !allowed.includes(m));
-  const expectedManagers = npmKept(spec) ? 'corepack, yarn absent (npm kept: npmInRuntime)' : 'npm, npx, corepack, yarn absent';
+  const expectedManagers = spec.npmInRuntime ? 'corepack, yarn absent (npm kept: npmInRuntime)' : 'npm, npx, corepack, yarn absent';
   return [
     row('4a', CHECK, `none of ${spec.devDependencies.length} devDependencies in ${inWorkdir(spec, 'node_modules')}`,
       list(devDirs), devDirs.length === 0),

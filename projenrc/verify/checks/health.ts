@@ -22,7 +22,7 @@ export async function serve(scope: RunScope, req: Omit<ContainerRequest, 'networ
   port: number;
   healthPath: string;
   healthTest: readonly string[] | undefined;
-  timing?: HealthTiming;
+  timing: HealthTiming;
 }): Promise<Served> {
   const container = await scope.create({
     ...req,

@@ -2,6 +2,7 @@ import { posix } from 'path';
 import { VerifySpec } from '../load-spec';
 import { Row, row } from '../report';
 import { list } from './dev-packages';
+import { SECRET_KEY } from '../../container/container-image-props';
 
 const CHECK = 'image metadata';
 
@@ -15,9 +16,6 @@ export interface ImageConfig {
   readonly Labels?: Record<string, string> | null;
   readonly Healthcheck?: { Test?: string[] | null } | null;
 }
-
-/** Env keys that look like credentials, after dockle's CIS-DI-0010. */
-export const SECRET_KEY = /PASS|SECRET|KEY|TOKEN|ACCESS/i;
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
 
@@ -44,7 +42,7 @@ export function judgeMetadata(spec: VerifySpec, config: ImageConfig): Row[] {
   const shellEntrypoint = entrypoint.length > 0 && SHELLS.has(posix.basename(entrypoint[0]));
   // The spec's exact CMD when it gives one; otherwise any exec-form command starting with node.
   const cmdOk = cmd.length > 0 && posix.basename(cmd[0]) === 'node' && !shellEntrypoint
-    && (!spec.cmd || JSON.stringify(cmd) === JSON.stringify(spec.cmd));
+    && JSON.stringify(cmd) === JSON.stringify(spec.cmd);
   const cmdText = `CMD ${JSON.stringify(config.Cmd ?? null)}${entrypoint.length ? `, ENTRYPOINT ${JSON.stringify(entrypoint)}` : ''}`;
 
   const env = envMap(config.Env);
@@ -62,7 +60,7 @@ export function judgeMetadata(spec: VerifySpec, config: ImageConfig): Row[] {
 
   return [
     row('9a', CHECK, `EXPOSE ${port}`, exposed.length ? `EXPOSE ${exposed.join(' ')}` : 'nothing exposed', exposed.includes(port)),
-    row('9b', CHECK, `exec-form CMD ${spec.cmd ? JSON.stringify(spec.cmd) : '["node", …]'}, no shell entrypoint`, cmdText, cmdOk),
+    row('9b', CHECK, `exec-form CMD ${JSON.stringify(spec.cmd)}, no shell entrypoint`, cmdText, cmdOk),
     row('9c', CHECK, Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(' '),
       wrongEnv.length ? `wrong: ${wrongEnv.join(' ')}` : 'all set', wrongEnv.length === 0),
     row('9d', CHECK, `labels ${list(spec.labels, 10)} non-empty`,

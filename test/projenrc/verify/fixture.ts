@@ -1,3 +1,4 @@
+import { forbiddenPaths } from '../../../projenrc/container/image-recipe';
 import { VerifySpec } from '../../../projenrc/verify/load-spec';
 import { ProbeFacts } from '../../../projenrc/verify/probe';
 
@@ -27,7 +28,7 @@ export function fixtureSpec(overrides: Partial<VerifySpec> = {}): VerifySpec {
     env: { NODE_ENV: 'production', PORT: '8000' },
     labels: ['org.opencontainers.image.title', 'org.opencontainers.image.source'],
     healthcheck: { intervalS: 30, timeoutS: 3, startPeriodS: 5, retries: 3 },
-    forbiddenPaths: ['src', 'tsconfig.json'],
+    forbiddenPaths: forbiddenPaths({ srcdir: 'src', tsconfigFile: 'tsconfig.json' }),
     forbiddenAbsolutePaths: ['/root/.npm', '/usr/local/lib/node_modules/npm'],
     ...overrides,
   };

@@ -96,21 +96,20 @@ describe('check 4: judgeDevPackages', () => {
       walk: { envFiles: ['.env', 'config/.env.local'], gitDirs: ['.git'], srcTs: ['src/index.ts'], entries: 40 },
     })));
     expect(rows['4e'].status).toBe('fail');
-    expect(rows['4e'].measured).toBe('test/, .projenrc.ts, tsconfig.json, .git, src/index.ts, .env (+1 more)');
+    expect(rows['4e'].measured).toBe('.projenrc.ts, test/, tsconfig.json, .git, src/index.ts, .env (+1 more)');
   });
 
-  test('the spec\'s forbidden paths add to the built-in ones and cannot remove them', () => {
+  test('the spec\'s forbidden paths are what is looked for', () => {
     const rows = byId(judgeDevPackages(fixtureSpec({ forbiddenPaths: ['./docs/'] }), FIXTURE_BINS, cleanFacts({
-      kinds: { '/app/docs': 'dir', '/app/projenrc': 'dir' },
+      kinds: { '/app/docs': 'dir' },
     })));
-    expect(rows['4e'].measured).toBe('projenrc/, docs/');
+    expect(rows['4e'].measured).toBe('docs/');
   });
 
   test('npm present fails unless the spec keeps npm; corepack always fails', () => {
     const facts = cleanFacts({ onPath: { npm: '/usr/local/bin/npm', npx: '/usr/local/bin/npx' } });
     expect(byId(judgeDevPackages(spec, FIXTURE_BINS, facts))['4f'].status).toBe('fail');
     expect(byId(judgeDevPackages(fixtureSpec({ npmInRuntime: true }), FIXTURE_BINS, facts))['4f'].status).toBe('pass');
-    expect(byId(judgeDevPackages(fixtureSpec({ npmInRuntime: undefined, keepNpm: true }), FIXTURE_BINS, facts))['4f'].status).toBe('pass');
     const corepack = cleanFacts({ onPath: { corepack: '/usr/local/bin/corepack' } });
     expect(byId(judgeDevPackages(fixtureSpec({ npmInRuntime: true }), FIXTURE_BINS, corepack))['4f'].status).toBe('fail');
   });

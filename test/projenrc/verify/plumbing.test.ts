@@ -43,10 +43,10 @@ describe('spec loading', () => {
     expect(() => validateSpec([], 's.json')).toThrow('expected a JSON object');
   });
 
-  test('optional fields may be absent (a spec from an older construct)', () => {
-    const { cmd, npmInRuntime, healthcheck, forbiddenAbsolutePaths, ...old } = fixtureSpec();
-    void [cmd, npmInRuntime, healthcheck, forbiddenAbsolutePaths];
-    expect(validateSpec(old, 's.json').imageName).toBe('course-supporter-verify-fixture');
+  test('a spec missing a field the construct writes fails naming it', () => {
+    const { cmd, ...stale } = fixtureSpec();
+    void cmd;
+    expect(() => validateSpec(stale, 's.json')).toThrow('field "cmd" must be an array of strings');
   });
 });
 
@@ -116,7 +116,7 @@ describe('probe request', () => {
   });
 
   test('forbidden paths are normalised and deduplicated', () => {
-    expect(forbiddenPaths(fixtureSpec({ forbiddenPaths: ['/test/', './.git', 'docs'] }))).toEqual(['.git', 'test', '.projenrc.ts', 'projenrc', 'docs']);
+    expect(forbiddenPaths(fixtureSpec({ forbiddenPaths: ['/test/', './.git', 'docs'] }))).toEqual(['test', '.git', 'docs']);
   });
 });
 
