@@ -1,5 +1,5 @@
 import { JsonFile, javascript, typescript } from 'projen';
-import { ContainerImage } from './projenrc';
+import { ContainerDocs, ContainerImage, ContainerWorkflow, IMAGE_TASKS, TaskMakefile } from './projenrc';
 
 /**
  * The service's runtime facts, declared once. The app's config defaults, the
@@ -85,7 +85,7 @@ new JsonFile(project, 'config/default.json', {
   },
 });
 
-new ContainerImage(project, {
+const image = new ContainerImage(project, {
   imageName: 'course-supporter',
   port: service.port,
   user: service.user,
@@ -93,6 +93,31 @@ new ContainerImage(project, {
   healthPath: service.healthPath,
   sizeBudgetMb: 500,
   assets: ['config', 'prompts', 'migrations', 'scripts'],
+  migrateCommand: ['node', 'scripts/migrate.js', 'up'],
+});
+new ContainerDocs(image);
+new ContainerWorkflow(image);
+
+// The image compiles emit-only (tsc --noCheck --noResolve); isolatedModules makes the project's
+// own type-check guarantee that per-file emit equals a full compile.
+project.tsconfig?.file.addOverride('compilerOptions.isolatedModules', true);
+
+project.addTask('check', {
+  description: 'Everything CI checks except the image: drift, compile, lint, tests',
+  steps: [
+    { spawn: 'default' },
+    { name: 'drift', exec: 'git diff --exit-code' },
+    { spawn: 'compile' },
+    { spawn: 'test' },
+  ],
+});
+
+new TaskMakefile(project, {
+  'check': 'check',
+  'synth': 'default',
+  'docker-build': IMAGE_TASKS.build,
+  'docker-verify': IMAGE_TASKS.verify,
+  'docker-run': IMAGE_TASKS.run,
 });
 
 project.addTask('bench', {

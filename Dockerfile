@@ -38,7 +38,7 @@ RUN chmod -R go-w .
 # and read-only for the app user, which holds no home and no shell.
 FROM debian:trixie-slim AS runtime
 RUN groupadd --system --gid 10001 app && useradd --system --no-log-init --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin app
-# docker-node's recipe for images without npm: node is one static-enough binary (libstdc++ comes with the base).
+# docker-node's recipe for images without npm: node is one binary (libstdc++ comes with the base).
 COPY --from=build /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

@@ -1,1 +1,4 @@
+// What .projenrc.ts builds the project from. Verify and the bench import
+// their own modules directly: they run outside synthesis.
 export * from './container';
+export { TaskMakefile } from './task-makefile';

@@ -33,7 +33,6 @@ export interface CopyInstruction extends InstructionBase {
   readonly dest: string;
   /** A previous stage to copy from; the build context when unset. */
   readonly from?: string;
-  readonly link?: boolean;
 }
 
 export interface EnvInstruction extends InstructionBase {
@@ -98,8 +97,6 @@ export interface DockerStage {
 }
 
 export interface DockerfileModel {
-  /** `# syntax=` parser directive. Unset by default: resolving it needs a registry. */
-  readonly syntax?: string;
   /** The last stage is the image that gets tagged. */
   readonly stages: readonly DockerStage[];
 }

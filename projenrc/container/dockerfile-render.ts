@@ -3,17 +3,13 @@ import type { DockerInstruction, DockerfileModel, DockerStage } from './dockerfi
 /**
  * Renders a Dockerfile. Pure: the same model always gives the same text.
  *
- * @param marker the projen marker, printed as a comment; it goes after the
- *   `# syntax=` directive because BuildKit stops reading directives at the
- *   first comment.
+ * @param marker the projen marker, printed as a comment. No `# syntax=` line
+ *   comes before it: resolving one needs a registry, and the engine's
+ *   built-in frontend has every feature the model uses.
  */
 export function renderDockerfile(model: DockerfileModel, marker?: string): string {
-  const head = [
-    ...(model.syntax ? [`# syntax=${model.syntax}`] : []),
-    ...(marker ? [`# ${marker}`] : []),
-  ];
   const stages = model.stages.map(renderStage);
-  return [head.join('\n'), ...stages].filter((block) => block !== '').join('\n\n') + '\n';
+  return [...(marker ? [`# ${marker}`] : []), ...stages].join('\n\n') + '\n';
 }
 
 function renderStage(stage: DockerStage): string {
@@ -38,7 +34,6 @@ export function renderInstruction(i: DockerInstruction): string {
       return [
         'COPY',
         ...(i.from ? [`--from=${i.from}`] : []),
-        ...(i.link ? ['--link'] : []),
         ...i.sources,
         i.dest,
       ].join(' ');

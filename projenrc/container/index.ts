@@ -1,12 +1,11 @@
-export * from './container-image';
-export * from './container-image-props';
-export * from './dockerfile-model';
-export * from './dockerfile-render';
-export * from './dockerignore';
-export * from './docs';
-export * from './generated-file';
-export * from './image-recipe';
-export * from './lint';
-export * from './makefile';
-export * from './container-spec';
-export * from './workflow';
+// The container image's public surface: the components, their props, and the
+// resolved model other tools read. Validators and renderers stay internal.
+export { ContainerImage, IMAGE_TASKS } from './container-image';
+export type { ContainerImageProps } from './container-image-props';
+export { ContainerDocs } from './container-docs';
+export { ContainerWorkflow } from './container-workflow';
+export type { ContainerWorkflowProps } from './container-workflow';
+export { CONTAINER_SPEC_PATH } from './resolved-container';
+export type { ResolvedContainer } from './resolved-container';
+export { readSpec, SpecError } from './read-spec';
+export type * from './check-plan';

@@ -3,11 +3,9 @@ import { chmodSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { DependencyType, Testing } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
-import type { ContainerSpec } from '../../../projenrc';
-import { CONTAINER_SPEC_PATH, ContainerImage } from '../../../projenrc';
-
-// project.synth() would otherwise run npm install in the temp projects.
-process.env.PROJEN_DISABLE_POST = 'true';
+import type { ResolvedContainer } from '../../../projenrc';
+import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
+import { parseSpec } from '../../../projenrc/container/read-spec';
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -16,7 +14,9 @@ describe('ContainerImage', () => {
 
   test('every generated file is projen-owned: marker, manifest, read-only on disk', () => {
     const project = testProject();
-    new ContainerImage(project, BASE_PROPS);
+    const image = new ContainerImage(project, BASE_PROPS);
+    new ContainerDocs(image);
+    new ContainerWorkflow(image);
     project.synth();
     const manifest: { files: string[] } = JSON.parse(readFileSync(join(project.outdir, '.projen/files.json'), 'utf8'));
     for (const file of CONTAINER_FILES) {
@@ -27,36 +27,40 @@ describe('ContainerImage', () => {
     }
   });
 
-  test('a second declaration: every output follows the props', () => {
-    const { files } = synthContainer(
-      { port: 9000, user: 'svc', uid: 20000, workers: 4, assets: ['config', 'prompts', 'data/seed'] },
+  test('the spec file is the resolved model, whole, and the one reader accepts it', () => {
+    const { image, spec } = synthContainer();
+    const { '//': _marker, ...fields } = spec as ResolvedContainer & { '//': string };
+    expect(fields).toEqual(JSON.parse(JSON.stringify(image.resolved)));
+    expect(parseSpec(spec, CONTAINER_SPEC_PATH)).toEqual(fields);
+  });
+
+  test('a second declaration: every output, the plan included, follows port, user, uid, workers and health path', () => {
+    const { files, spec } = synthContainer(
+      { port: 9000, user: 'svc', uid: 20000, workers: 4, healthPath: '/ready', assets: ['config', 'prompts', 'data/seed'] },
       ['config', 'prompts', 'data/seed'],
     );
     const dockerfile = files.Dockerfile;
     expect(dockerfile).toContain('EXPOSE 9000');
     expect(dockerfile).toContain('ENV NODE_ENV=production PORT=9000 WEB_CONCURRENCY=4');
-    expect(dockerfile).toContain('(process.env.PORT||9000)');
+    expect(dockerfile).toContain('(process.env.PORT||9000)+\'/ready\'');
     expect(dockerfile).toContain('useradd --system --no-log-init --uid 20000 --gid 20000');
     expect(dockerfile).toContain('--shell /usr/sbin/nologin svc\n');
     expect(dockerfile).toContain('USER 20000:20000');
     expect(dockerfile).toContain('COPY data/seed ./data/seed');
-    expect(dockerfile).toContain('CMD ["node", "lib/index.js"]');
     expect(files['.dockerignore']).toContain('\n!data/seed\n');
     expect(files['docs/container.md']).toContain('`svc`, uid 20000, gid 20000');
     expect(files['docs/container.md']).toContain('| Port | 9000');
     expect(files['docs/container.md']).toContain('| Workers | 4');
-    expect(files.Makefile).toContain('replaces -p 9000:9000');
-    expect(files['.github/workflows/container.yml']).toContain('node-version: "24"');
-    const spec = files['.projen/container.json'] as ContainerSpec;
-    expect(spec).toMatchObject({
-      port: 9000,
-      user: 'svc',
-      uid: 20000,
-      gid: 20000,
-      workers: 4,
-      assets: ['config', 'prompts', 'data/seed'],
-      env: { NODE_ENV: 'production', PORT: '9000', WEB_CONCURRENCY: '4' },
-    });
+    expect(files['docs/container.md']).toContain('`GET /ready`');
+    expect(spec).toMatchObject({ port: 9000, user: 'svc', uid: 20000, gid: 20000, workers: 4, healthPath: '/ready' });
+    const { commands, metadata, runtime } = spec.checks;
+    expect(commands.map((c) => c.expectedOutput)).toEqual(['svc', '20000']);
+    expect(metadata).toEqual(expect.arrayContaining([
+      expect.objectContaining({ field: 'exposedPort', port: 9000 }),
+      expect.objectContaining({ field: 'user', user: '20000:20000' }),
+      expect.objectContaining({ field: 'env', env: { NODE_ENV: 'production', PORT: '9000', WEB_CONCURRENCY: '4' } }),
+    ]));
+    expect(runtime.filter((c) => 'path' in c).map((c) => (c as { path: string }).path)).toEqual(['/ready', '/ready', '/ready']);
   });
 
   test('add* methods are chainable and rendered lazily, after construction', () => {
@@ -69,20 +73,20 @@ describe('ContainerImage', () => {
     expect(out.Dockerfile).toContain('WEB_CONCURRENCY=2 LOG_FORMAT=json');
     expect(out.Dockerfile).toContain('com.example.team="courses"');
     expect(out['.dockerignore']).toContain('!extra\n');
-    const spec = out[CONTAINER_SPEC_PATH] as ContainerSpec;
+    const spec = out[CONTAINER_SPEC_PATH] as ResolvedContainer;
     expect(spec.assets).toEqual(['config', 'prompts', 'extra']);
-    expect(spec.labels).toContain('com.example.team');
-    expect(spec.devDependencies).toEqual(expect.arrayContaining(['left-pad', 'dockerode', 'typescript']));
-    expect(spec.devDependencies).not.toContain('fastify');
+    expect(spec.labels['com.example.team']).toBe('courses');
+    expect(Object.keys(spec.devDependencies)).toEqual(expect.arrayContaining(['left-pad', 'dockerode', 'typescript']));
+    expect(spec.checks.fileExistence.find((c) => c.name === 'assets')?.paths).toEqual(['/app/config', '/app/prompts', '/app/extra']);
   });
 
-  test('the spec derives from the project: name, version, entry point, devDependencies', () => {
+  test('the model derives from the project: name, version, entry point, devDependencies but not dependencies', () => {
     const project = testProject();
     project.addDeps('fastify@^5');
-    const image = new ContainerImage(project, BASE_PROPS);
-    const spec = image.spec;
-    expect(spec).toMatchObject({
+    const r = new ContainerImage(project, BASE_PROPS).resolved;
+    expect(r).toMatchObject({
       imageName: 'demo',
+      title: 'demo-api',
       version: '0.0.0',
       entrypoint: 'lib/index.js',
       cmd: ['node', 'lib/index.js'],
@@ -93,37 +97,19 @@ describe('ContainerImage', () => {
       npmInRuntime: false,
       baseImages: { build: 'node:24-trixie-slim', runtime: 'debian:trixie-slim' },
     });
-    expect(spec.devDependencies).toContain('projen');
-    expect(spec.devDependencies).not.toContain('fastify');
-    expect(spec.forbiddenPaths).toEqual(expect.arrayContaining(['.git', 'src', 'test', '.projenrc.ts', 'projenrc', '.env', 'tsconfig.json']));
-    expect(spec.forbiddenAbsolutePaths).toEqual(expect.arrayContaining(['/root/.npm', '/usr/local/bin/npm']));
+    expect(Object.keys(r.devDependencies)).toContain('projen');
+    expect(Object.keys(r.devDependencies)).not.toContain('fastify');
   });
 
-  test('keepNpm starts the runtime from the node image and lets npm stay', () => {
-    const { files } = synthContainer({ keepNpm: true });
+  test('npmInRuntime starts the runtime from the node image and lets npm stay', () => {
+    const { files, spec } = synthContainer({ npmInRuntime: true });
     expect(files.Dockerfile).toContain('FROM node:24-trixie-slim AS runtime');
     expect(files.Dockerfile).not.toContain('/usr/local/bin/node /usr/local/bin/node');
-    const spec = files['.projen/container.json'] as ContainerSpec;
-    expect(spec.npmInRuntime).toBe(true);
-    expect(spec.forbiddenAbsolutePaths).toEqual(['/root/.npm']);
+    const managers = spec.checks.fileExistence.find((c) => c.name === 'no-package-managers');
+    expect(managers).toMatchObject({ paths: [], commands: ['corepack', 'yarn'] });
   });
 
-  test('the image only emits; the project type-checks with isolatedModules so that emit is per-file safe', () => {
-    const { out } = synthContainer();
-    expect(out.Dockerfile).toContain('RUN node_modules/.bin/tsc --project tsconfig.json --noCheck --noResolve');
-    expect(out['tsconfig.json'].compilerOptions.isolatedModules).toBe(true);
-  });
-
-  test('digests pin the FROM lines; offline-base still gets the tags', () => {
-    const digest = `sha256:${'a'.repeat(64)}`;
-    const { out } = synthContainer({ nodeImageDigest: digest, runtimeImageDigest: digest });
-    expect(out.Dockerfile).toContain(`FROM node:24-trixie-slim@${digest} AS build`);
-    expect(out.Dockerfile).toContain(`FROM debian:trixie-slim@${digest} AS runtime`);
-    expect(out['.projen/tasks.json'].tasks['docker:offline-base'].steps[0].exec)
-      .toBe('bash tools/offline-base.sh node:24-trixie-slim debian:trixie-slim');
-  });
-
-  test('tasks: build with BuildKit and build args, verify receives args, check covers drift', () => {
+  test('tasks: build with BuildKit, build args and both tags; verify receives args', () => {
     const { out } = synthContainer();
     const tasks = out['.projen/tasks.json'].tasks;
     const build = tasks['docker:build'];
@@ -135,13 +121,18 @@ describe('ContainerImage', () => {
     expect(tasks['docker:verify'].steps[0]).toEqual({
       exec: 'ts-node --transpile-only --project projenrc/tsconfig.json projenrc/verify/cli.ts', receiveArgs: true,
     });
-    expect(tasks['docker:engine'].steps[0].exec).toBe('bash tools/docker-engine.sh');
-    expect(tasks.check.steps).toEqual([
-      { spawn: 'default' }, { name: 'drift', exec: 'git diff --exit-code' }, { spawn: 'compile' }, { spawn: 'test' },
-    ]);
   });
 
-  describe('bad props fail synthesis, naming the field', () => {
+  test('the construct stays an image component: no project-wide tasks, files or compiler options', () => {
+    const { out } = synthContainer();
+    expect(Object.keys(out['.projen/tasks.json'].tasks).filter((t) => t.startsWith('docker:')).sort())
+      .toEqual(['docker:build', 'docker:run', 'docker:verify']);
+    expect(out['.projen/tasks.json'].tasks.check).toBeUndefined();
+    expect(out.Makefile).toBeUndefined();
+    expect(out['tsconfig.json'].compilerOptions.isolatedModules).toBeUndefined();
+  });
+
+  describe('bad props fail synthesis, naming the field and the value', () => {
     const cases: [string, object, RegExp][] = [
       ['port 0', { port: 0 }, /"port" must be an integer 1-65535, got 0/],
       ['port 70000', { port: 70000 }, /"port" must be an integer 1-65535, got 70000/],
@@ -163,13 +154,13 @@ describe('ContainerImage', () => {
       ['duplicate asset', { assets: ['config', 'config/'] }, /"assets" entries must be unique/],
       ['image name', { imageName: 'Demo' }, /"imageName"/],
       ['health path', { healthPath: "health'" }, /"healthPath"/],
+      ['empty migrate command', { migrateCommand: [] }, /"migrateCommand" must be a non-empty exec-form argv/],
       ['untagged image', { nodeImage: 'node' }, /"nodeImage" must be an image reference with an explicit tag/],
       ['latest image', { runtimeImage: 'debian:latest' }, /"runtimeImage" .* other than latest/],
-      ['bad digest', { nodeImageDigest: 'sha256:abc' }, /"nodeImageDigest"/],
+      ['bad digest', { nodeImage: 'node:24@sha256:abc' }, /"nodeImage"/],
       ['secret env', { env: { API_TOKEN: 'x' } }, /"env" keys must not look like secrets/],
       ['derived env', { env: { PORT: '1' } }, /"env" keys must not override a derived variable/],
       ['OCI label', { labels: { 'org.opencontainers.image.title': 'x' } }, /"labels" keys must not override/],
-      ['copyLink without syntax', { copyLink: true }, /"copyLink" needs "syntax"/],
     ];
     test.each(cases)('%s', (_name, props, message) => {
       const project = testProject();

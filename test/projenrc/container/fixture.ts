@@ -2,8 +2,13 @@ import { mkdirSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, javascript, typescript } from 'projen';
-import type { ContainerImageProps, ImageRecipe } from '../../../projenrc';
-import { ContainerImage } from '../../../projenrc';
+import type { ContainerImageProps, ResolvedContainer } from '../../../projenrc';
+import { ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
+import type { Additions, ProjectFacts } from '../../../projenrc/container/resolve';
+import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
+
+// project.synth() would otherwise run npm install in the temp projects.
+process.env.PROJEN_DISABLE_POST = 'true';
 
 export const BASE_PROPS: ContainerImageProps = {
   imageName: 'demo',
@@ -12,6 +17,7 @@ export const BASE_PROPS: ContainerImageProps = {
   healthPath: '/health',
   sizeBudgetMb: 500,
   assets: ['config', 'prompts'],
+  migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 };
 
 /** A fresh TypeScript app in a temp dir with the given folders created (ContainerImage checks assets exist). */
@@ -34,43 +40,40 @@ export function testProject(
 export const CONTAINER_FILES = [
   'Dockerfile',
   '.dockerignore',
-  'Makefile',
   '.github/workflows/container.yml',
   'docs/container.md',
   '.projen/container.json',
 ] as const;
 
-/** Synthesizes (Testing.synth deletes the outdir afterwards) and returns the container files. */
+/** The image with its docs and workflow; synthesizes (Testing.synth deletes the outdir afterwards). */
 export function synthContainer(props: Partial<ContainerImageProps> = {}, folders?: readonly string[]) {
   const project = testProject(folders);
   const image = new ContainerImage(project, { ...BASE_PROPS, ...props });
+  new ContainerDocs(image);
+  new ContainerWorkflow(image);
   const out = Testing.synth(project);
-  return { project, image, out, files: Object.fromEntries(CONTAINER_FILES.map((f) => [f, out[f]])) };
+  return {
+    project,
+    image,
+    out,
+    spec: out['.projen/container.json'] as ResolvedContainer,
+    files: Object.fromEntries(CONTAINER_FILES.map((f) => [f, out[f]])),
+  };
 }
 
-/** A resolved recipe for the pure renderers. */
-export const RECIPE: ImageRecipe = {
-  imageName: 'demo',
-  title: 'demo-api',
+export const FACTS: ProjectFacts = {
+  name: 'demo-api',
   version: '1.2.3',
-  user: 'app',
-  uid: 10001,
-  gid: 10001,
-  port: 8000,
-  workers: 2,
-  healthPath: '/health',
-  sizeBudgetMb: 500,
   srcdir: 'src',
   libdir: 'lib',
   tsconfigFile: 'tsconfig.json',
   lockFile: 'package-lock.json',
   entrypoint: 'lib/index.js',
-  assets: ['config', 'prompts'],
-  env: {},
-  labels: {},
-  nodeImage: 'node:24-trixie-slim',
-  runtimeImage: 'debian:trixie-slim',
-  keepNpm: false,
-  copyLink: false,
-  devDependencies: ['typescript'],
+  devDependencies: { typescript: ['tsc', 'tsserver'], jest: ['jest'], constructs: [] },
 };
+
+/** A resolved declaration for the pure renderers, without a project. */
+export function resolved(props: Partial<ContainerImageProps> = {}, added: Partial<Additions> = {}): ResolvedContainer {
+  const p = { ...BASE_PROPS, ...props };
+  return resolveContainer(resolveProps(p), FACTS, { assets: p.assets ?? [], env: {}, labels: {}, ...added });
+}

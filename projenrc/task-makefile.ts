@@ -1,3 +1,7 @@
+import { Component } from 'projen';
+import type { Project } from 'projen';
+import { GeneratedFile } from './generated-file';
+
 /** A Makefile target that delegates to a projen task. */
 export interface MakeTarget {
   readonly target: string;
@@ -11,7 +15,7 @@ export interface MakeTarget {
 export interface MakeInstall {
   /** The lockfile; a newer one reinstalls. */
   readonly lockFile: string;
-  /** A file the install writes, as the make target standing for node_modules. */
+  /** A file the install writes, standing for node_modules as a make target. */
   readonly stamp: string;
   readonly command: string;
 }
@@ -20,10 +24,30 @@ export interface MakeInstall {
 export const NPM_INSTALL: MakeInstall = { lockFile: 'package-lock.json', stamp: 'node_modules/.package-lock.json', command: 'npm ci' };
 
 /**
- * Renders a Makefile of thin entry points: every recipe is `npx projen <task>`,
- * so the task definitions stay the only place a command is written. Each
- * depends on the installed node_modules, so `make check` works on a fresh
- * clone. `help` comes first and is the default goal. Pure.
+ * A Makefile of thin entry points for people who type `make`: each target
+ * runs one projen task, so the task stays the only place a command is
+ * written, and the help text is the task's description.
+ */
+export class TaskMakefile extends Component {
+  public readonly file: GeneratedFile;
+
+  /** @param targets make target name → projen task name, resolved at synthesis */
+  constructor(project: Project, targets: Readonly<Record<string, string>>) {
+    super(project);
+    this.file = new GeneratedFile(project, 'Makefile', {
+      render: (marker) => renderMakefile(Object.entries(targets).map(([target, task]) => ({
+        target,
+        task,
+        description: project.tasks.tryFind(task)?.description
+          ?? (() => { throw new Error(`TaskMakefile: target "${target}" names no task, got ${JSON.stringify(task)}`); })(),
+      })), marker),
+    });
+  }
+}
+
+/**
+ * Renders the Makefile. Every target depends on the installed node_modules,
+ * so `make check` works on a fresh clone; `help` is the default goal. Pure.
  */
 export function renderMakefile(targets: readonly MakeTarget[], marker?: string, install: MakeInstall = NPM_INSTALL): string {
   const width = Math.max('help'.length, ...targets.map((t) => t.target.length)) + 2;

@@ -1,4 +1,8 @@
+import { Component } from 'projen';
 import { stringify } from 'yaml';
+import type { ContainerImage } from './container-image';
+import { IMAGE_TASKS } from './container-image';
+import { GeneratedFile } from '../generated-file';
 
 /**
  * Third-party actions, pinned to full commit SHAs (a moved tag cannot change
@@ -136,4 +140,28 @@ export function renderContainerWorkflow(o: ContainerWorkflowOptions, marker?: st
   const body = stringify(containerWorkflow(o), { lineWidth: 0, aliasDuplicateObjects: false })
     .replace(/^(\s*(?:- )?uses: (\S+))$/gm, (line, _all, uses: string) => `${line} # ${versions.get(uses)}`);
   return `${marker ? `# ${marker}\n\n` : ''}${body}`;
+}
+
+export interface ContainerWorkflowProps {
+  /**
+   * Branch whose pushes publish the image (version tags `v*` also do).
+   * @default 'main' - projen's default release branch
+   */
+  readonly branch?: string;
+}
+
+/** `.github/workflows/container.yml`: build the image, verify it, publish it. */
+export class ContainerWorkflow extends Component {
+  public readonly file: GeneratedFile;
+
+  constructor(image: ContainerImage, props: ContainerWorkflowProps = {}) {
+    super(image.project);
+    this.file = new GeneratedFile(image.project, '.github/workflows/container.yml', {
+      render: (marker) => renderContainerWorkflow({
+        nodeVersion: /:(\d+)/.exec(image.resolved.baseImages.build)?.[1] ?? 'lts/*',
+        branch: props.branch ?? 'main',
+        verifyTask: IMAGE_TASKS.verify,
+      }, marker),
+    });
+  }
 }

@@ -1,0 +1,108 @@
+import { Component } from 'projen';
+import type { CheckCategory } from './check-plan';
+import { planEntries } from './check-plan';
+import type { ContainerImage } from './container-image';
+import { IMAGE_TASKS } from './container-image';
+import { dockerfileModel } from './dockerfile';
+import type { DockerfileModel } from './dockerfile-model';
+import type { ResolvedContainer } from './resolved-container';
+import { GeneratedFile } from '../generated-file';
+
+/** The heading of each category's part of the checks table. */
+export const CATEGORY_TITLES: Record<CheckCategory, string> = {
+  commands: 'Commands',
+  fileExistence: 'Files',
+  metadata: 'Metadata',
+  runtime: 'Runtime',
+};
+
+/** `docs/container.md`: the image, its contract and its checks, rendered from the resolved declaration. */
+export class ContainerDocs extends Component {
+  public readonly file: GeneratedFile;
+
+  constructor(image: ContainerImage, path = 'docs/container.md') {
+    super(image.project);
+    this.file = new GeneratedFile(image.project, path, {
+      render: (marker) => {
+        const resolved = image.resolved;
+        return renderContainerDocs(resolved, dockerfileModel(resolved), marker);
+      },
+    });
+  }
+}
+
+const code = (s: string) => `\`${s}\``;
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** One table row per plan entry, in plan order: the docs list exactly the checks verify runs. Pure. */
+export function renderCheckRows(r: ResolvedContainer): string[] {
+  return planEntries(r.checks).map(({ category, check }) => `| ${CATEGORY_TITLES[category]} | ${code(check.name)} | ${cell(check.title)} |`);
+}
+
+/** Renders `docs/container.md`. Pure: the same declaration always gives the same text. */
+export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel, marker?: string): string {
+  const run = (task: string) => `npx projen ${task}`;
+  const h = r.healthcheck;
+  return [
+    ...(marker ? [`<!-- ${marker} -->`] : []),
+    `# Container image: ${r.imageName}`,
+    '',
+    `Tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}. `
+      + 'Everything here is generated from the `ContainerImage` declaration in `.projenrc.ts`.',
+    '',
+    '## Stages',
+    '',
+    '| Stage | FROM | Why |',
+    '| --- | --- | --- |',
+    ...model.stages.map((s) => `| ${code(s.name)} | ${code(s.from)} | ${cell(s.comment ?? '')} |`),
+    '',
+    r.npmInRuntime
+      ? `The runtime starts from ${code(r.baseImages.runtime)}, so npm ships in the image (${code('npmInRuntime')}).`
+      : `The runtime starts from ${code(r.baseImages.runtime)} with only the ${code('node')} binary copied in: `
+        + 'no npm, npx or yarn in the image.',
+    '',
+    '## Runtime contract',
+    '',
+    '| Fact | Value |',
+    '| --- | --- |',
+    `| User | ${code(r.user)}, uid ${r.uid}, gid ${r.gid} (${code(`USER ${r.uid}:${r.gid}`)}); no home, shell ${code('/usr/sbin/nologin')} |`,
+    `| Workdir | ${code(r.workdir)}, files owned by root, not writable by the app user |`,
+    `| Command | ${code(JSON.stringify(r.cmd))} (exec form: node is PID 1 and receives SIGTERM) |`,
+    `| Port | ${r.port} (${code('EXPOSE')}, ${code('PORT')}) |`,
+    `| Workers | ${r.workers} (${code('WEB_CONCURRENCY')}) |`,
+    `| Environment | ${Object.entries(r.env).map(([k, v]) => code(`${k}=${v}`)).join(', ')} |`,
+    `| Health check | ${code(`GET ${r.healthPath}`)} on ${code('127.0.0.1:$PORT')} every ${h.intervalS} s, `
+      + `timeout ${h.timeoutS} s, start period ${h.startPeriodS} s, ${h.retries} retries; node's own fetch, no curl |`,
+    ...(r.migrateCommand ? [`| Migrations | ${code(r.migrateCommand.join(' '))} with ${code('DATABASE_URL')} |`] : []),
+    `| Assets | ${r.assets.map(code).join(', ') || 'none'} |`,
+    `| Size budget | ${r.sizeBudgetMb} MB uncompressed (10^6 bytes) |`,
+    `| Labels | ${Object.keys(r.labels).map(code).join(', ')} |`,
+    '',
+    `## What ${code(run(IMAGE_TASKS.verify))} checks`,
+    '',
+    `Each row is one entry of the check plan under ${code('checks')} in ${code('.projen/container.json')}; `
+      + 'verify reports each by its name. The image must also build (or, with `--image`, exist locally).',
+    '',
+    '| Category | Check | What it proves |',
+    '| --- | --- | --- |',
+    ...renderCheckRows(r),
+    '',
+    '## Build, run, verify',
+    '',
+    '```sh',
+    run(IMAGE_TASKS.build),
+    `DATABASE_URL=postgres://... ${run(IMAGE_TASKS.run)}`,
+    run(IMAGE_TASKS.verify),
+    `docker run --rm ${r.imageName} whoami   # prints ${r.user}`,
+    '```',
+    '',
+    `${code('DOCKER')} picks the docker client (default ${code('docker')}) and ${code('DOCKER_BUILD_FLAGS')} adds build flags; `
+      + `${code('DOCKER_RUN_FLAGS')} replaces the default port mapping of ${code(IMAGE_TASKS.run)}. `
+      + `${code('VERIFY_DATABASE_URL')} turns on the database check. Verify reaches the engine through docker-modem's defaults `
+      + `(${code('DOCKER_HOST')}, ${code('DOCKER_TLS_VERIFY')}, ${code('DOCKER_CERT_PATH')}).`,
+    '',
+    'The Dockerfile needs nothing newer than the BuildKit built into Docker 20.10: '
+      + 'no `# syntax` line, no `COPY --link`, no heredocs.',
+    '',
+  ].join('\n');
+}

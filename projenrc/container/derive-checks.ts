@@ -1,0 +1,101 @@
+import { posix } from 'path';
+import type { CheckPlan, CommandCheck, FileExistenceCheck, MetadataCheck, RuntimeCheck } from './check-plan';
+import type { ResolvedContainer } from './resolved-container';
+import { SECRET_KEY } from './validation';
+
+/** Package managers a runtime image has no use for. */
+export const PACKAGE_MANAGERS = ['npm', 'npx', 'corepack', 'yarn'] as const;
+/** Where the node images keep npm itself. */
+export const NPM_HOME = '/usr/local/lib/node_modules/npm';
+
+type Declared = Omit<ResolvedContainer, 'checks'>;
+
+/**
+ * The check plan of an image, derived from its resolved declaration alone:
+ * each policy value (user, paths, timing, profile, stop limit, migrate
+ * command) is read from the declaration, never restated. Pure.
+ */
+export function deriveChecks(r: Declared): CheckPlan {
+  return { commands: commands(r), fileExistence: fileExistence(r), metadata: metadata(r), runtime: runtime(r) };
+}
+
+function commands(r: Declared): CommandCheck[] {
+  return [
+    { name: 'whoami', title: `\`whoami\` prints ${r.user}, the original's manual check`, command: ['whoami'], expectedOutput: r.user },
+    // node, not `id`: the one program every Node image has.
+    { name: 'uid', title: `the default user's uid is ${r.uid}, not 0`, command: ['node', '-p', 'process.getuid()'], expectedOutput: String(r.uid) },
+  ];
+}
+
+function fileExistence(r: Declared): FileExistenceCheck[] {
+  const app = (rel: string) => posix.join(r.workdir, rel);
+  const bins = [...new Set(Object.values(r.devDependencies).flat())].sort();
+  const managers = PACKAGE_MANAGERS.filter((m) => !(r.npmInRuntime && (m === 'npm' || m === 'npx')));
+  return [
+    { name: 'assets', title: 'the declared runtime assets ship', shouldExist: true, paths: r.assets.map(app) },
+    { name: 'entrypoint', title: 'the compiled entry point ships', shouldExist: true, kind: 'file', paths: [app(r.entrypoint)] },
+    {
+      name: 'no-dev-dependencies',
+      title: 'no devDependency is installed',
+      shouldExist: false,
+      paths: Object.keys(r.devDependencies).map((d) => app(`node_modules/${d}`)),
+    },
+    {
+      name: 'no-dev-binaries',
+      title: 'no devDependency\'s executable is installed or on PATH',
+      shouldExist: false,
+      paths: bins.map((b) => app(`node_modules/.bin/${b}`)),
+      commands: bins,
+    },
+    {
+      name: 'no-package-managers',
+      title: r.npmInRuntime ? 'no package manager but npm' : 'no package manager: the runtime needs node only',
+      shouldExist: false,
+      paths: r.npmInRuntime ? [] : [NPM_HOME],
+      commands: managers,
+    },
+    { name: 'no-caches', title: 'no npm cache of any user, no tool cache', shouldExist: false, paths: ['~/.npm', app('node_modules/.cache')] },
+    {
+      name: 'no-build-inputs',
+      title: 'no sources, tests, compiler or projen config',
+      shouldExist: false,
+      paths: [r.srcdir, 'test', 'projenrc', '.projenrc.ts', r.tsconfigFile, 'coverage'].map(app),
+    },
+    { name: 'no-secrets-or-vcs', title: 'no .env file or .git folder anywhere in the app', shouldExist: false, paths: [app('**/.env*'), app('**/.git')] },
+  ];
+}
+
+function metadata(r: Declared): MetadataCheck[] {
+  return [
+    { name: 'exposed-port', title: `EXPOSE ${r.port}`, field: 'exposedPort', port: r.port },
+    { name: 'exec-cmd', title: 'exec-form CMD: node is PID 1 and receives SIGTERM', field: 'cmd', cmd: r.cmd },
+    { name: 'env', title: 'the runtime environment', field: 'env', env: r.env },
+    { name: 'user', title: 'a numeric non-root USER, so runAsNonRoot can verify it', field: 'user', user: `${r.uid}:${r.gid}` },
+    { name: 'labels', title: 'the OCI labels are set', field: 'labels', keys: Object.keys(r.labels) },
+    { name: 'no-secret-env', title: 'no ENV key that looks like a secret', field: 'noSecretEnv', pattern: SECRET_KEY.source },
+    { name: 'healthcheck', title: 'a HEALTHCHECK with the declared timing', field: 'healthcheck', timing: r.healthcheck },
+    { name: 'size', title: `at most ${r.sizeBudgetMb} MB uncompressed`, field: 'size', maxMb: r.sizeBudgetMb },
+  ];
+}
+
+function runtime(r: Declared): RuntimeCheck[] {
+  const tmpfs = Object.keys(r.hardened.tmpfs).join(', ');
+  return [
+    { name: 'healthy', title: `its HEALTHCHECK turns healthy and GET ${r.healthPath} answers 200`, kind: 'healthy', path: r.healthPath },
+    {
+      name: 'hardened',
+      title: `the same as uid ${r.hardened.user}, read-only root with tmpfs ${tmpfs}, capabilities ${r.hardened.capDrop.join(', ')} dropped, no-new-privileges`,
+      kind: 'hardened',
+      path: r.healthPath,
+      profile: r.hardened,
+    },
+    { name: 'stop', title: `docker stop exits 0 within ${r.stopLimitMs / 1000} s`, kind: 'stop', limitMs: r.stopLimitMs },
+    ...(r.migrateCommand ? [{
+      name: 'database',
+      title: `with VERIFY_DATABASE_URL: \`${r.migrateCommand.join(' ')}\` exits 0, then GET ${r.healthPath} reports the database ok`,
+      kind: 'database' as const,
+      command: r.migrateCommand,
+      path: r.healthPath,
+    }] : []),
+  ];
+}

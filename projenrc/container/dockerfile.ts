@@ -1,0 +1,120 @@
+import type { DockerInstruction, DockerfileModel } from './dockerfile-model';
+import type { ResolvedContainer } from './resolved-container';
+
+/** npm's cache, mounted as a BuildKit cache so it never lands in a layer. */
+export const NPM_CACHE = '/root/.npm';
+
+/** Build args the `docker:build` task fills in; the defaults keep a bare `docker build` reproducible. */
+export const BUILD_ARGS = { REVISION: 'unknown', CREATED: '1970-01-01T00:00:00Z' } as const;
+
+/**
+ * The HEALTHCHECK command. No curl in node images: node's own fetch, with
+ * PORT read at run time so `-e PORT=...` keeps the probe on the app.
+ */
+export function healthcheckArgv(r: Pick<ResolvedContainer, 'port' | 'healthPath'>): string[] {
+  const script = `fetch('http://127.0.0.1:'+(process.env.PORT||${r.port})+'${r.healthPath}')`
+    + '.then(r=>process.exit(r.ok?0:1),()=>process.exit(1))';
+  return ['node', '-e', script];
+}
+
+const npmCache = [{ type: 'cache' as const, target: NPM_CACHE }];
+
+/** The Dockerfile as data: four stages, only the last one ships. Pure. */
+export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
+  const manifests = ['package.json', r.lockFile];
+  const copyNode: DockerInstruction[] = r.npmInRuntime ? [] : [{
+    kind: 'COPY',
+    from: 'build',
+    sources: ['/usr/local/bin/node'],
+    dest: '/usr/local/bin/node',
+    comment: 'docker-node\'s recipe for images without npm: node is one binary (libstdc++ comes with the base).',
+  }];
+  return {
+    stages: [
+      {
+        name: 'build',
+        from: r.baseImages.build,
+        comment: 'Compiles TypeScript. NODE_ENV stays unset: npm ci must install the devDependencies tsc needs.',
+        instructions: [
+          { kind: 'WORKDIR', path: r.workdir },
+          { kind: 'COPY', sources: manifests, dest: './', comment: 'Manifests first: a source edit reuses the installed node_modules layer.' },
+          { kind: 'RUN', mounts: npmCache, command: 'npm ci --no-audit --no-fund' },
+          { kind: 'COPY', sources: [r.tsconfigFile], dest: './' },
+          { kind: 'COPY', sources: [r.srcdir], dest: `./${r.srcdir}` },
+          {
+            kind: 'RUN',
+            command: `node_modules/.bin/tsc --project ${r.tsconfigFile} --noCheck --noResolve`,
+            comment: 'The compiler itself, not projen: the projen config never enters the image. Emit only: the project\'s\n'
+              + 'build type-checks with isolatedModules, so each file\'s output stands alone, and loading every\n'
+              + 'dependency\'s declarations again would be most of a rebuild after a source edit.',
+          },
+        ],
+      },
+      {
+        name: 'deps',
+        from: r.baseImages.build,
+        comment: 'Production node_modules. A stage of its own rather than `npm prune`: it does not depend on the\n'
+          + 'sources, so a code edit never reinstalls, and BuildKit runs it in parallel with the build.',
+        instructions: [
+          { kind: 'WORKDIR', path: r.workdir },
+          { kind: 'COPY', sources: manifests, dest: './' },
+          {
+            kind: 'RUN',
+            mounts: npmCache,
+            command: 'npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund',
+            comment: 'npm keeps "devOptional" packages under --omit=dev alone: a devDependency that is also an optional peer\n'
+              + '(e.g. @types/pg for node-pg-migrate) would ship. No dependency needs an install script; skipping them\n'
+              + 'keeps a compromised package from running code here.',
+          },
+        ],
+      },
+      {
+        name: 'files',
+        from: r.baseImages.build,
+        comment: 'The runtime files taken from the context, with group/world write bits dropped: COPY keeps the\n'
+          + 'modes of the checkout, and a umask of 002 there must not make the app writable in the image.',
+        instructions: [
+          { kind: 'WORKDIR', path: r.workdir },
+          { kind: 'COPY', sources: ['package.json'], dest: './' },
+          ...r.assets.map((a): DockerInstruction => ({ kind: 'COPY', sources: [a], dest: `./${a}` })),
+          { kind: 'RUN', command: 'chmod -R go-w .' },
+        ],
+      },
+      {
+        name: 'runtime',
+        from: r.baseImages.runtime,
+        comment: 'What ships: node, production node_modules, compiled code and the declared assets, owned by root\n'
+          + 'and read-only for the app user, which holds no home and no shell.',
+        instructions: [
+          {
+            kind: 'RUN',
+            command: `groupadd --system --gid ${r.gid} ${r.user} && useradd --system --no-log-init --uid ${r.uid} --gid ${r.gid} --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin ${r.user}`,
+          },
+          ...copyNode,
+          { kind: 'WORKDIR', path: r.workdir },
+          { kind: 'COPY', from: 'deps', sources: [`${r.workdir}/node_modules`], dest: './node_modules' },
+          { kind: 'COPY', from: 'files', sources: [`${r.workdir}/`], dest: './' },
+          { kind: 'COPY', from: 'build', sources: [`${r.workdir}/${r.libdir}`], dest: `./${r.libdir}` },
+          { kind: 'ENV', vars: r.env },
+          { kind: 'EXPOSE', port: r.port },
+          { kind: 'USER', user: `${r.uid}:${r.gid}`, comment: `Numeric (= ${r.user}), so runAsNonRoot policies can verify it without reading /etc/passwd.` },
+          { kind: 'HEALTHCHECK', ...r.healthcheck, argv: healthcheckArgv(r) },
+          { kind: 'CMD', argv: r.cmd, comment: 'node as PID 1, no npm or shell in between: SIGTERM reaches the app.' },
+          {
+            kind: 'ARG',
+            name: 'REVISION',
+            default: BUILD_ARGS.REVISION,
+            comment: 'Last, so a new commit only changes the metadata, never a cached layer.',
+          },
+          { kind: 'ARG', name: 'CREATED', default: BUILD_ARGS.CREATED },
+          { kind: 'LABEL', labels: r.labels },
+        ],
+      },
+    ],
+  };
+}
+
+/** Exactly what the Dockerfile COPYs from the build context. */
+export function contextPaths(r: ResolvedContainer): string[] {
+  return ['package.json', r.lockFile, r.tsconfigFile, r.srcdir, ...r.assets];
+}

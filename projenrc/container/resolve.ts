@@ -1,0 +1,100 @@
+import type { ContainerImageProps } from './container-image-props';
+import {
+  DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME_IMAGE, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  HARDENED_PROFILE, HEALTH_TIMING, STOP_LIMIT_MS, WORKDIR,
+} from './container-image-props';
+import { deriveChecks } from './derive-checks';
+import type { ResolvedContainer } from './resolved-container';
+import {
+  OCI, checkBudget, checkCommand, checkImageName, checkImageRef, checkInt, checkUrlPath, checkUser,
+} from './validation';
+
+/** What the construct learns from the project rather than from its props. */
+export interface ProjectFacts {
+  readonly name: string;
+  readonly version: string;
+  readonly srcdir: string;
+  readonly libdir: string;
+  readonly tsconfigFile: string;
+  readonly lockFile: string;
+  /** `main` of package.json, e.g. `lib/index.js`. */
+  readonly entrypoint: string;
+  readonly repositoryUrl?: string;
+  /** Each devDependency with the executables its manifest declares. */
+  readonly devDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Validated assets, env and labels, from the props and later `add*` calls. */
+export interface Additions {
+  readonly assets: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The props' scalar fields, validated, with every default applied. */
+export type ResolvedProps = Pick<ResolvedContainer,
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'sizeBudgetMb' | 'migrateCommand' | 'npmInRuntime'>
+  & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
+
+/** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
+export function resolveProps(props: ContainerImageProps): ResolvedProps {
+  const uid = checkInt('uid', props.uid ?? DEFAULT_UID, 1, 2 ** 31 - 1);
+  return {
+    imageName: checkImageName(props.imageName),
+    port: checkInt('port', props.port, 1, 65535),
+    workers: checkInt('workers', props.workers ?? DEFAULT_WORKERS, 1, 1024),
+    user: checkUser(props.user ?? DEFAULT_USER),
+    uid,
+    gid: checkInt('gid', props.gid ?? uid, 1, 2 ** 31 - 1),
+    healthPath: checkUrlPath('healthPath', props.healthPath),
+    sizeBudgetMb: checkBudget(props.sizeBudgetMb),
+    migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
+    npmInRuntime: props.npmInRuntime ?? false,
+    nodeImage: checkImageRef('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
+    runtimeImage: checkImageRef('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
+    sourceUrl: props.sourceUrl,
+  };
+}
+
+/** Joins the resolved props with the project's facts and derives everything else, the check plan included. Pure. */
+export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: Additions): ResolvedContainer {
+  const sourceUrl = p.sourceUrl ?? facts.repositoryUrl;
+  const withoutChecks: Omit<ResolvedContainer, 'checks'> = {
+    imageName: p.imageName,
+    version: facts.version,
+    title: facts.name,
+    ...(sourceUrl ? { sourceUrl } : {}),
+    user: p.user,
+    uid: p.uid,
+    gid: p.gid,
+    port: p.port,
+    workers: p.workers,
+    healthPath: p.healthPath,
+    sizeBudgetMb: p.sizeBudgetMb,
+    workdir: WORKDIR,
+    entrypoint: facts.entrypoint,
+    cmd: ['node', facts.entrypoint],
+    ...(p.migrateCommand ? { migrateCommand: p.migrateCommand } : {}),
+    srcdir: facts.srcdir,
+    libdir: facts.libdir,
+    tsconfigFile: facts.tsconfigFile,
+    lockFile: facts.lockFile,
+    assets: added.assets,
+    env: { NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env },
+    labels: {
+      [`${OCI}.title`]: facts.name,
+      [`${OCI}.version`]: facts.version,
+      ...(sourceUrl ? { [`${OCI}.source`]: sourceUrl } : {}),
+      [`${OCI}.revision`]: '${REVISION}',
+      [`${OCI}.created`]: '${CREATED}',
+      ...added.labels,
+    },
+    devDependencies: facts.devDependencies,
+    baseImages: { build: p.nodeImage, runtime: p.npmInRuntime ? p.nodeImage : p.runtimeImage },
+    npmInRuntime: p.npmInRuntime,
+    healthcheck: HEALTH_TIMING,
+    hardened: HARDENED_PROFILE,
+    stopLimitMs: STOP_LIMIT_MS,
+  };
+  return { ...withoutChecks, checks: deriveChecks(withoutChecks) };
+}

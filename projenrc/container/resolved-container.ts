@@ -1,0 +1,63 @@
+import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
+
+/**
+ * The `ContainerImage` declaration with every default applied and every
+ * value validated: the one object the Dockerfile, `.dockerignore`, tasks,
+ * docs, workflow, check plan, verify and bench read. Written whole to
+ * {@link CONTAINER_SPEC_PATH}.
+ */
+export interface ResolvedContainer {
+  /** Image repository, e.g. `course-supporter`. */
+  readonly imageName: string;
+  /** The project's package version; the image is tagged with it. */
+  readonly version: string;
+  /** The OCI title label. */
+  readonly title: string;
+  /** The OCI source label, when the project has a repository. */
+  readonly sourceUrl?: string;
+
+  readonly user: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly port: number;
+  readonly workers: number;
+  readonly healthPath: string;
+  readonly sizeBudgetMb: number;
+
+  /** Absolute WORKDIR of the runtime stage. */
+  readonly workdir: string;
+  /** Compiled entry point relative to `workdir`, e.g. `lib/index.js`. */
+  readonly entrypoint: string;
+  /** The image's CMD, exec form. */
+  readonly cmd: readonly string[];
+  /** The command that migrates the database inside the image, when the app has one. */
+  readonly migrateCommand?: readonly string[];
+
+  readonly srcdir: string;
+  readonly libdir: string;
+  readonly tsconfigFile: string;
+  readonly lockFile: string;
+  /** Runtime files and folders copied into `workdir`, relative to the project root. */
+  readonly assets: readonly string[];
+  /** Runtime environment, the derived variables included. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Image labels; `${REVISION}` and `${CREATED}` are build args. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The project's devDependencies, with the executables each installs. */
+  readonly devDependencies: Readonly<Record<string, readonly string[]>>;
+
+  /** Full references the stages start FROM. */
+  readonly baseImages: { readonly build: string; readonly runtime: string };
+  /** Whether npm ships in the runtime image. */
+  readonly npmInRuntime: boolean;
+
+  readonly healthcheck: HealthTiming;
+  readonly hardened: HardenedProfile;
+  /** How long `docker stop` of a healthy container may take. */
+  readonly stopLimitMs: number;
+
+  readonly checks: CheckPlan;
+}
+
+/** Where projen writes the {@link ResolvedContainer}, relative to the project root. */
+export const CONTAINER_SPEC_PATH = '.projen/container.json';

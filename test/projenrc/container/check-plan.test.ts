@@ -1,0 +1,96 @@
+import { resolved, synthContainer } from './fixture';
+import type { ResolvedContainer } from '../../../projenrc';
+import { CHECK_CATEGORIES, planEntries } from '../../../projenrc/container/check-plan';
+import { CATEGORY_TITLES, renderCheckRows } from '../../../projenrc/container/container-docs';
+import { parseSpec } from '../../../projenrc/container/read-spec';
+
+/** The checks table of docs/container.md, read back as [category title, name]. */
+function docsChecks(markdown: string): [string, string][] {
+  return markdown.split('\n')
+    .filter((l) => /^\| \w+ \| `[a-z0-9-]+` \|/.test(l))
+    .map((l) => l.split('|').map((c) => c.trim()))
+    .map((c) => [c[1], c[2].replace(/`/g, '')]);
+}
+
+describe('the check plan', () => {
+  const r = resolved();
+
+  test('every category has entries, and names are unique across the plan', () => {
+    for (const category of CHECK_CATEGORIES) expect(r.checks[category].length).toBeGreaterThan(0);
+    const names = planEntries(r.checks).map((e) => e.check.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  test('policy values come from the declaration, each written once', () => {
+    const runtime = Object.fromEntries(r.checks.runtime.map((c) => [c.name, c]));
+    expect(runtime.hardened).toMatchObject({ kind: 'hardened', profile: r.hardened, path: r.healthPath });
+    expect(runtime.stop).toMatchObject({ kind: 'stop', limitMs: r.stopLimitMs });
+    expect(runtime.database).toMatchObject({ kind: 'database', command: r.migrateCommand });
+    const metadata = Object.fromEntries(r.checks.metadata.map((c) => [c.name, c]));
+    expect(metadata.healthcheck).toMatchObject({ timing: r.healthcheck });
+    expect(metadata.size).toMatchObject({ maxMb: r.sizeBudgetMb });
+    expect(metadata.labels).toMatchObject({ keys: Object.keys(r.labels) });
+  });
+
+  test('forbidden paths: devDependencies, their binaries, npm, caches, build inputs, secrets', () => {
+    const files = Object.fromEntries(r.checks.fileExistence.map((c) => [c.name, c]));
+    expect(files['no-dev-dependencies'].paths).toEqual(['/app/node_modules/typescript', '/app/node_modules/jest', '/app/node_modules/constructs']);
+    expect(files['no-dev-binaries']).toMatchObject({ commands: ['jest', 'tsc', 'tsserver'], paths: expect.arrayContaining(['/app/node_modules/.bin/tsc']) });
+    expect(files['no-package-managers']).toMatchObject({ paths: ['/usr/local/lib/node_modules/npm'], commands: ['npm', 'npx', 'corepack', 'yarn'] });
+    expect(files['no-caches'].paths).toEqual(['~/.npm', '/app/node_modules/.cache']);
+    expect(files['no-build-inputs'].paths).toEqual(expect.arrayContaining(['/app/src', '/app/tsconfig.json', '/app/projenrc']));
+    expect(files['no-secrets-or-vcs'].paths).toEqual(['/app/**/.env*', '/app/**/.git']);
+    expect(files.assets).toMatchObject({ shouldExist: true, paths: ['/app/config', '/app/prompts'] });
+  });
+
+  test('without a migrate command there is no database check', () => {
+    expect(resolved({ migrateCommand: undefined }).checks.runtime.map((c) => c.name)).toEqual(['healthy', 'hardened', 'stop']);
+  });
+
+  test('docs/container.md lists exactly the plan, in order', () => {
+    const { files, spec } = synthContainer();
+    expect(docsChecks(files['docs/container.md'])).toEqual(
+      planEntries(spec.checks).map(({ category, check }) => [CATEGORY_TITLES[category], check.name]),
+    );
+  });
+
+  test('the docs check is able to fail: a plan the docs were not rendered from disagrees', () => {
+    const { files, spec } = synthContainer();
+    const fewer = { ...spec.checks, commands: spec.checks.commands.slice(1) };
+    expect(docsChecks(files['docs/container.md'])).not.toEqual(
+      planEntries(fewer).map(({ category, check }) => [CATEGORY_TITLES[category], check.name]),
+    );
+  });
+
+  test('one more entry in a category is one more docs row', () => {
+    const more: ResolvedContainer = {
+      ...r,
+      checks: { ...r.checks, commands: [...r.checks.commands, { name: 'node-version', title: 'node 24', command: ['node', '-v'], expectedOutput: 'v24' }] },
+    };
+    const before = renderCheckRows(r);
+    const after = renderCheckRows(more);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.filter((row) => !before.includes(row))).toEqual(['| Commands | `node-version` | node 24 |']);
+  });
+});
+
+describe('parseSpec, the one reader', () => {
+  const json = () => JSON.parse(JSON.stringify(resolved()));
+
+  test('accepts the resolved model and ignores the projen marker', () => {
+    expect(parseSpec({ ...json(), '//': 'marker' }, 'spec.json')).toEqual(json());
+  });
+
+  test.each([
+    ['port', (s: any) => { s.port = 'x'; }, /spec.json: port: /],
+    ['a check without a name', (s: any) => { delete s.checks.commands[0].name; }, /spec.json: checks.commands.0.name: /],
+    ['an unknown runtime kind', (s: any) => { s.checks.runtime[0].kind = 'dance'; }, /spec.json: checks.runtime.0.kind: /],
+    ['a relative path', (s: any) => { s.checks.fileExistence[0].paths = ['app']; }, /checks.fileExistence.0.paths.0/],
+    ['an unknown field', (s: any) => { s.extra = 1; }, /spec.json: \(root\): /],
+    ['not an object', () => 'x', /spec.json: \(root\): /],
+  ])('rejects %s, naming the field', (_name, edit, message) => {
+    const spec = json();
+    const edited = edit(spec) ?? spec;
+    expect(() => parseSpec(edited, 'spec.json')).toThrow(message);
+  });
+});
