@@ -10,7 +10,9 @@ const service = {
   user: 'app',
   // The production host has 2 vCPUs shared with PostgreSQL.
   workers: 2,
+  // Readiness (503 while the database is unreachable) and liveness (the process can serve).
   healthPath: '/health',
+  livenessPath: '/health/live',
 } as const;
 
 const project = new typescript.TypeScriptAppProject({
@@ -91,6 +93,7 @@ const image = new ContainerImage(project, {
   user: service.user,
   workers: service.workers,
   healthPath: service.healthPath,
+  livenessPath: service.livenessPath,
   sizeBudgetMb: 500,
   assets: ['config', 'prompts', 'migrations', 'scripts'],
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],

@@ -73,10 +73,17 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `| Environment | ${Object.entries(r.env).map(([k, v]) => code(`${k}=${v}`)).join(', ')} |`,
     `| Health check | ${code(`GET ${r.healthPath}`)} on ${code('127.0.0.1:$PORT')} every ${h.intervalS} s, `
       + `timeout ${h.timeoutS} s, start period ${h.startPeriodS} s, ${h.retries} retries; node's own fetch, no curl |`,
+    ...(r.livenessPath ? [`| Liveness | ${code(`GET ${r.livenessPath}`)}: 200 while the process can serve; never asks the database |`] : []),
     ...(r.migrateCommand ? [`| Migrations | ${code(r.migrateCommand.join(' '))} with ${code('DATABASE_URL')} |`] : []),
     `| Assets | ${r.assets.map(code).join(', ') || 'none'} |`,
     `| Size budget | ${r.sizeBudgetMb} MB uncompressed (10^6 bytes) |`,
     `| Labels | ${Object.keys(r.labels).map(code).join(', ')} |`,
+    '',
+    `The HEALTHCHECK probes the readiness path ${code(r.healthPath)}, which answers 503 while the database is unreachable: `
+      + `Docker's health is what Compose's ${code('depends_on: service_healthy')} waits for, and a container that cannot reach `
+      + 'its database is not ready for the services that depend on it. Docker never restarts an unhealthy container, so a '
+      + 'database outage cannot turn into a restart loop here.'
+      + (r.livenessPath ? ` Orchestrators that do restart (Kubernetes) use the liveness path ${code(r.livenessPath)} for that instead.` : ''),
     '',
     `## What ${code(run(IMAGE_TASKS.verify))} checks`,
     '',

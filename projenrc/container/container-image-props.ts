@@ -10,8 +10,17 @@ export interface ContainerImageProps {
   readonly imageName: string;
   /** The port the app listens on inside the container. */
   readonly port: number;
-  /** The HTTP path the HEALTHCHECK probes; must answer 2xx when the app can take traffic. */
+  /**
+   * The readiness path: 2xx when the app can take traffic, its database
+   * included. The HEALTHCHECK probes it.
+   */
   readonly healthPath: string;
+  /**
+   * The liveness path: 2xx while the process can serve, whatever its
+   * dependencies say, so an orchestrator restarts only a stuck process.
+   * @default - none: the app has no liveness endpoint
+   */
+  readonly livenessPath?: string;
   /** Upper bound for the uncompressed image size, in MB (10^6 bytes). */
   readonly sizeBudgetMb: number;
   /**

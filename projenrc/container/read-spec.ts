@@ -83,6 +83,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   port,
   workers: z.number().int().min(1),
   healthPath: urlPath,
+  livenessPath: urlPath.optional(),
   sizeBudgetMb: z.number().positive(),
   workdir: z.string().regex(/^\//),
   entrypoint: text,

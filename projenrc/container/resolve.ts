@@ -33,7 +33,7 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'sizeBudgetMb' | 'migrateCommand' | 'npmInRuntime'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'migrateCommand' | 'npmInRuntime'>
   & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
@@ -47,6 +47,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     uid,
     gid: checkInt('gid', props.gid ?? uid, 1, 2 ** 31 - 1),
     healthPath: checkUrlPath('healthPath', props.healthPath),
+    livenessPath: props.livenessPath && checkUrlPath('livenessPath', props.livenessPath),
     sizeBudgetMb: checkBudget(props.sizeBudgetMb),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
     npmInRuntime: props.npmInRuntime ?? false,
@@ -70,6 +71,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     port: p.port,
     workers: p.workers,
     healthPath: p.healthPath,
+    ...(p.livenessPath ? { livenessPath: p.livenessPath } : {}),
     sizeBudgetMb: p.sizeBudgetMb,
     workdir: WORKDIR,
     entrypoint: facts.entrypoint,

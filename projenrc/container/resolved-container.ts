@@ -21,7 +21,10 @@ export interface ResolvedContainer {
   readonly gid: number;
   readonly port: number;
   readonly workers: number;
+  /** Readiness: the HEALTHCHECK's path. */
   readonly healthPath: string;
+  /** Liveness, when the app has one. */
+  readonly livenessPath?: string;
   readonly sizeBudgetMb: number;
 
   /** Absolute WORKDIR of the runtime stage. */

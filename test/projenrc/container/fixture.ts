@@ -15,6 +15,7 @@ export const BASE_PROPS: ContainerImageProps = {
   port: 8000,
   workers: 2,
   healthPath: '/health',
+  livenessPath: '/health/live',
   sizeBudgetMb: 500,
   assets: ['config', 'prompts'],
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
