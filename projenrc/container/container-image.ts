@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, DependencyType, IgnoreFile, JsonFile, TaskShell } from 'projen';
 import type { typescript } from 'projen';
+import { LOCK_PATH, readLock } from './base-image-lock';
 import type { ContainerImageProps } from './container-image-props';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
@@ -14,10 +15,15 @@ import { GeneratedFile } from '../generated-file';
 
 /** The projen tasks the component adds; the Makefile, docs and workflow call them by these names. */
 export const IMAGE_TASKS = {
+  lock: 'docker:lock',
   build: 'docker:build',
   run: 'docker:run',
   verify: 'docker:verify',
+  publish: 'docker:publish',
 } as const;
+
+/** How the tasks run our TypeScript tools: type-checking is the build's job, not every run's. */
+const TS_TOOL = 'ts-node --transpile-only --project projenrc/tsconfig.json';
 
 /** Denied even inside admitted folders: secrets, local installs, and tests tsc would otherwise emit. */
 export const DOCKERIGNORE_DENY = [
@@ -89,7 +95,8 @@ export class ContainerImage extends Component {
 
   /** The whole resolved declaration; later `add*` calls and dependencies are included. */
   public get resolved(): ResolvedContainer {
-    return resolveContainer(this.props, this.facts(), { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels } });
+    return resolveContainer(this.props, this.facts(), { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels } },
+      readLock(join(this.project.outdir, LOCK_PATH)));
   }
 
   public preSynthesize(): void {
@@ -134,20 +141,31 @@ export class ContainerImage extends Component {
 
   private addTasks(): void {
     const { imageName, port } = this.props;
-    const tag = `${imageName}:${this.project.package.manifest.version}`;
-    // `latest` too: the original's manual checks run `docker run --rm <imageName> whoami` verbatim.
-    const latest = `${imageName}:latest`;
+    // A release sets VERSION (v1.2.3 → 1.2.3); otherwise the package's version.
+    const version = `\${VERSION:-${this.project.package.manifest.version}}`;
+    const tag = `${imageName}:${version}`;
+    this.project.addTask(IMAGE_TASKS.lock, {
+      description: `Pull each base image and pin its digest in ${LOCK_PATH}, then synthesize`,
+      steps: [{ exec: `${TS_TOOL} projenrc/container/lock-cli.ts` }, { spawn: 'default' }],
+    });
     this.project.addTask(IMAGE_TASKS.build, {
-      description: 'Build the image with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags)',
+      description: 'Build the image with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags, VERSION the tag)',
       env: { DOCKER_BUILDKIT: '1' },
       // POSIX parameter expansion (`${DOCKER:-docker}`) is beyond projen's built-in shell.
       shell: TaskShell.sh(),
-      exec: [
-        '${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-}',
-        '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)"',
-        '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"',
-        `--tag ${tag} --tag ${latest} .`,
-      ].join(' '),
+      steps: [
+        { name: 'lock', exec: `${TS_TOOL} projenrc/container/lock-cli.ts --check` },
+        {
+          exec: [
+            '${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-}',
+            '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)"',
+            '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"',
+            `--build-arg VERSION="${version}"`,
+            // `latest` too: the original's manual checks run `docker run --rm <imageName> whoami` verbatim.
+            `--tag ${tag} --tag ${imageName}:latest .`,
+          ].join(' '),
+        },
+      ],
     });
     this.project.addTask(IMAGE_TASKS.run, {
       description: `Run the image (DOCKER_RUN_FLAGS replaces -p ${port}:${port}; DATABASE_URL passes through)`,
@@ -156,9 +174,13 @@ export class ContainerImage extends Component {
     });
     this.project.addTask(IMAGE_TASKS.verify, {
       description: `Build the image and verify it against ${CONTAINER_SPEC_PATH} (--image skips the build)`,
-      // tsc and eslint type-check projenrc/ in the build; checking again here only delays every run.
-      exec: 'ts-node --transpile-only --project projenrc/tsconfig.json projenrc/verify/cli.ts',
+      exec: `${TS_TOOL} projenrc/verify/cli.ts`,
       receiveArgs: true,
+    });
+    this.project.addTask(IMAGE_TASKS.publish, {
+      description: 'Push the verified image to REGISTRY under its version tag and print its digest',
+      exec: `${TS_TOOL} projenrc/publish/cli.ts`,
+      requiredEnv: ['REGISTRY'],
     });
   }
 }

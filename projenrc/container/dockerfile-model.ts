@@ -38,6 +38,8 @@ export interface CopyInstruction extends InstructionBase {
 export interface EnvInstruction extends InstructionBase {
   readonly kind: 'ENV';
   readonly vars: Readonly<Record<string, string>>;
+  /** Values refer to build args (`${VERSION}`) and must be expanded; otherwise they are literal. */
+  readonly expand?: boolean;
 }
 
 export interface ExposeInstruction extends InstructionBase {

@@ -38,7 +38,7 @@ export function renderInstruction(i: DockerInstruction): string {
         i.dest,
       ].join(' ');
     case 'ENV':
-      return `ENV ${pairs(i.vars)}`;
+      return `ENV ${i.expand ? Object.entries(i.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') : pairs(i.vars)}`;
     case 'EXPOSE':
       return `EXPOSE ${i.port}`;
     case 'HEALTHCHECK':

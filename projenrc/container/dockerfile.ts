@@ -107,6 +107,8 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
             comment: 'Last, so a new commit only changes the metadata, never a cached layer.',
           },
           { kind: 'ARG', name: 'CREATED', default: BUILD_ARGS.CREATED },
+          { kind: 'ARG', name: 'VERSION', default: r.version, comment: 'A release tag\'s version; the app reports it on its health endpoint.' },
+          { kind: 'ENV', vars: { APP_VERSION: '${VERSION}' }, expand: true },
           { kind: 'LABEL', labels: r.labels },
         ],
       },

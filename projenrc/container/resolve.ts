@@ -1,3 +1,5 @@
+import type { BaseImageLock } from './base-image-lock';
+import { lockedRef } from './base-image-lock';
 import type { ContainerImageProps } from './container-image-props';
 import {
   DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME_IMAGE, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
@@ -6,7 +8,7 @@ import {
 import { deriveChecks } from './derive-checks';
 import type { ResolvedContainer } from './resolved-container';
 import {
-  OCI, checkBudget, checkCommand, checkImageName, checkImageRef, checkInt, checkUrlPath, checkUser,
+  OCI, checkBudget, checkCommand, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
 
 /** What the construct learns from the project rather than from its props. */
@@ -51,15 +53,20 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     sizeBudgetMb: checkBudget(props.sizeBudgetMb),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
     npmInRuntime: props.npmInRuntime ?? false,
-    nodeImage: checkImageRef('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
-    runtimeImage: checkImageRef('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
+    nodeImage: checkImageTag('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
+    runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
     sourceUrl: props.sourceUrl,
   };
 }
 
-/** Joins the resolved props with the project's facts and derives everything else, the check plan included. Pure. */
-export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: Additions): ResolvedContainer {
+/**
+ * Joins the resolved props with the project's facts and the base-image lock,
+ * and derives everything else, the check plan included. Pure.
+ */
+export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: Additions, lock?: BaseImageLock): ResolvedContainer {
   const sourceUrl = p.sourceUrl ?? facts.repositoryUrl;
+  const runtimeTag = p.npmInRuntime ? p.nodeImage : p.runtimeImage;
+  const runtimeDigest = lock?.images[runtimeTag];
   const withoutChecks: Omit<ResolvedContainer, 'checks'> = {
     imageName: p.imageName,
     version: facts.version,
@@ -85,14 +92,15 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     env: { NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env },
     labels: {
       [`${OCI}.title`]: facts.name,
-      [`${OCI}.version`]: facts.version,
+      [`${OCI}.version`]: '${VERSION}',
       ...(sourceUrl ? { [`${OCI}.source`]: sourceUrl } : {}),
       [`${OCI}.revision`]: '${REVISION}',
       [`${OCI}.created`]: '${CREATED}',
+      ...(runtimeDigest ? { [`${OCI}.base.name`]: runtimeTag, [`${OCI}.base.digest`]: runtimeDigest } : {}),
       ...added.labels,
     },
     devDependencies: facts.devDependencies,
-    baseImages: { build: p.nodeImage, runtime: p.npmInRuntime ? p.nodeImage : p.runtimeImage },
+    baseImages: { build: lockedRef(p.nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
     npmInRuntime: p.npmInRuntime,
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,

@@ -49,7 +49,7 @@ export interface ResolvedContainer {
   /** The project's devDependencies, with the executables each installs. */
   readonly devDependencies: Readonly<Record<string, readonly string[]>>;
 
-  /** Full references the stages start FROM. */
+  /** Full references the stages start FROM: `tag@digest` where the lock pins the tag. */
   readonly baseImages: { readonly build: string; readonly runtime: string };
   /** Whether npm ships in the runtime image. */
   readonly npmInRuntime: boolean;

@@ -45,9 +45,10 @@ export function checkBudget(value: number): number {
   return value;
 }
 
-/** A tagged, non-`latest` image reference (hadolint DL3006/DL3007), optionally with a digest. */
-export function checkImageRef(field: string, image: string): string {
-  const m = /^[\w][\w.-]*(?::\d+)?(?:\/[\w][\w.-]*)*:([\w][\w.-]{0,127})(@sha256:[a-f0-9]{64})?$/.exec(image);
+/** A tagged, non-`latest` image reference (hadolint DL3006/DL3007). Digests come from the lock, not from here. */
+export function checkImageTag(field: string, image: string): string {
+  if (image.includes('@')) fail(field, 'must be a tag without a digest (npx projen docker:lock pins digests)', image);
+  const m = /^[\w][\w.-]*(?::\d+)?(?:\/[\w][\w.-]*)*:([\w][\w.-]{0,127})$/.exec(image);
   if (!m || m[1] === 'latest') fail(field, 'must be an image reference with an explicit tag other than latest', image);
   return image;
 }

@@ -109,24 +109,45 @@ describe('ContainerImage', () => {
     expect(managers).toMatchObject({ paths: [], commands: ['corepack', 'yarn'] });
   });
 
-  test('tasks: build with BuildKit, build args and both tags; verify receives args', () => {
+  test('tasks: lock then synth; build checks the lock, then builds with BuildKit, build args and both tags', () => {
     const { out } = synthContainer();
     const tasks = out['.projen/tasks.json'].tasks;
+    const tool = 'ts-node --transpile-only --project projenrc/tsconfig.json';
+    expect(tasks['docker:lock'].steps).toEqual([{ exec: `${tool} projenrc/container/lock-cli.ts` }, { spawn: 'default' }]);
     const build = tasks['docker:build'];
     expect(build.env).toEqual({ DOCKER_BUILDKIT: '1' });
-    expect(build.steps[0].exec).toBe('${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-} '
+    expect(build.steps[0]).toEqual({ name: 'lock', exec: `${tool} projenrc/container/lock-cli.ts --check` });
+    expect(build.steps[1].exec).toBe('${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-} '
       + '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" '
-      + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --tag demo:0.0.0 --tag demo:latest .');
-    expect(tasks['docker:run'].steps[0].exec).toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:0.0.0');
-    expect(tasks['docker:verify'].steps[0]).toEqual({
-      exec: 'ts-node --transpile-only --project projenrc/tsconfig.json projenrc/verify/cli.ts', receiveArgs: true,
-    });
+      + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg VERSION="${VERSION:-0.0.0}" '
+      + '--tag demo:${VERSION:-0.0.0} --tag demo:latest .');
+    expect(tasks['docker:run'].steps[0].exec)
+      .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0}');
+    expect(tasks['docker:verify'].steps[0]).toEqual({ exec: `${tool} projenrc/verify/cli.ts`, receiveArgs: true });
+    expect(tasks['docker:publish']).toMatchObject({ requiredEnv: ['REGISTRY'], steps: [{ exec: `${tool} projenrc/publish/cli.ts` }] });
+  });
+
+  test('the lock pins each FROM by digest and labels the runtime base; without it the tags stay bare', () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const project = testProject();
+    writeFileSync(join(project.outdir, 'container.lock.json'), JSON.stringify({
+      images: { 'node:24-trixie-slim': digest('a'), 'debian:trixie-slim': digest('b') },
+    }));
+    new ContainerImage(project, BASE_PROPS);
+    const out = Testing.synth(project);
+    expect(out.Dockerfile).toContain(`FROM node:24-trixie-slim@${digest('a')} AS build`);
+    expect(out.Dockerfile).toContain(`FROM debian:trixie-slim@${digest('b')} AS runtime`);
+    expect(out.Dockerfile).toContain(`org.opencontainers.image.base.name="debian:trixie-slim"`);
+    expect(out.Dockerfile).toContain(`org.opencontainers.image.base.digest="${digest('b')}"`);
+    const unlocked = synthContainer().files.Dockerfile;
+    expect(unlocked).toContain('FROM debian:trixie-slim AS runtime');
+    expect(unlocked).not.toContain('image.base.digest');
   });
 
   test('the construct stays an image component: no project-wide tasks, files or compiler options', () => {
     const { out } = synthContainer();
     expect(Object.keys(out['.projen/tasks.json'].tasks).filter((t) => t.startsWith('docker:')).sort())
-      .toEqual(['docker:build', 'docker:run', 'docker:verify']);
+      .toEqual(['docker:build', 'docker:lock', 'docker:publish', 'docker:run', 'docker:verify']);
     expect(out['.projen/tasks.json'].tasks.check).toBeUndefined();
     expect(out.Makefile).toBeUndefined();
     expect(out['tsconfig.json'].compilerOptions.isolatedModules).toBeUndefined();
@@ -157,7 +178,7 @@ describe('ContainerImage', () => {
       ['empty migrate command', { migrateCommand: [] }, /"migrateCommand" must be a non-empty exec-form argv/],
       ['untagged image', { nodeImage: 'node' }, /"nodeImage" must be an image reference with an explicit tag/],
       ['latest image', { runtimeImage: 'debian:latest' }, /"runtimeImage" .* other than latest/],
-      ['bad digest', { nodeImage: 'node:24@sha256:abc' }, /"nodeImage"/],
+      ['digest in the tag', { nodeImage: `node:24@sha256:${'a'.repeat(64)}` }, /"nodeImage" must be a tag without a digest \(npx projen docker:lock pins digests\)/],
       ['secret env', { env: { API_TOKEN: 'x' } }, /"env" keys must not look like secrets/],
       ['derived env', { env: { PORT: '1' } }, /"env" keys must not override a derived variable/],
       ['OCI label', { labels: { 'org.opencontainers.image.title': 'x' } }, /"labels" keys must not override/],

@@ -1,0 +1,45 @@
+/**
+ * `npx projen docker:lock`: pulls each base tag the spec names through the
+ * engine and writes the digest it resolved to into the lock. With
+ * `--check` (the first step of docker:build) it only says, in one line,
+ * whether the lock fits the declaration.
+ */
+import { writeFileSync } from 'fs';
+import Docker from 'dockerode';
+import { digestFor, LOCK_PATH, readLock, renderLock, staleness, tagOf } from './base-image-lock';
+import { readSpec } from './read-spec';
+
+async function pullDigest(docker: Docker, tag: string): Promise<string> {
+  const stream = await docker.pull(tag);
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
+  const info = await docker.getImage(tag).inspect();
+  const digest = digestFor(tag, info.RepoDigests ?? []);
+  if (!digest) throw new Error(`${tag} has no registry digest after the pull (RepoDigests: ${JSON.stringify(info.RepoDigests ?? [])})`);
+  return digest;
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const spec = readSpec();
+  const tags = [...new Set([spec.baseImages.build, spec.baseImages.runtime].map(tagOf))];
+  if (args[0] === '--check') {
+    const why = staleness(tags, readLock(LOCK_PATH));
+    if (why) throw new Error(`${why}: run npx projen docker:lock`);
+    if ([spec.baseImages.build, spec.baseImages.runtime].some((ref) => !ref.includes('@'))) {
+      throw new Error(`the Dockerfile predates ${LOCK_PATH}: run npx projen`);
+    }
+    return;
+  }
+  if (args.length) throw new Error(`unknown argument "${args[0]}" (usage: lock-cli.ts [--check])`);
+  const docker = new Docker();
+  const images: Record<string, string> = {};
+  for (const tag of tags) {
+    images[tag] = await pullDigest(docker, tag);
+    process.stdout.write(`${tag}@${images[tag]}\n`);
+  }
+  writeFileSync(LOCK_PATH, renderLock(images));
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`docker:lock: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

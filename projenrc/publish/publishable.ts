@@ -1,0 +1,37 @@
+/** The parts of verify's report that decide whether an image may be published. */
+export interface VerifiedReport {
+  readonly ok: boolean;
+  readonly imageId?: string;
+  readonly image: string;
+}
+
+/**
+ * Why `imageId` must not be published, or undefined when it may: only the
+ * exact image (by id, not by tag) that the last verify run passed goes out.
+ * Pure.
+ */
+export function refusal(imageId: string, report: VerifiedReport | undefined, reportPath: string): string | undefined {
+  if (!report) return `no verify report at ${reportPath}: run npx projen docker:verify first`;
+  if (report.imageId !== imageId) {
+    return `the last verify run (${reportPath}) checked ${short(report.imageId)}, not this image ${short(imageId)}: run npx projen docker:verify`;
+  }
+  if (!report.ok) return `${report.image} (${short(imageId)}) failed verification (${reportPath})`;
+  return undefined;
+}
+
+function short(id: string | undefined): string {
+  return id ? id.replace(/^sha256:/, '').slice(0, 12) : 'no image';
+}
+
+/** The digest of the pushed `repository` among an image's RepoDigests. */
+export function pushedDigest(repository: string, repoDigests: readonly string[]): string | undefined {
+  return repoDigests.map((d) => d.split('@')).find(([name]) => name === repository)?.[1];
+}
+
+/** `REGISTRY` as a repository name: lowercase, no tag, no digest, no scheme. */
+export function checkRegistry(value: string | undefined): string {
+  if (!value || !/^[a-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)+$/.test(value)) {
+    throw new Error(`REGISTRY must name a repository such as ghcr.io/acme/course-supporter, got ${JSON.stringify(value ?? '')}`);
+  }
+  return value;
+}
