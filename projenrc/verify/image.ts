@@ -1,29 +1,21 @@
 import { spawn } from 'child_process';
-import Docker from 'dockerode';
-import { mb } from './checks/size';
-import { VerifySpec } from './load-spec';
-import { Row, row } from './report';
+import type Docker from 'dockerode';
+import { mb, Row, row } from './report';
+import type { ResolvedContainer } from '../container/resolved-container';
 
 /** The tag `docker:build` produces: `<imageName>:<version>` (it also tags `latest`, which we do not trust). */
-export function builtTag(spec: VerifySpec): string {
+export function builtTag(spec: ResolvedContainer): string {
   return `${spec.imageName}:${spec.version}`;
-}
-
-export async function inspectImage(docker: Docker, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
-  try {
-    return await docker.getImage(ref).inspect();
-  } catch {
-    return undefined;
-  }
 }
 
 function describeImage(info: Docker.ImageInspectInfo): string {
   return `${info.Id.replace(/^sha256:/, '').slice(0, 12)}, ${mb(info.Size)}`;
 }
 
-/** Check 1 when CI hands us an image: it must exist locally; verify never pulls. */
+/** The precondition when CI hands us an image: it must exist locally; verify never pulls. */
 export function judgeGivenImage(ref: string, info: Docker.ImageInspectInfo | undefined): Row {
-  return row('1', 'given image present', `${ref} present locally`, info ? describeImage(info) : 'not found (verify does not pull)', !!info);
+  return row({ id: 'image/given', title: 'the image to check is present locally', expected: `${ref} present locally` },
+    info ? describeImage(info) : 'not found (verify does not pull)', !!info);
 }
 
 export interface BuildOutcome {
@@ -36,7 +28,8 @@ export function judgeBuild(tag: string, build: BuildOutcome, info: Docker.ImageI
   const measured = build.exitCode !== 0
     ? `exit ${build.exitCode} after ${secs} s (build output above)`
     : `exit 0 in ${secs} s; ${info ? `${tag} ${describeImage(info)}` : `but ${tag} is missing`}`;
-  return row('1', 'build succeeded', `npx projen docker:build exits 0 and tags ${tag}`, measured, build.exitCode === 0 && !!info);
+  return row({ id: 'image/build', title: 'the image builds with the project\'s own task', expected: `npx projen docker:build exits 0 and tags ${tag}` },
+    measured, build.exitCode === 0 && !!info);
 }
 
 /**

@@ -1,6 +1,21 @@
-export * from './errors';
-export * from './load-spec';
-export * from './options';
-export * from './report';
-export * from './verify';
-export * from './run';
+/**
+ * `docker:verify`: interprets the check plan of `.projen/container.json`
+ * against an image, one row per plan entry.
+ *
+ * Naming: `judge*` functions are pure (plain facts in, a Row out) and are
+ * tested without an engine; `check*` functions touch the engine to gather
+ * those facts and then call the judges. Everything that talks to Docker
+ * goes through `./engine`, which the bench shares.
+ */
+export { main, reportError } from './run';
+export type { Io } from './run';
+export { verifyImage, skipPlan } from './verify';
+export type { VerifyInput } from './verify';
+export { VerifyError } from './errors';
+export { isOk, renderTable, rowId, summary, writeReport } from './report';
+export type { Report, Row, Status } from './report';
+export {
+  chooseReach, connectEngine, demux, fastHealthcheck, freePorts, healthDeadlineMs, httpGet, inspectImage, logTail,
+  newRunId, removeLabelled, RUN_LABEL, RunScope, sleep, waitForHealth, withTimeout,
+} from './engine';
+export type { ContainerRequest, Engine, HealthOutcome, HttpAnswer, Reach, RunResult } from './engine';

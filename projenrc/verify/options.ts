@@ -1,15 +1,17 @@
 import { join } from 'path';
 import { VerifyError } from './errors';
-import { specPath } from './load-spec';
+import { CONTAINER_SPEC_PATH } from '../container/resolved-container';
 
 export const USAGE = `usage: npx projen docker:verify [--image <ref>] [--report <file>]
 
 Builds the image with \`npx projen docker:build\` (or takes an existing one from
---image / DOCKER_IMAGE) and checks it against .projen/container.json.
+--image / DOCKER_IMAGE) and runs the check plan of .projen/container.json.
 
-env: DOCKER (docker CLI, default "docker"), DOCKER_IMAGE, CONTAINER_SPEC_PATH,
-     VERIFY_DATABASE_URL (enables check 10), VERIFY_REPORT (JSON report path),
-     DOCKER_HOST (engine socket, default /var/run/docker.sock)`;
+env: DOCKER (docker CLI for the build, default "docker"), DOCKER_IMAGE,
+     CONTAINER_SPEC_PATH, VERIFY_REPORT (JSON report path),
+     VERIFY_DATABASE_URL (runs runtime/database; must be reachable from a
+     container: loopback works where containers share the host's network),
+     DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH (the engine, as for docker)`;
 
 export interface VerifyOptions {
   /** An existing image to verify; when undefined the image is built. */
@@ -18,7 +20,7 @@ export interface VerifyOptions {
   readonly reportPath: string;
   readonly docker: string;
   readonly databaseUrl?: string;
-  /** Project root: where `npx projen docker:build` runs and devDependency manifests are read. */
+  /** Where `npx projen docker:build` runs. */
   readonly projectRoot: string;
   readonly help: boolean;
 }
@@ -38,7 +40,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   }
   return {
     image: flags.image || env.DOCKER_IMAGE || undefined,
-    specPath: specPath(env),
+    specPath: env.CONTAINER_SPEC_PATH || CONTAINER_SPEC_PATH,
     // test-reports/ is git-ignored and is where jest-junit already writes.
     reportPath: flags.report || env.VERIFY_REPORT || join(cwd, 'test-reports', 'verify-report.json'),
     docker: env.DOCKER || 'docker',

@@ -1,18 +1,16 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { dirname } from 'path';
+import type { CheckCategory } from '../container/check-plan';
 
 /** `skip` is never a pass: a skipped check is reported as such, not counted as green. */
 export type Status = 'pass' | 'fail' | 'skip';
 
-/**
- * One line of the verdict. A check (e.g. "4 no dev packages") may yield
- * several rows (4a, 4b, ...) so that each expected/measured pair stays short
- * enough to read in a terminal.
- */
+/** One line of the verdict: one plan entry, or the image precondition. */
 export interface Row {
-  /** `2`, `4a`, ...: the check number, plus a letter when a check has several rows. */
+  /** `<category>/<name>` of the plan entry, e.g. `metadata/user`; `image/build` or `image/given` for the precondition. */
   readonly id: string;
-  readonly check: string;
+  /** The entry's title: what passing proves. */
+  readonly title: string;
   readonly expected: string;
   readonly measured: string;
   readonly status: Status;
@@ -22,6 +20,8 @@ export interface Report {
   readonly image: string;
   readonly imageId?: string;
   readonly specPath: string;
+  /** The engine's address and how containers were reached, to read a report from another machine. */
+  readonly engine: { readonly address: string; readonly reach: string };
   readonly runId: string;
   readonly startedAt: string;
   readonly durationMs: number;
@@ -29,20 +29,30 @@ export interface Report {
   readonly rows: readonly Row[];
 }
 
-/** Builds a row whose status follows from a boolean. */
-export function row(id: string, check: string, expected: string, measured: string, passed: boolean): Row {
-  return { id, check, expected, measured, status: passed ? 'pass' : 'fail' };
+/** The plan entry a row reports on; stable across runs and plan edits, unlike a position. */
+export function rowId(category: CheckCategory, name: string): string {
+  return `${category}/${name}`;
 }
 
-/** Every row of a check that could not run, so the table still lists the check and says why. */
-export function skipped(id: string, check: string, expected: string, reason: string): Row {
-  return { id, check, expected, measured: reason, status: 'skip' };
+/** What a row is about, without its verdict. */
+export interface RowHead {
+  readonly id: string;
+  readonly title: string;
+  readonly expected: string;
 }
 
-/** A failed row for a check whose probe itself broke (engine error, timeout...). */
-export function broken(id: string, check: string, expected: string, error: unknown): Row {
+export function row(head: RowHead, measured: string, passed: boolean): Row {
+  return { ...head, measured, status: passed ? 'pass' : 'fail' };
+}
+
+export function skipped(head: RowHead, reason: string): Row {
+  return { ...head, measured: reason, status: 'skip' };
+}
+
+/** A failed row for a check whose probe itself broke (engine error, timeout...): a verdict, not a crash. */
+export function broken(head: RowHead, error: unknown): Row {
   const message = error instanceof Error ? error.message : String(error);
-  return { id, check, expected, measured: `error: ${oneLine(message)}`, status: 'fail' };
+  return { ...head, measured: `error: ${oneLine(message)}`, status: 'fail' };
 }
 
 /** The run fails on any failed row; skipped rows (e.g. no database given) do not fail it. */
@@ -50,39 +60,34 @@ export function isOk(rows: readonly Row[]): boolean {
   return rows.length > 0 && rows.every((r) => r.status !== 'fail');
 }
 
-/** Orders rows by check number, then letter, whatever order concurrent checks finished in. */
-export function sortRows(rows: readonly Row[]): Row[] {
-  const key = (id: string) => {
-    const m = /^(\d+)(.*)$/.exec(id);
-    return m ? [Number(m[1]), m[2]] as const : [Number.MAX_SAFE_INTEGER, id] as const;
-  };
-  return [...rows].sort((a, b) => {
-    const [an, as] = key(a.id);
-    const [bn, bs] = key(b.id);
-    return an - bn || as.localeCompare(bs);
-  });
+/** At most `max` items, so one bad image does not flood the table. */
+export function list(items: readonly string[], max = 6): string {
+  if (items.length === 0) return 'none';
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} (+${items.length - max} more)` : shown;
 }
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
 
 /**
- * Renders the verdict as a plain-text table. Long cells wrap inside their
- * column instead of stretching the table past the terminal.
+ * Renders the verdict as a plain-text table of about 120 columns: the row's
+ * id with its title under it, then expected and measured. Long cells wrap
+ * inside their column instead of stretching the table past the terminal.
  */
-export function renderTable(rows: readonly Row[], width = 60): string {
-  const headers = ['#', 'check', 'expected', 'measured', 'result'];
-  const cells = rows.map((r) => [r.id, r.check, r.expected, r.measured, MARK[r.status]]);
-  const widths = headers.map((h, i) => Math.min(width, Math.max(h.length, ...cells.map((c) => longestLine(c[i])))));
+export function renderTable(rows: readonly Row[], widths: readonly number[] = [36, 36, 40]): string {
+  const headers = ['check', 'expected', 'measured', 'result'];
+  const cells = rows.map((r) => [`${r.id}\n${r.title}`, r.expected, r.measured, MARK[r.status]]);
+  const fit = headers.map((h, i) => Math.min(widths[i] ?? Infinity, Math.max(h.length, ...cells.map((c) => longestLine(c[i])))));
   const line = (cols: string[]) => {
-    const wrapped = cols.map((c, i) => wrap(c, widths[i]));
+    const wrapped = cols.map((c, i) => wrap(c, fit[i]));
     const height = Math.max(...wrapped.map((w) => w.length));
     const out: string[] = [];
     for (let y = 0; y < height; y++) {
-      out.push(wrapped.map((w, i) => (w[y] ?? '').padEnd(widths[i])).join(' | ').trimEnd());
+      out.push(wrapped.map((w, i) => (w[y] ?? '').padEnd(fit[i])).join(' | ').trimEnd());
     }
     return out.join('\n');
   };
-  const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
+  const rule = fit.map((w) => '-'.repeat(w)).join('-+-');
   return [line(headers), rule, ...cells.map(line)].join('\n');
 }
 
@@ -99,6 +104,11 @@ export function writeReport(path: string, report: Report): void {
 
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Megabytes as Docker and the plan count them: 10^6 bytes, one decimal. */
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 function longestLine(text: string): number {

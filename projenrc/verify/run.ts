@@ -1,13 +1,12 @@
-import Docker from 'dockerode';
-import { RUN_LABEL, newRunId, removeLabelled } from './containers';
-import { connectEngine, resolveDockerCli } from './engine';
+import type Docker from 'dockerode';
+import { connectEngine, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from './engine';
 import { VerifyError } from './errors';
-import { builtTag, inspectImage, judgeBuild, judgeGivenImage, runProjenBuild } from './image';
-import { loadSpec } from './load-spec';
+import { builtTag, judgeBuild, judgeGivenImage, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
-import { freePorts } from './ports';
-import { isOk, renderTable, Report, Row, sortRows, summary, writeReport } from './report';
-import { skipAll, verifyImage } from './verify';
+import { isOk, renderTable, Report, Row, summary, writeReport } from './report';
+import { skipPlan, verifyImage } from './verify';
+import { readSpec, SpecError } from '../container/read-spec';
+import type { ResolvedContainer } from '../container/resolved-container';
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -16,10 +15,22 @@ export interface Io {
 
 const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
+/** A spec that is missing, stale or hand-edited is the user's to fix: one line, no stack. */
+function loadSpec(path: string): ResolvedContainer {
+  try {
+    return readSpec(path);
+  } catch (e) {
+    if (e instanceof SpecError) throw new VerifyError(`${e.message} (CONTAINER_SPEC_PATH overrides the path)`);
+    throw e;
+  }
+}
+
 /**
  * `npx projen docker:verify`: returns the exit code (0 all passed, 1 a check
- * failed). User errors (no spec, no docker, engine down) are thrown as
- * {@link VerifyError} for the caller to print as one line.
+ * failed). User errors (no spec, no docker, engine down, bad arguments) are
+ * thrown as {@link VerifyError} for the caller to print as one line. The
+ * engine is found from `process.env` (docker-modem reads it), the rest from
+ * `env`.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io = consoleIo): Promise<number> {
   const options = parseOptions(argv, env, process.cwd());
@@ -28,50 +39,42 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 0;
   }
   const spec = loadSpec(options.specPath);
-  resolveDockerCli(options.docker, env);
-  const docker = await connectEngine(env);
+  if (!options.image) resolveDockerCli(options.docker, env);
+  const engine = await connectEngine();
   const runId = newRunId();
   const startedAt = new Date();
   let killBuild: ((s: NodeJS.Signals) => void) | undefined;
-  const stopSignals = onSignals(docker, runId, io, (s) => killBuild?.(s));
-  io.err(`docker:verify: run ${runId} (containers labelled ${RUN_LABEL}=${runId})`);
+  const stopSignals = onSignals(engine.docker, runId, io, (s) => killBuild?.(s));
+  io.err(`docker:verify: run ${runId} on ${engine.address}, reaching containers by ${engine.reach} (containers labelled ${RUN_LABEL}=${runId})`);
 
   try {
     let image: string;
     let first: Row;
     if (options.image) {
       image = options.image;
-      first = judgeGivenImage(image, await inspectImage(docker, image));
+      first = judgeGivenImage(image, await inspectImage(engine.docker, image));
     } else {
       image = builtTag(spec);
       io.err(`docker:verify: building ${image} with npx projen docker:build`);
       const build = await runProjenBuild(options.projectRoot, env, (kill) => { killBuild = kill; });
       killBuild = undefined;
-      first = judgeBuild(image, build, await inspectImage(docker, image));
+      first = judgeBuild(image, build, await inspectImage(engine.docker, image));
     }
 
-    let rows: Row[] = [first];
+    let rows: Row[];
     if (first.status === 'pass') {
       io.err(`docker:verify: checking ${image}`);
-      const [health, hardened, database] = await freePorts(3);
-      rows = rows.concat(await verifyImage({
-        docker,
-        spec,
-        image,
-        runId,
-        projectRoot: options.projectRoot,
-        databaseUrl: options.databaseUrl,
-        ports: { health, hardened, database },
-      }));
+      const scope = new RunScope(engine, runId, image);
+      rows = [first, ...await verifyImage({ scope, spec, databaseUrl: options.databaseUrl })];
     } else {
-      rows = rows.concat(skipAll('no image to check (check 1 failed)'));
+      rows = [first, ...skipPlan(spec, `no image to check (${first.id} failed)`)];
     }
-    rows = sortRows(rows);
 
     const report: Report = {
       image,
-      imageId: (await inspectImage(docker, image))?.Id,
+      imageId: (await inspectImage(engine.docker, image))?.Id,
       specPath: options.specPath,
+      engine: { address: engine.address, reach: engine.reach },
       runId,
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
@@ -86,14 +89,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return report.ok ? 0 : 1;
   } finally {
     stopSignals();
-    await removeLabelled(docker, runId).catch(() => undefined);
+    await removeLabelled(engine.docker, runId).catch(() => undefined);
   }
 }
 
 /**
  * On Ctrl-C or SIGTERM: stop the build if one runs, remove this run's
- * containers, and exit 128+signal. Without this a Ctrl-C during check 6
- * would leave a container bound to a host port.
+ * containers, and exit 128+signal. Without this a Ctrl-C during a runtime
+ * check would leave a container bound to a host port.
  */
 function onSignals(docker: Docker, runId: string, io: Io, forward: (s: NodeJS.Signals) => void): () => void {
   const handler = (signal: NodeJS.Signals) => {

@@ -3,11 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { buildImage, describeIfEngine, DOCKER, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
-import { fixtureSpec } from './fixture';
-import { RUN_LABEL } from '../../../projenrc/verify/containers';
-import { VerifyError } from '../../../projenrc/verify/errors';
-import { Report } from '../../../projenrc/verify/report';
-import { Io, main, reportError } from '../../../projenrc/verify/run';
+import { FIXTURE_PLAN, fixtureSpec } from './fixture';
+import { planEntries } from '../../../projenrc/container/check-plan';
+import { Io, main, Report, reportError, RUN_LABEL, VerifyError } from '../../../projenrc/verify';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
@@ -31,18 +29,18 @@ describe('user errors are one line, no stack', () => {
     const err = await main([], { CONTAINER_SPEC_PATH: join(dir, 'absent.json') }, io).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VerifyError);
     expect(reportError(err, io)).toBe(2);
-    expect(io.lines.err).toEqual([`docker:verify: no container spec at ${join(dir, 'absent.json')}: run npx projen to synthesize it (or set CONTAINER_SPEC_PATH)`]);
+    expect(io.lines.err).toEqual([
+      `docker:verify: no container spec at ${join(dir, 'absent.json')}: run npx projen to synthesize it (CONTAINER_SPEC_PATH overrides the path)`,
+    ]);
   });
 
-  test('docker CLI missing', async () => {
+  test('docker CLI missing, when verify has to build', async () => {
     await expect(main([], { CONTAINER_SPEC_PATH: specFile, DOCKER: '/nonexistent/docker' })).rejects.toThrow(
       'docker CLI not found (DOCKER=/nonexistent/docker)');
   });
 
-  test('engine unreachable', async () => {
-    // Any executable stands in for the CLI: the engine check must be what fails.
-    await expect(main([], { CONTAINER_SPEC_PATH: specFile, DOCKER: process.execPath, DOCKER_HOST: 'unix:///tmp/verify-absent.sock' })).rejects.toThrow(
-      'cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start it with npx projen docker:engine');
+  test('a bad argument', async () => {
+    await expect(main(['--imgae', 'x'], { CONTAINER_SPEC_PATH: specFile })).rejects.toThrow(new VerifyError('unknown argument "--imgae"; try --help'));
   });
 
   test('the real CLI prints exactly one line and exits 2', () => {
@@ -50,12 +48,13 @@ describe('user errors are one line, no stack', () => {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
-      env: cliEnv({ CONTAINER_SPEC_PATH: specFile, DOCKER: process.execPath, DOCKER_HOST: 'unix:///tmp/verify-absent.sock' }),
+      // The engine is found the docker CLI's way, from DOCKER_HOST.
+      env: cliEnv({ CONTAINER_SPEC_PATH: specFile, DOCKER_HOST: 'unix:///tmp/verify-absent.sock' }),
     });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([
-      'docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start it with npx projen docker:engine',
+      'docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start it, e.g. npx projen docker:engine, or set DOCKER_HOST',
     ]);
   });
 });
@@ -72,20 +71,21 @@ describeIfEngine('the CLI against a fixture image', () => {
     const reportPath = join(dir, 'report.json');
     expect(await main(['--image', tag, '--report', reportPath], env, io)).toBe(0);
     const out = io.lines.out.join('\n');
-    expect(out).toMatch(/^1 +\| given image present +\| course-supporter-verify-fixture:cli present locally/m);
-    expect(out).toMatch(/^10 +\| .*skipped: VERIFY_DATABASE_URL not set +\| SKIP$/m);
+    expect(out).toMatch(/^image\/given +\| course-supporter-verify-fixture:cli +\| [0-9a-f]{12}, [\d.]+ MB +\| PASS$/m);
+    expect(out).toMatch(/^runtime\/database +\| .* +\| skipped: VERIFY_DATABASE_URL not set +\| SKIP$/m);
     expect(out).toContain(`report: ${reportPath}`);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-    expect(report).toMatchObject({ image: tag, ok: true });
+    expect(report).toMatchObject({ image: tag, ok: true, engine: { reach: 'host' } });
+    expect(report.rows.map((r) => r.id)).toEqual(['image/given', ...planEntries(FIXTURE_PLAN).map(({ category, check }) => `${category}/${check.name}`)]);
     expect(labelledContainers(`${RUN_LABEL}=${report.runId}`)).toEqual([]);
   });
 
-  test('an image that is not there fails check 1 and skips the rest', async () => {
+  test('an image that is not there fails image/given and skips every plan entry', async () => {
     const io = captureIo();
     expect(await main(['--image', 'course-supporter-verify-fixture:absent', '--report', join(dir, 'r2.json')], env, io)).toBe(1);
     const report = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8')) as Report;
-    expect(report.rows[0]).toMatchObject({ id: '1', status: 'fail', measured: 'not found (verify does not pull)' });
-    expect(report.rows.slice(1).every((r) => r.status === 'skip')).toBe(true);
+    expect(report.rows[0]).toMatchObject({ id: 'image/given', status: 'fail', measured: 'not found (verify does not pull)' });
+    expect(report.rows.slice(1).map((r) => r.status)).toEqual(planEntries(FIXTURE_PLAN).map(() => 'skip'));
   });
 
   test('Ctrl-C mid-run removes every container of the run and exits 130', async () => {
@@ -94,7 +94,7 @@ describeIfEngine('the CLI against a fixture image', () => {
     const runId = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
-        const id = /run (\S+) \(containers labelled/.exec(stderr)?.[1];
+        const id = /docker:verify: run (\S+) /.exec(stderr)?.[1];
         if (id && stderr.includes('checking')) resolve(id);
       });
       child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));

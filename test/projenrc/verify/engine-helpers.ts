@@ -10,7 +10,7 @@ import { join } from 'path';
  */
 export const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 
-/** The local bases the fixture image is built FROM (tools/offline-base.sh makes stand-ins). */
+/** The local bases the fixture image is built FROM (ci/stand-in-bases.sh makes stand-ins). */
 export const FIXTURE_BASES = ['node:24-trixie-slim', 'debian:trixie-slim'];
 
 export const FIXTURE_DIR = join(__dirname, 'fixture-image');
@@ -22,9 +22,9 @@ export const FIXTURE_DIR = join(__dirname, 'fixture-image');
 export function engineUnavailable(): string | undefined {
   const info = spawnSync(DOCKER, ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
   if (info.error) return `${DOCKER} not runnable (${(info.error as NodeJS.ErrnoException).code})`;
-  if (info.status !== 0) return `no Docker engine answering (${info.stderr.trim().split('\n')[0]}); start it with bash tools/docker-engine.sh`;
+  if (info.status !== 0) return `no Docker engine answering (${info.stderr.trim().split('\n')[0]}); start it with bash ci/docker-engine.sh`;
   const missing = FIXTURE_BASES.filter((img) => spawnSync(DOCKER, ['image', 'inspect', img], { timeout: 10_000 }).status !== 0);
-  if (missing.length) return `base images missing: ${missing.join(', ')}; build them with bash tools/offline-base.sh ${missing.join(' ')}`;
+  if (missing.length) return `base images missing: ${missing.join(', ')}; build them with bash ci/stand-in-bases.sh ${missing.join(' ')}`;
   return undefined;
 }
 

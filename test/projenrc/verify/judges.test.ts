@@ -1,244 +1,251 @@
-import { cleanFacts, FIXTURE_BINS, fixtureSpec } from './fixture';
-import { judgeAssets } from '../../../projenrc/verify/checks/assets';
-import { dbCheck, judgeDatabase, redact } from '../../../projenrc/verify/checks/database';
-import { judgeDevPackages, list } from '../../../projenrc/verify/checks/dev-packages';
-import { judgeServed } from '../../../projenrc/verify/checks/health';
-import { ImageConfig, judgeMetadata } from '../../../projenrc/verify/checks/metadata';
-import { judgeSize, mb } from '../../../projenrc/verify/checks/size';
-import { judgeStop } from '../../../projenrc/verify/checks/stop';
-import { judgeUser } from '../../../projenrc/verify/checks/user';
+import { cleanFiles, FIXTURE_PLAN } from './fixture';
+import type { CommandCheck, MetadataCheck, RuntimeCheck } from '../../../projenrc/container/check-plan';
+import { judgeCommand } from '../../../projenrc/verify/categories/commands';
+import { judgeFileExistence } from '../../../projenrc/verify/categories/file-existence';
+import { ImageFacts, judgeMetadata } from '../../../projenrc/verify/categories/metadata';
+import { dbCheck, judgeRuntime, redact, RuntimeOutcome, ServedFacts } from '../../../projenrc/verify/categories/runtime';
+import { judgeBuild, judgeGivenImage } from '../../../projenrc/verify/image';
 import { Row } from '../../../projenrc/verify/report';
 
-const spec = fixtureSpec();
-const byId = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.id, r]));
-const failing = (rows: Row[]) => rows.filter((r) => r.status === 'fail').map((r) => r.id);
+const plan = FIXTURE_PLAN;
+const entry = <T extends { name: string }>(list: readonly T[], name: string): T => {
+  const found = list.find((c) => c.name === name);
+  if (!found) throw new Error(`no entry ${name} in the fixture plan`);
+  return found;
+};
 
-describe('check 2: judgeUser', () => {
-  test('app user with the spec uid passes', () => {
-    expect(failing(judgeUser(spec, { configUser: 'app', whoami: 'app\n', uid: '10001\n' }))).toEqual([]);
+describe('commands: judgeCommand', () => {
+  const whoami: CommandCheck = entry(plan.commands, 'whoami');
+
+  test('exit 0 and the expected trimmed output pass; the row is named for the entry and titled by it', () => {
+    expect(judgeCommand(whoami, { exitCode: 0, stdout: 'app\n', stderr: '' })).toEqual({
+      id: 'commands/whoami', title: whoami.title, expected: '`whoami` prints "app"', measured: '"app"', status: 'pass',
+    });
   });
 
-  test('numeric config User (uid or uid:gid) is accepted', () => {
-    expect(failing(judgeUser(spec, { configUser: '10001:10001', whoami: 'app', uid: '10001' }))).toEqual([]);
+  test('other output fails and shows what was printed', () => {
+    expect(judgeCommand(whoami, { exitCode: 0, stdout: 'root\n', stderr: '' })).toMatchObject({ status: 'fail', measured: '"root"' });
   });
 
-  test('root is rejected on every row and the measured values say so', () => {
-    const rows = judgeUser(spec, { configUser: '', whoami: 'root', uid: '0' });
-    expect(failing(rows)).toEqual(['2a', '2b', '2c']);
-    expect(byId(rows)['2b'].measured).toBe('User: (unset: root)');
+  test('a non-zero exit fails even with the right output, and shows stderr', () => {
+    expect(judgeCommand(whoami, { exitCode: 127, stdout: 'app', stderr: 'exec: "whoami": executable file not found in $PATH' }))
+      .toMatchObject({ status: 'fail', measured: 'exit 127: exec: "whoami": executable file not found in $PATH' });
   });
 
-  test('a user named app that maps to uid 0 is caught by id -u', () => {
-    expect(failing(judgeUser(spec, { configUser: 'app', whoami: 'app', uid: '0' }))).toEqual(['2c']);
-  });
-
-  test('a uid other than the spec one fails (file ownership was chosen for the spec uid)', () => {
-    expect(failing(judgeUser(spec, { configUser: 'app', whoami: 'app', uid: '1000' }))).toEqual(['2c']);
-  });
-
-  test('USER 0 in the config is rejected even if whoami has been faked', () => {
-    expect(failing(judgeUser(spec, { configUser: '0', whoami: 'app', uid: '10001' }))).toEqual(['2b']);
+  test('an engine error is a failed row, not a crash', () => {
+    expect(judgeCommand(whoami, new Error('no such image'))).toMatchObject({ status: 'fail', measured: 'error: no such image' });
   });
 });
 
-describe('check 3: judgeSize', () => {
-  test('MB are 10^6 bytes', () => {
-    expect(mb(250_000_000)).toBe('250.0 MB');
+describe('fileExistence: judgeFileExistence', () => {
+  const judgeAll = (facts = cleanFiles()) => plan.fileExistence.map((c) => judgeFileExistence(c, facts));
+
+  test('a clean image passes every entry', () => {
+    expect(judgeAll().filter((r) => r.status !== 'pass')).toEqual([]);
+    expect(judgeFileExistence(entry(plan.fileExistence, 'assets'), cleanFiles()).measured).toBe('all present');
+    expect(judgeFileExistence(entry(plan.fileExistence, 'no-caches'), cleanFiles()).measured).toBe('none present');
   });
 
-  test('within budget, with payload over the runtime base', () => {
-    const r = judgeSize(spec, 200e6, 80e6);
-    expect(r.status).toBe('pass');
-    expect(r.measured).toBe('200.0 MB; payload 120.0 MB over debian:trixie-slim (80.0 MB)');
+  test('typescript left in node_modules fails the dev-dependency entry only, naming it', () => {
+    const rows = judgeAll(cleanFiles({ '/app/node_modules/typescript': [{ path: '/app/node_modules/typescript', kind: 'dir' }] }));
+    expect(rows.filter((r) => r.status === 'fail').map((r) => [r.id, r.measured]))
+      .toEqual([['fileExistence/no-dev-dependencies', '/app/node_modules/typescript']]);
   });
 
-  test('over budget fails; an absent base makes the payload unknown, not zero', () => {
-    const r = judgeSize(spec, 250_000_001, undefined);
-    expect(r.status).toBe('fail');
-    expect(r.expected).toBe('≤ 250 MB');
-    expect(r.measured).toContain('payload unknown (debian:trixie-slim not present locally)');
-  });
-});
-
-describe('check 4: judgeDevPackages', () => {
-  test('a clean image passes every row', () => {
-    expect(failing(judgeDevPackages(spec, FIXTURE_BINS, cleanFacts()))).toEqual([]);
+  test('a dev binary on PATH fails naming where it is', () => {
+    const row = judgeFileExistence(entry(plan.fileExistence, 'no-dev-binaries'), cleanFiles({}, { tsc: '/usr/local/bin/tsc' }));
+    expect(row).toMatchObject({ status: 'fail', measured: 'tsc at /usr/local/bin/tsc' });
   });
 
-  test('typescript left in node_modules, with its binaries, is named', () => {
-    const rows = byId(judgeDevPackages(spec, FIXTURE_BINS, cleanFacts({
-      kinds: { '/app/node_modules/typescript': 'dir' },
-      binEntries: ['tsc', 'tsserver', 'node-pg-migrate'],
-      onPath: { tsc: '/usr/local/bin/tsc' },
-    })));
-    expect(rows['4a']).toMatchObject({ status: 'fail', measured: 'typescript' });
-    expect(rows['4b']).toMatchObject({ status: 'fail', measured: 'tsc, tsserver' });
-    expect(rows['4c']).toMatchObject({ status: 'fail', measured: '/usr/local/bin/tsc' });
-    expect(rows['4d'].status).toBe('pass');
+  test('~/ is every home: a cache under any of them fails', () => {
+    const row = judgeFileExistence(entry(plan.fileExistence, 'no-caches'), cleanFiles({ '/home/app/.npm': [{ path: '/home/app/.npm', kind: 'dir' }] }));
+    expect(row).toMatchObject({ status: 'fail', measured: '/home/app/.npm' });
   });
 
-  test('a prod binary in node_modules/.bin is not a finding', () => {
-    const rows = judgeDevPackages(spec, FIXTURE_BINS, cleanFacts({ binEntries: ['node-pg-migrate', 'yaml'] }));
-    expect(failing(rows)).toEqual([]);
+  test('every match of a ** pattern is an offender; long lists are cut', () => {
+    const envs = ['/app/.env', '/app/config/.env.local', '/app/a/.env', '/app/b/.env', '/app/c/.env', '/app/d/.env', '/app/e/.env'];
+    const row = judgeFileExistence(entry(plan.fileExistence, 'no-secrets-or-vcs'),
+      cleanFiles({ '/app/**/.env*': envs.map((path) => ({ path, kind: 'file' as const })) }));
+    expect(row).toMatchObject({ status: 'fail', measured: '/app/.env, /app/config/.env.local, /app/a/.env, /app/b/.env, /app/c/.env, /app/d/.env (+1 more)' });
   });
 
-  test('npm caches of any user and node_modules/.cache are found', () => {
-    const rows = byId(judgeDevPackages(spec, FIXTURE_BINS, cleanFacts({
-      homeHits: ['/root/.npm', '/home/app/.npm'],
-      kinds: { '/app/node_modules/.cache': 'dir' },
-    })));
-    expect(rows['4d']).toMatchObject({ status: 'fail', measured: '/root/.npm, /home/app/.npm, /app/node_modules/.cache' });
+  test('a walk stopped at its bound cannot prove absence', () => {
+    const facts = cleanFiles();
+    const truncated = { ...facts, targets: { ...facts.targets, '/app/**/.git': [{ pattern: '/app/**/.git', matches: [], truncated: true }] } };
+    expect(judgeFileExistence(entry(plan.fileExistence, 'no-secrets-or-vcs'), truncated).status).toBe('fail');
   });
 
-  test('sources, VCS, tooling and .env files are leftovers, wherever the walk found them', () => {
-    const rows = byId(judgeDevPackages(spec, FIXTURE_BINS, cleanFacts({
-      kinds: { '/app/test': 'dir', '/app/.projenrc.ts': 'file', '/app/tsconfig.json': 'file' },
-      walk: { envFiles: ['.env', 'config/.env.local'], gitDirs: ['.git'], srcTs: ['src/index.ts'], entries: 40 },
-    })));
-    expect(rows['4e'].status).toBe('fail');
-    expect(rows['4e'].measured).toBe('.projenrc.ts, test/, tsconfig.json, .git, src/index.ts, .env (+1 more)');
+  test('a missing asset and a wrong kind fail a shouldExist entry', () => {
+    expect(judgeFileExistence(entry(plan.fileExistence, 'assets'), cleanFiles({ '/app/config': [] })))
+      .toMatchObject({ status: 'fail', measured: '/app/config missing' });
+    expect(judgeFileExistence(entry(plan.fileExistence, 'entrypoint'), cleanFiles({ '/app/lib/index.js': [{ path: '/app/lib/index.js', kind: 'dir' }] })))
+      .toMatchObject({ status: 'fail', measured: '/app/lib/index.js is a dir' });
   });
 
-  test('the spec\'s forbidden paths are what is looked for', () => {
-    const rows = byId(judgeDevPackages(fixtureSpec({ forbiddenPaths: ['./docs/'] }), FIXTURE_BINS, cleanFacts({
-      kinds: { '/app/docs': 'dir' },
-    })));
-    expect(rows['4e'].measured).toBe('docs/');
+  test('a pattern the probe did not report on fails instead of reading as absent', () => {
+    const extra = { name: 'no-docs', title: 'no docs', shouldExist: false, paths: ['/app/docs'] };
+    expect(judgeFileExistence(extra, cleanFiles())).toMatchObject({ status: 'fail', measured: '/app/docs not probed' });
   });
 
-  test('npm present fails unless the spec keeps npm; corepack always fails', () => {
-    const facts = cleanFacts({ onPath: { npm: '/usr/local/bin/npm', npx: '/usr/local/bin/npx' } });
-    expect(byId(judgeDevPackages(spec, FIXTURE_BINS, facts))['4f'].status).toBe('fail');
-    expect(byId(judgeDevPackages(fixtureSpec({ npmInRuntime: true }), FIXTURE_BINS, facts))['4f'].status).toBe('pass');
-    const corepack = cleanFacts({ onPath: { corepack: '/usr/local/bin/corepack' } });
-    expect(byId(judgeDevPackages(fixtureSpec({ npmInRuntime: true }), FIXTURE_BINS, corepack))['4f'].status).toBe('fail');
-  });
-
-  test('the spec\'s absolute forbidden paths are checked', () => {
-    const rows = byId(judgeDevPackages(spec, FIXTURE_BINS, cleanFacts({ kinds: { '/usr/local/lib/node_modules/npm': 'dir' } })));
-    expect(rows['4g']).toMatchObject({ status: 'fail', measured: '/usr/local/lib/node_modules/npm' });
-  });
-
-  test('long lists are cut', () => {
-    expect(list(['a', 'b', 'c'], 2)).toBe('a, b (+1 more)');
-    expect(list([])).toBe('none');
+  test('a broken probe fails the entry with its error', () => {
+    expect(judgeFileExistence(entry(plan.fileExistence, 'assets'), new Error('file probe exited 127')))
+      .toMatchObject({ status: 'fail', measured: 'error: file probe exited 127' });
   });
 });
 
-describe('check 5: judgeAssets', () => {
-  test('assets and a file entry point pass', () => {
-    expect(failing(judgeAssets(spec, cleanFacts()))).toEqual([]);
-  });
-
-  test('a missing asset and a directory as entry point fail', () => {
-    const rows = byId(judgeAssets(fixtureSpec({ assets: ['config', 'prompts'] }), cleanFacts({ kinds: { '/app/config': 'dir', '/app/lib/index.js': 'dir' } })));
-    expect(rows['5a']).toMatchObject({ status: 'fail', measured: 'missing: prompts' });
-    expect(rows['5b']).toMatchObject({ status: 'fail', measured: 'dir' });
-  });
-});
-
-describe('check 9: judgeMetadata', () => {
-  const good: ImageConfig = {
-    User: 'app',
-    ExposedPorts: { '8000/tcp': {} },
-    Env: ['PATH=/usr/bin', 'NODE_ENV=production', 'PORT=8000'],
-    Cmd: ['node', 'lib/index.js'],
-    Entrypoint: null,
-    Labels: { 'org.opencontainers.image.title': 'x', 'org.opencontainers.image.source': 'https://x' },
-    Healthcheck: { Test: ['CMD', 'node', '-e', '...'] },
+describe('metadata: judgeMetadata', () => {
+  const good: ImageFacts = {
+    config: {
+      User: '10001:10001',
+      ExposedPorts: { '8000/tcp': {} },
+      Env: ['PATH=/usr/bin', 'NODE_ENV=production', 'PORT=8000'],
+      Cmd: ['node', 'lib/index.js'],
+      Entrypoint: null,
+      Labels: { 'org.opencontainers.image.title': 'x', 'org.opencontainers.image.source': 'https://x' },
+      Healthcheck: { Test: ['CMD', 'node', '-e', '...'], Interval: 30e9, Timeout: 3e9, StartPeriod: 5e9, Retries: 3 },
+    },
+    sizeBytes: 200e6,
+    base: { ref: 'debian:trixie-slim', sizeBytes: 80e6 },
   };
+  const judge = (name: string, facts: ImageFacts = good): Row => judgeMetadata(entry(plan.metadata, name) as MetadataCheck, facts);
+  const withConfig = (config: Partial<ImageFacts['config']>): ImageFacts => ({ ...good, config: { ...good.config, ...config } });
 
-  test('a well-formed config passes', () => {
-    expect(failing(judgeMetadata(spec, good))).toEqual([]);
+  test('a well-formed image passes every entry', () => {
+    expect(plan.metadata.map((c) => judgeMetadata(c, good)).filter((r) => r.status !== 'pass')).toEqual([]);
+    expect(judge('size').measured).toBe('200.0 MB; payload 120.0 MB over debian:trixie-slim (80.0 MB)');
   });
 
-  test('shell-form CMD (what `CMD npm start` becomes) fails', () => {
-    expect(failing(judgeMetadata(spec, { ...good, Cmd: ['/bin/sh', '-c', 'npm start'] }))).toEqual(['9b']);
+  test('exposedPort: another port fails', () => {
+    expect(judge('exposed-port', withConfig({ ExposedPorts: { '3000/tcp': {} } }))).toMatchObject({ status: 'fail', measured: 'EXPOSE 3000/tcp' });
   });
 
-  test('a shell entrypoint in front of node fails', () => {
-    expect(failing(judgeMetadata(spec, { ...good, Entrypoint: ['/bin/sh', '-c'] }))).toEqual(['9b']);
+  test('cmd: shell form, a shell entrypoint and another command each fail', () => {
+    expect(judge('exec-cmd', withConfig({ Cmd: ['/bin/sh', '-c', 'npm start'] })).status).toBe('fail');
+    expect(judge('exec-cmd', withConfig({ Entrypoint: ['/bin/sh', '-c'] }))).toMatchObject({
+      status: 'fail', measured: 'CMD ["node","lib/index.js"], ENTRYPOINT ["/bin/sh","-c"]',
+    });
+    expect(judge('exec-cmd', withConfig({ Cmd: ['node', 'dist/main.js'] })).status).toBe('fail');
   });
 
-  test('a CMD other than the spec\'s fails', () => {
-    expect(failing(judgeMetadata(spec, { ...good, Cmd: ['node', 'dist/main.js'] }))).toEqual(['9b']);
+  test('env: a missing or different value fails, naming it', () => {
+    expect(judge('env', withConfig({ Env: ['PORT=3000'] }))).toMatchObject({ status: 'fail', measured: 'wrong: NODE_ENV=(unset) PORT="3000"' });
   });
 
-  test('wrong port, missing NODE_ENV, empty label, secret ENV key and no HEALTHCHECK are each reported', () => {
-    const rows = byId(judgeMetadata(spec, {
-      ...good,
-      ExposedPorts: { '3000/tcp': {} },
-      Env: ['PORT=8000', 'API_TOKEN=x', 'DB_PASSWORD=y'],
-      Labels: { 'org.opencontainers.image.title': ' ' },
-      Healthcheck: { Test: ['NONE'] },
-    }));
-    expect(rows['9a']).toMatchObject({ status: 'fail', measured: 'EXPOSE 3000/tcp' });
-    expect(rows['9c']).toMatchObject({ status: 'fail', measured: 'wrong: NODE_ENV=(unset)' });
-    expect(rows['9d'].measured).toBe('missing or empty: org.opencontainers.image.title, org.opencontainers.image.source');
-    expect(rows['9e']).toMatchObject({ status: 'fail', measured: 'API_TOKEN, DB_PASSWORD' });
-    expect(rows['9f']).toMatchObject({ status: 'fail', measured: 'none' });
-  });
-});
-
-describe('checks 6 and 7: judgeServed', () => {
-  const url = 'http://127.0.0.1:9999/health';
-
-  test('healthy and 200 passes', () => {
-    const rows = judgeServed('6', 'health', { url, health: { status: 'healthy', elapsedMs: 1200, detail: '' }, http: { status: 200, body: '{}' } });
-    expect(failing(rows)).toEqual([]);
-    expect(rows[0].measured).toBe('healthy after 1.2 s');
+  test('user: root, a name instead of the plan\'s uid:gid, and 0 each fail', () => {
+    expect(judge('user', withConfig({ User: '' }))).toMatchObject({ status: 'fail', measured: 'USER unset: root' });
+    expect(judge('user', withConfig({ User: 'app' }))).toMatchObject({ status: 'fail', measured: 'USER app' });
+    const rootPlan: MetadataCheck = { name: 'user', title: 'root', field: 'user', user: '0:0' };
+    expect(judgeMetadata(rootPlan, withConfig({ User: '0:0' })).status).toBe('fail');
   });
 
-  test('an exited container fails both rows and shows why', () => {
-    const rows = judgeServed('7', 'hardened', { url, health: { status: 'exited (1)', elapsedMs: 300, detail: "EROFS: read-only file system, open '/app/x'" } });
-    expect(failing(rows)).toEqual(['7a', '7b']);
-    expect(rows[0].measured).toContain('EROFS');
-    expect(rows[1].measured).toBe('not attempted (container not running)');
+  test('labels: a missing or blank label fails', () => {
+    expect(judge('labels', withConfig({ Labels: { 'org.opencontainers.image.title': ' ' } }))).toMatchObject({
+      status: 'fail', measured: 'missing or empty: org.opencontainers.image.title, org.opencontainers.image.source',
+    });
   });
 
-  test('healthy but the port answers 503 fails the GET row only', () => {
-    const rows = judgeServed('6', 'health', { url, health: { status: 'healthy', elapsedMs: 1, detail: '' }, http: { status: 503, body: 'down' } });
-    expect(failing(rows)).toEqual(['6b']);
-  });
-});
-
-describe('check 8: judgeStop', () => {
-  test('exit 0 well within 2 s passes', () => {
-    expect(judgeStop({ elapsedMs: 400, exitCode: 0, timeoutS: 10 }).status).toBe('pass');
+  test('noSecretEnv: keys matching the plan\'s pattern fail; an invalid pattern is named', () => {
+    expect(judge('no-secret-env', withConfig({ Env: ['API_TOKEN=x', 'DB_PASSWORD=y', 'PORT=1'] })))
+      .toMatchObject({ status: 'fail', measured: 'API_TOKEN, DB_PASSWORD' });
+    const bad: MetadataCheck = { name: 'no-secret-env', title: 't', field: 'noSecretEnv', pattern: '(' };
+    expect(judgeMetadata(bad, good).measured).toMatch(/^error: pattern "\(" is not a regular expression/);
   });
 
-  test('SIGKILL after the timeout fails and says so', () => {
-    const r = judgeStop({ elapsedMs: 10_300, exitCode: 137, timeoutS: 10 });
-    expect(r.status).toBe('fail');
-    expect(r.measured).toBe('exit 137 (SIGKILL after timeout) after 10.30 s');
+  test('healthcheck: none, and a different timing, each fail', () => {
+    expect(judge('healthcheck', withConfig({ Healthcheck: { Test: ['NONE'] } }))).toMatchObject({ status: 'fail', measured: 'none' });
+    expect(judge('healthcheck', withConfig({ Healthcheck: { Test: ['CMD', 'true'], Interval: 10e9, Timeout: 3e9, StartPeriod: 5e9, Retries: 3 } })))
+      .toMatchObject({ status: 'fail', measured: 'HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3' });
   });
 
-  test('a clean but slow exit fails, as does a fast non-zero exit', () => {
-    expect(judgeStop({ elapsedMs: 2500, exitCode: 0, timeoutS: 10 }).status).toBe('fail');
-    expect(judgeStop({ elapsedMs: 100, exitCode: 1, timeoutS: 10 }).status).toBe('fail');
+  test('healthcheck: options left out mean Docker\'s defaults, not zero', () => {
+    const defaults: MetadataCheck = { name: 'hc', title: 't', field: 'healthcheck', timing: { intervalS: 30, timeoutS: 30, startPeriodS: 0, retries: 3 } };
+    expect(judgeMetadata(defaults, withConfig({ Healthcheck: { Test: ['CMD', 'true'] } })).status).toBe('pass');
+  });
+
+  test('size: over the budget (10^6-byte MB) fails; an absent base makes the payload unknown, not zero', () => {
+    const row = judge('size', { ...good, sizeBytes: 250_000_001, base: { ref: 'debian:trixie-slim' } });
+    expect(row).toMatchObject({ status: 'fail', expected: '≤ 250 MB' });
+    expect(row.measured).toBe('250.0 MB; payload unknown (debian:trixie-slim not present locally)');
   });
 });
 
-describe('check 10: judgeDatabase', () => {
-  const url = 'http://127.0.0.1:9999/health';
+describe('runtime: judgeRuntime', () => {
+  const healthy: ServedFacts = {
+    health: { status: 'healthy', elapsedMs: 1200, detail: '' },
+    http: { status: 200, body: '{"status":"ok","checks":{"db":"ok"}}' },
+    url: 'http://127.0.0.1:9999/health',
+  };
+  const judge = (name: string, outcome: RuntimeOutcome): Row => judgeRuntime(entry(plan.runtime, name) as RuntimeCheck, outcome);
 
-  test('migrations ran and the app reports the database ok', () => {
-    const rows = judgeDatabase({ exitCode: 0, stdout: '', stderr: '' }, { status: 200, body: '{"status":"ok","checks":{"db":"ok"}}' }, url);
-    expect(failing(rows)).toEqual([]);
+  test('healthy: Docker health and a 200 pass, as one row', () => {
+    expect(judge('healthy', { kind: 'served', served: healthy })).toMatchObject({
+      id: 'runtime/healthy', status: 'pass', measured: 'healthy after 1.2 s; GET http://127.0.0.1:9999/health → 200 {"status":"ok","checks":{"db":"ok"}}',
+    });
   });
 
-  test('failed migration output is shown with the password hidden; db "down" fails', () => {
-    const rows = judgeDatabase(
-      { exitCode: 1, stdout: '', stderr: 'could not connect to postgres://app:s3cret@127.0.0.1:5432/x' },
-      { status: 200, body: '{"checks":{"db":"down"}}' }, url);
-    expect(failing(rows)).toEqual(['10a', '10b']);
-    expect(rows[0].measured).toContain('postgres://app:***@127.0.0.1');
-    expect(rows[0].measured).not.toContain('s3cret');
+  test('healthy: healthy but the port answering 503 fails', () => {
+    expect(judge('healthy', { kind: 'served', served: { ...healthy, http: { status: 503, body: 'down' } } }).status).toBe('fail');
   });
 
-  test('dbCheck reads checks.db and tolerates non-JSON', () => {
-    expect(dbCheck('{"checks":{"db":"ok"}}')).toBe('ok');
-    expect(dbCheck('<html>')).toBeUndefined();
-    expect(redact('postgres://postgres@127.0.0.1/db')).toBe('postgres://postgres@127.0.0.1/db');
+  test('hardened: an exited container fails and shows why; the profile is in the expectation', () => {
+    const row = judge('hardened', { kind: 'served', served: { health: { status: 'exited (1)', elapsedMs: 300, detail: 'EROFS: read-only file system' }, url: 'port 1/health' } });
+    expect(row).toMatchObject({ status: 'fail' });
+    expect(row.measured).toContain('EROFS');
+    expect(row.measured).toContain('not attempted (container not running)');
+    expect(row.expected).toBe('as 4242:4242 --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges: Docker health "healthy"; GET /health → 200');
+  });
+
+  test('stop: SIGKILL after the timeout fails, and so does a clean exit slower than the limit', () => {
+    expect(judge('stop', { kind: 'stopped', stop: { exitCode: 0, elapsedMs: 300, timeoutS: 10 } }).status).toBe('pass');
+    expect(judge('stop', { kind: 'stopped', stop: { exitCode: 137, elapsedMs: 10_250, timeoutS: 10 } }))
+      .toMatchObject({ status: 'fail', measured: 'exit 137 (SIGKILL after the 10 s timeout) after 10.25 s' });
+    expect(judge('stop', { kind: 'stopped', stop: { exitCode: 0, elapsedMs: 2500, timeoutS: 10 } }).status).toBe('fail');
+  });
+
+  test('stop: a container that is not running is a skipped row', () => {
+    expect(judge('stop', { kind: 'skipped', reason: 'container not running (exited 1)' })).toMatchObject({ status: 'skip' });
+  });
+
+  test('database: a failed migration fails, and passwords never reach the text', () => {
+    const row = judge('database', {
+      kind: 'migrated',
+      migrate: { exitCode: 1, stdout: '', stderr: 'cannot connect to postgres://app:s3cret@db:5432/app' },
+      served: healthy,
+    });
+    expect(row.status).toBe('fail');
+    expect(row.measured).toContain('postgres://app:***@db:5432/app');
+    expect(row.measured).not.toContain('s3cret');
+  });
+
+  test('database: served without checks.db "ok" fails; without a URL it is skipped', () => {
+    const skippedDb = { ...healthy, http: { status: 200, body: '{"checks":{"db":"skipped"}}' } };
+    expect(judge('database', { kind: 'migrated', migrate: { exitCode: 0, stdout: '', stderr: '' }, served: skippedDb }).status).toBe('fail');
+    expect(judge('database', { kind: 'migrated', migrate: { exitCode: 0, stdout: '', stderr: '' }, served: healthy }).status).toBe('pass');
+    expect(judge('database', { kind: 'skipped', reason: 'skipped: VERIFY_DATABASE_URL not set' }).status).toBe('skip');
+  });
+
+  test('a broken measurement, or one of the wrong kind, is a failed row', () => {
+    expect(judge('healthy', { kind: 'broken', error: new Error('create: no such image') })).toMatchObject({ status: 'fail', measured: 'error: create: no such image' });
+    expect(judge('stop', { kind: 'served', served: healthy }).measured).toBe('error: verifier bug: a served outcome for a stop check');
+  });
+
+  test('helpers: redact and dbCheck', () => {
+    expect(redact('postgres://u:p@h/db and postgresql://x@h')).toBe('postgres://u:***@h/db and postgresql://x@h');
+    expect(dbCheck('not json')).toBeUndefined();
+  });
+});
+
+describe('the image precondition', () => {
+  const info = { Id: 'sha256:0123456789abcdef', Size: 123e6 } as Parameters<typeof judgeGivenImage>[1];
+
+  test('a given image must be present; verify never pulls', () => {
+    expect(judgeGivenImage('x:1', info)).toMatchObject({ id: 'image/given', status: 'pass', measured: '0123456789ab, 123.0 MB' });
+    expect(judgeGivenImage('x:1', undefined)).toMatchObject({ id: 'image/given', status: 'fail', measured: 'not found (verify does not pull)' });
+  });
+
+  test('a build must exit 0 and tag the image', () => {
+    expect(judgeBuild('x:1', { exitCode: 0, elapsedMs: 1500 }, info)).toMatchObject({ id: 'image/build', status: 'pass' });
+    expect(judgeBuild('x:1', { exitCode: 0, elapsedMs: 1500 }, undefined)).toMatchObject({ status: 'fail', measured: 'exit 0 in 1.5 s; but x:1 is missing' });
+    expect(judgeBuild('x:1', { exitCode: 2, elapsedMs: 1500 }, undefined).status).toBe('fail');
   });
 });

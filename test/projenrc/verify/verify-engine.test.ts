@@ -1,17 +1,16 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import Docker from 'dockerode';
 import { buildImage, describeIfEngine, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
-import { failedChecks, fixtureSpec } from './fixture';
-import { newRunId, RUN_LABEL } from '../../../projenrc/verify/containers';
-import { freePorts } from '../../../projenrc/verify/ports';
+import { failedIds, FIXTURE_PLAN, fixtureSpec } from './fixture';
+import { planEntries } from '../../../projenrc/container/check-plan';
+import { connectEngine, Engine, newRunId, RUN_LABEL, RunScope } from '../../../projenrc/verify/engine';
 import { Row } from '../../../projenrc/verify/report';
 import { verifyImage } from '../../../projenrc/verify/verify';
 
 /**
- * Proof that verify can fail: a good fixture image passes, and each broken
- * variant (one small layer on top of it) is rejected by the check that is
- * about its defect and by no other.
+ * Proof that verify can fail: the good fixture image passes every row, and
+ * each broken variant (one small layer on top of it) fails exactly the rows
+ * about its defect and no other.
  */
 const REPO = 'course-supporter-verify-fixture';
 const TAGS = {
@@ -20,20 +19,21 @@ const TAGS = {
   devDep: `${REPO}:typescript`,
   stubborn: `${REPO}:ignores-sigterm`,
 };
+const ALL_IDS = planEntries(FIXTURE_PLAN).map(({ category, check }) => `${category}/${check.name}`);
 
 describeIfEngine('verifyImage against fixture images', () => {
-  const docker = new Docker();
   const spec = fixtureSpec();
-  const projectRoot = join(__dirname, '..', '..', '..');
+  let engine: Engine;
 
-  async function verify(image: string, stopTimeoutS?: number): Promise<{ rows: Row[]; runId: string }> {
-    const [health, hardened, database] = await freePorts(3);
+  async function verify(image: string, opts: { stopTimeoutS?: number; databaseUrl?: string } = {}): Promise<{ rows: Row[]; runId: string }> {
     const runId = newRunId();
-    const rows = await verifyImage({ docker, spec, image, runId, projectRoot, stopTimeoutS, ports: { health, hardened, database } });
+    const rows = await verifyImage({ scope: new RunScope(engine, runId, image), spec, ...opts });
     return { rows, runId };
   }
+  const byId = (rows: Row[], id: string) => rows.find((r) => r.id === id);
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    engine = await connectEngine();
     buildImage(TAGS.good, readFileSync(join(FIXTURE_DIR, 'Dockerfile'), 'utf8'));
     buildImage(TAGS.root, `FROM ${TAGS.good}\nUSER root\n`);
     // typescript "left behind" by a build stage that copied all of node_modules.
@@ -48,32 +48,47 @@ describeIfEngine('verifyImage against fixture images', () => {
 
   afterAll(() => removeImages(Object.values(TAGS)));
 
-  test('the good image passes every check, only the database check is skipped, and no container is left', async () => {
+  test('this engine has no bridge, so containers are reached on the host network', () => {
+    expect(engine.reach).toBe('host');
+  });
+
+  test('the good image passes every row, one per plan entry in plan order; only the database is skipped; no container is left', async () => {
     const { rows, runId } = await verify(TAGS.good);
-    expect(failedChecks(rows)).toEqual([]);
-    expect(rows.filter((r) => r.status === 'skip').map((r) => r.id)).toEqual(['10']);
-    expect(rows.map((r) => r.id.replace(/[a-z]$/, ''))).toEqual(expect.arrayContaining(['2', '3', '4', '5', '6', '7', '8', '9', '10']));
+    expect(rows.map((r) => r.id)).toEqual(ALL_IDS);
+    expect(failedIds(rows)).toEqual([]);
+    expect(rows.filter((r) => r.status === 'skip').map((r) => r.id)).toEqual(['runtime/database']);
+    expect(byId(rows, 'commands/uid')?.measured).toBe('"10001"');
     expect(labelledContainers(`${RUN_LABEL}=${runId}`)).toEqual([]);
   });
 
-  test('an image that runs as root is rejected by check 2 only', async () => {
+  test('an image that runs as root fails the user metadata row and the whoami and uid commands only', async () => {
     const { rows } = await verify(TAGS.root);
-    expect(failedChecks(rows)).toEqual(['2']);
-    expect(rows.find((r) => r.id === '2a')?.measured).toBe('whoami: root');
-    expect(rows.find((r) => r.id === '2c')?.measured).toBe('id -u: 0');
+    expect(failedIds(rows)).toEqual(['commands/uid', 'commands/whoami', 'metadata/user']);
+    expect(byId(rows, 'commands/whoami')?.measured).toBe('"root"');
+    expect(byId(rows, 'commands/uid')?.measured).toBe('"0"');
+    expect(byId(rows, 'metadata/user')?.measured).toBe('USER root');
   });
 
-  test('an image with typescript in node_modules is rejected by check 4 only, naming it', async () => {
+  test('typescript in node_modules fails the dev-dependency and dev-binary rows only, naming them', async () => {
     const { rows } = await verify(TAGS.devDep);
-    expect(failedChecks(rows)).toEqual(['4']);
-    expect(rows.find((r) => r.id === '4a')?.measured).toBe('typescript');
-    expect(rows.find((r) => r.id === '4b')?.measured).toBe('tsc');
+    expect(failedIds(rows)).toEqual(['fileExistence/no-dev-binaries', 'fileExistence/no-dev-dependencies']);
+    expect(byId(rows, 'fileExistence/no-dev-dependencies')?.measured).toBe('/app/node_modules/typescript');
+    expect(byId(rows, 'fileExistence/no-dev-binaries')?.measured).toBe('/app/node_modules/.bin/tsc');
   });
 
-  test('an app that ignores SIGTERM is rejected by check 8 only (SIGKILL after the timeout)', async () => {
+  test('an app that ignores SIGTERM fails the stop row only (SIGKILL after the timeout)', async () => {
     // A 3 s stop timeout instead of 10 keeps the test quick; the verdict is the same.
-    const { rows } = await verify(TAGS.stubborn, 3);
-    expect(failedChecks(rows)).toEqual(['8']);
-    expect(rows.find((r) => r.id === '8')?.measured).toMatch(/^exit 137 \(SIGKILL after timeout\) after 3\.\d\d s$/);
+    const { rows } = await verify(TAGS.stubborn, { stopTimeoutS: 3 });
+    expect(failedIds(rows)).toEqual(['runtime/stop']);
+    expect(byId(rows, 'runtime/stop')?.measured).toMatch(/^exit 137 \(SIGKILL after the 3 s timeout\) after 3\.\d\d s$/);
+  });
+
+  test('with a database: migrate exits 0 and health reports it ok; a wrong one fails that row only; passwords are hidden', async () => {
+    const ok = await verify(TAGS.good, { databaseUrl: 'postgres://postgres:s3cret@127.0.0.1:5432/test' });
+    expect(byId(ok.rows, 'runtime/database')).toMatchObject({ status: 'pass' });
+    const down = await verify(TAGS.good, { databaseUrl: 'postgres://postgres:s3cret@127.0.0.1:1/test' });
+    expect(failedIds(down.rows)).toEqual(['runtime/database']);
+    expect(byId(down.rows, 'runtime/database')?.measured).toMatch(/^migrate exit 1: migrate: 127\.0\.0\.1:1: ECONNREFUSED; /);
+    expect(JSON.stringify([...ok.rows, ...down.rows])).not.toContain('s3cret');
   });
 });

@@ -1,14 +1,13 @@
 import Docker from 'dockerode';
-import { logTail, sleep } from './containers';
-import { ContainerSpec } from '../container/container-spec';
+import { logTail } from './scope';
+import { sleep } from './time';
+import type { HealthTiming } from '../../container/check-plan';
 
 const MS = 1_000_000; // Docker durations are nanoseconds
 const FAST_INTERVAL_MS = 500;
 
-export type HealthTiming = ContainerSpec['healthcheck'];
-
 /**
- * The image's own HEALTHCHECK test with the spec's timeout, start period and
+ * The image's own HEALTHCHECK test with the declared timeout, start period and
  * retries, but polled every 0.5 s instead of every `intervalS`: the verdict
  * is the same one production would reach, a check just waits about a second
  * for it instead of the full interval.

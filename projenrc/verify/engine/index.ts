@@ -1,0 +1,15 @@
+/**
+ * Everything that talks to Docker goes through here, so verify and the
+ * bench share one connection rule, one way to reach containers, and one
+ * label sweep.
+ */
+export { chooseReach, connectEngine, resolveDockerCli } from './connect';
+export type { Engine, Reach } from './connect';
+export { fastHealthcheck, healthDeadlineMs, waitForHealth } from './health';
+export type { HealthOutcome } from './health';
+export { httpGet } from './http';
+export type { HttpAnswer } from './http';
+export { freePorts } from './ports';
+export { demux, inspectImage, logTail, newRunId, removeLabelled, RUN_LABEL, RunScope } from './scope';
+export type { ContainerRequest, RunResult } from './scope';
+export { sleep, withTimeout } from './time';
