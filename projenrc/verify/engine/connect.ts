@@ -48,7 +48,7 @@ export async function connectEngine(): Promise<Engine> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code ? `${err.syscall ?? 'connect'} ${err.code}` : (err.message || String(e));
-    throw new VerifyError(`cannot reach the Docker engine at ${address} (${why}): start it, e.g. npx projen docker:engine, or set DOCKER_HOST`);
+    throw new VerifyError(`cannot reach the Docker engine at ${address} (${why}): start the engine, or point DOCKER_HOST at one that runs`);
   }
   const networks = await docker.listNetworks();
   return { docker, address, reach: chooseReach(networks.map((n) => n.Name)) };

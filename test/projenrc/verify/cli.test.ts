@@ -54,7 +54,7 @@ describe('user errors are one line, no stack', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([
-      'docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start it, e.g. npx projen docker:engine, or set DOCKER_HOST',
+      'docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start the engine, or point DOCKER_HOST at one that runs',
     ]);
   });
 });
