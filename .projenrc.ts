@@ -1,5 +1,7 @@
-import { JsonFile, javascript, typescript } from 'projen';
+import { JsonFile, github, javascript, typescript } from 'projen';
 import { ContainerDocs, ContainerImage, ContainerWorkflow, IMAGE_TASKS, TaskMakefile } from './projenrc';
+import { PULL_BASE_IMAGES, RENOVATE_PINS, TEST_ADMIN_DATABASE_URL, postgresService } from './projenrc/container/container-workflow';
+import { Renovate } from './projenrc/renovate';
 
 /**
  * The service's runtime facts, declared once. The app's config defaults, the
@@ -31,7 +33,17 @@ const project = new typescript.TypeScriptAppProject({
   npmignoreEnabled: false,
   minNodeVersion: '20.11.0',
   workflowNodeVersion: '24',
-  buildWorkflowOptions: { mutableBuild: false },
+  buildWorkflowOptions: {
+    // Drift fails the build; only on Renovate's branches does the self-mutation job commit the
+    // regenerated files (narrowed by Renovate below; docs/updates.md). Install stays `npm ci`.
+    mutableBuild: true,
+    mutableInstall: false,
+    // The build job only reads: the self-mutation job pushes, with its own token.
+    permissions: { contents: github.workflows.JobPermission.READ },
+    env: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+    // After `npm ci`: the spec names the bases, so the engine tests run instead of skipping.
+    preBuildSteps: [PULL_BASE_IMAGES],
+  },
   typescriptVersion: '~5.9.3',
   // `node .` starts the API: no npm or shell wrapper between the container and node.
   entrypoint: 'lib/index.js',
@@ -100,6 +112,11 @@ const image = new ContainerImage(project, {
 });
 new ContainerDocs(image);
 new ContainerWorkflow(image);
+// build.yml's tests reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
+project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.services', { postgres: postgresService() });
+project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.timeout-minutes', 30);
+// Action pins, base-image digests and npm: one bot, updating the sources of the generated files.
+new Renovate(project, { pins: RENOVATE_PINS });
 
 // The image compiles emit-only (tsc --noCheck --noResolve); isolatedModules makes the project's
 // own type-check guarantee that per-file emit equals a full compile.

@@ -1,0 +1,134 @@
+import type { IConstruct } from 'constructs';
+import { Component, github as gh, JsonFile, Project } from 'projen';
+
+/** Renovate's branch prefix: the build workflow's self-mutation is narrowed to these branches. */
+export const RENOVATE_BRANCH_PREFIX = 'renovate/';
+
+/** Who commits the regenerated files onto a bot branch (projen's self-mutation job). */
+const SELF_MUTATION_AUTHOR = '41898282+github-actions[bot]@users.noreply.github.com';
+
+export interface RenovatePin {
+  /** What a reader and the PR title see, e.g. "GitHub Actions pins". */
+  readonly description: string;
+  /** The file (repo-relative) holding the pins. */
+  readonly file: string;
+  /**
+   * Regular expression with Renovate's named groups: `depName`,
+   * `currentValue`, and `currentDigest` where a digest is pinned.
+   */
+  readonly matchString: string;
+  readonly datasource: 'docker' | 'github-tags';
+  /**
+   * Only digest updates: the version (tag) is declared elsewhere, and
+   * changing it here alone would contradict that declaration.
+   * @default false
+   */
+  readonly digestOnly?: boolean;
+}
+
+export interface RenovateProps {
+  /** Pins in files no built-in manager reads: each becomes a regex custom manager. */
+  readonly pins: readonly RenovatePin[];
+  /**
+   * Commit the regenerated files onto Renovate's branches: narrows the build
+   * workflow's self-mutation job (`mutableBuild: true`) to `renovate/`
+   * branches of this repository, so a bot change to a source of generated
+   * files (a pin, container.lock.json) arrives with its regenerated files.
+   * Human branches still fail on drift.
+   * @default true when the build workflow has a self-mutation job
+   */
+  readonly selfMutation?: boolean;
+}
+
+function escape(path: string): string {
+  return path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * The Renovate configuration, `.github/renovate.json5`, synthesized from the
+ * pins it must know. Renovate, not Dependabot: the base-image digests live in
+ * container.lock.json and the action pins in TypeScript, both generated into
+ * other files, and only Renovate's custom managers can update them where they
+ * are declared (docs/updates.md).
+ */
+export class Renovate extends Component {
+  public readonly file: JsonFile;
+
+  constructor(scope: IConstruct, props: RenovateProps) {
+    super(scope);
+    const project = Project.of(scope);
+    this.file = new JsonFile(project, '.github/renovate.json5', {
+      allowComments: true,
+      obj: renovateConfig(props.pins),
+    });
+    const build = gh.GitHub.of(project)?.tryFindWorkflow('build');
+    const selfMutation = tryFindJob(build, 'self-mutation');
+    if (props.selfMutation ?? selfMutation !== undefined) {
+      if (!build || !selfMutation) {
+        throw new Error('Renovate: selfMutation needs the build workflow\'s self-mutation job (buildWorkflowOptions.mutableBuild: true)');
+      }
+      build.updateJob('self-mutation', {
+        ...selfMutation,
+        if: `${selfMutation.if} && startsWith(github.event.pull_request.head.ref, '${RENOVATE_BRANCH_PREFIX}')`,
+      });
+    }
+  }
+}
+
+function tryFindJob(workflow: gh.GithubWorkflow | undefined, id: string): gh.workflows.Job | undefined {
+  try {
+    return workflow?.getJob(id) as gh.workflows.Job | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The configuration as data. Pure. */
+export function renovateConfig(pins: readonly RenovatePin[]): Record<string, unknown> {
+  return {
+    $schema: 'https://docs.renovatebot.com/renovate-schema.json',
+    extends: ['config:recommended'],
+    // Generated files (workflows, Dockerfile, package.json's shape) are never the bot's to edit.
+    enabledManagers: ['npm', 'custom.regex'],
+    branchPrefix: RENOVATE_BRANCH_PREFIX,
+    schedule: ['before 6am on monday'],
+    // The self-mutation commit on a bot branch must not stop Renovate from rebasing it.
+    gitIgnoredAuthors: [SELF_MUTATION_AUTHOR],
+    lockFileMaintenance: { enabled: true },
+    customManagers: pins.map((pin) => ({
+      customType: 'regex',
+      description: pin.description,
+      managerFilePatterns: [`/^${escape(pin.file)}$/`],
+      matchStrings: [pin.matchString],
+      datasourceTemplate: pin.datasource,
+    })),
+    packageRules: [
+      {
+        description: 'npm: ranges live in .projenrc.ts, so within them only package-lock.json moves (no drift)',
+        matchManagers: ['npm'],
+        rangeStrategy: 'update-lockfile',
+        minimumReleaseAge: '3 days',
+      },
+      {
+        description: 'npm majors change a range in .projenrc.ts: proposed on the dashboard, done by hand',
+        matchManagers: ['npm'],
+        matchUpdateTypes: ['major'],
+        dependencyDashboardApproval: true,
+      },
+      ...pins.filter((p) => p.digestOnly).map((pin) => ({
+        description: `${pin.description}: digests only, the tags are declared in .projenrc.ts`,
+        matchFileNames: [pin.file],
+        matchDatasources: [pin.datasource],
+        matchUpdateTypes: ['major', 'minor', 'patch'],
+        enabled: false,
+      })),
+      ...pins.map((pin) => ({
+        description: `${pin.description}: one PR for all, as they regenerate the same files`,
+        matchFileNames: [pin.file],
+        matchDatasources: [pin.datasource],
+        matchUpdateTypes: ['minor', 'patch', 'digest'],
+        groupName: pin.description,
+      })),
+    ],
+  };
+}
