@@ -1,5 +1,5 @@
 import { JsonFile, github, javascript, typescript } from 'projen';
-import { ContainerDocs, ContainerImage, ContainerWorkflow, IMAGE_TASKS, TaskMakefile } from './projenrc';
+import { ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, TaskMakefile } from './projenrc';
 import { PULL_BASE_IMAGES, RENOVATE_PINS, TEST_ADMIN_DATABASE_URL, postgresService } from './projenrc/container/container-workflow';
 import { Renovate } from './projenrc/renovate';
 
@@ -120,6 +120,10 @@ const image = new ContainerImage(project, {
 });
 new ContainerDocs(image);
 new ContainerWorkflow(image);
+// Local development (compose.yaml, .env.example) and the Kubernetes deploy, from the same declaration.
+const stack = new ComposeStack(image);
+const kubernetes = new KubernetesManifests(image);
+new DeployDocs(image, stack, kubernetes);
 // build.yml's tests reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
 project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.services', { postgres: postgresService() });
 project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.timeout-minutes', 30);

@@ -2,3 +2,4 @@
 // their own modules directly: they run outside synthesis.
 export * from './container';
 export { TaskMakefile } from './task-makefile';
+export * from './deploy';

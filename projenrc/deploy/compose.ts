@@ -1,0 +1,214 @@
+import { Component, DockerCompose, YamlFile } from 'projen';
+import type { DockerComposeServiceDescription } from 'projen';
+import {
+  COMPOSE_PUBLISH_HOST, POSTGRES_DATA_DIR, POSTGRES_HEALTH, POSTGRES_IMAGE, POSTGRES_PORT,
+} from './defaults';
+import { checkImageRef, checkInt, fail } from './validation';
+import type { ContainerImage, ResolvedContainer } from '../container';
+import { GeneratedFile } from '../generated-file';
+
+/** The services of `compose.yaml`, by the names other services and the docs use. */
+export const COMPOSE_SERVICES = { api: 'api', migrate: 'migrate', postgres: 'postgres' } as const;
+/** The uncommitted file the services read their secrets from. */
+export const ENV_FILE = '.env';
+/** The named volume that keeps the database across `docker compose down`. */
+export const POSTGRES_VOLUME = 'postgres-data';
+
+export interface ComposeStackProps {
+  /**
+   * The PostgreSQL image of the `postgres` service.
+   * @default POSTGRES_IMAGE - the major Debian trixie ships, on trixie: what the runtime image is built on
+   */
+  readonly postgresImage?: string;
+  /**
+   * Host port the API is published on (on 127.0.0.1).
+   * @default - the declared container port, so URLs read the same inside and out
+   */
+  readonly hostPort?: number;
+  /**
+   * Where compose and `.env.example` are written.
+   * @default 'compose.yaml' - the Compose Specification's preferred name, found by `docker compose` first
+   */
+  readonly path?: string;
+}
+
+/** One line of `.env.example`: a variable the stack reads from `.env`. */
+export interface EnvFileEntry {
+  readonly name: string;
+  readonly example: string;
+  /** Why it exists and who reads it. */
+  readonly comment: string;
+}
+
+/** `compose.yaml`, resolved: what the component feeds projen's `DockerCompose` and its file. */
+export interface ComposeModel {
+  /** Described with projen's own types: build, command, environment, volumes. */
+  readonly services: Readonly<Record<string, DockerComposeServiceDescription>>;
+  /** What `DockerCompose` cannot express, as `file.addOverride(path, value)` pairs. */
+  readonly overrides: Readonly<Record<string, unknown>>;
+}
+
+/** The database the postgres image creates and the app uses: the image name as an SQL identifier. */
+export function databaseName(r: ResolvedContainer): string {
+  return r.imageName.replace(/[^a-z0-9]+/g, '_');
+}
+
+/** What `.env.example` documents, in file order. Pure. */
+export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
+  const db = databaseName(r);
+  const url = `postgres://postgres:change-me@${COMPOSE_SERVICES.postgres}:${POSTGRES_PORT}/${db}`;
+  return [
+    {
+      name: 'POSTGRES_PASSWORD',
+      example: 'change-me',
+      comment: "The postgres service's superuser password; its image refuses to start without one.",
+    },
+    {
+      name: 'POSTGRES_DB',
+      example: db,
+      comment: 'The database the postgres service creates on its first start (an empty volume).',
+    },
+    {
+      name: 'DATABASE_URL',
+      example: url,
+      comment: `How ${COMPOSE_SERVICES.migrate} and ${COMPOSE_SERVICES.api} reach it, by service name; `
+        + 'its password must match POSTGRES_PASSWORD.',
+    },
+  ];
+}
+
+/** `.env.example`, rendered from {@link envFileEntries}. Pure. */
+export function renderEnvExample(entries: readonly EnvFileEntry[], marker?: string): string {
+  return [
+    ...(marker ? [`# ${marker}`] : []),
+    `# The secrets compose.yaml reads from ${ENV_FILE}, which git ignores. Start with: cp .env.example ${ENV_FILE}`,
+    ...entries.flatMap((e) => ['', `# ${e.comment}`, `${e.name}=${e.example}`]),
+    '',
+  ].join('\n');
+}
+
+/** verify's hardened run, in compose's words: read-only root, the profile's tmpfs, no capabilities, no new privileges. */
+function hardening(r: ResolvedContainer): Record<string, unknown> {
+  const h = r.hardened;
+  return {
+    user: `${r.uid}:${r.gid}`,
+    read_only: h.readOnlyRootFilesystem,
+    tmpfs: Object.entries(h.tmpfs).map(([path, options]) => (options ? `${path}:${options}` : path)),
+    cap_drop: [...h.capDrop],
+    ...(h.noNewPrivileges ? { security_opt: ['no-new-privileges:true'] } : {}),
+  };
+}
+
+/**
+ * The stack for local development: PostgreSQL, a one-shot migration once it
+ * is healthy, and the API once the migration succeeded, run as verify's
+ * hardened check runs the image. Pure.
+ */
+export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}): ComposeModel {
+  const postgresImage = checkImageRef('postgresImage', props.postgresImage ?? POSTGRES_IMAGE);
+  const hostPort = props.hostPort ?? r.port;
+  checkInt('ComposeStack', 'hostPort', hostPort, 1, 65535);
+
+  const { api, migrate, postgres } = COMPOSE_SERVICES;
+  // Both services build the one Dockerfile; projen's model takes `build` or `image`, so the tag is an override.
+  const app = { imageBuild: { context: '.' }, environment: { ...r.env } };
+  // The tag docker:build gives it, so compose runs the image verify checks.
+  const tag = { image: `${r.imageName}:${r.version}` };
+  const conditions: Record<string, Record<string, string>> = {
+    ...(r.migrateCommand ? { [migrate]: { [postgres]: 'service_healthy' } } : {}),
+    [api]: {
+      [postgres]: 'service_healthy',
+      ...(r.migrateCommand ? { [migrate]: 'service_completed_successfully' } : {}),
+    },
+  };
+
+  const services: Record<string, DockerComposeServiceDescription> = {
+    [postgres]: {
+      image: postgresImage,
+      volumes: [DockerCompose.namedVolume(POSTGRES_VOLUME, POSTGRES_DATA_DIR)],
+    },
+    ...(r.migrateCommand ? { [migrate]: { ...app, command: [...r.migrateCommand] } } : {}),
+    [api]: { ...app },
+  };
+
+  const h = POSTGRES_HEALTH;
+  const serviceOverrides: Record<string, Record<string, unknown>> = {
+    [postgres]: {
+      env_file: ENV_FILE,
+      healthcheck: {
+        test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
+        interval: `${h.intervalS}s`,
+        timeout: `${h.timeoutS}s`,
+        retries: h.retries,
+        start_period: `${h.startPeriodS}s`,
+      },
+    },
+    // A one-shot job: the image's HEALTHCHECK probes a server this container never starts.
+    ...(r.migrateCommand ? { [migrate]: { ...tag, env_file: ENV_FILE, ...hardening(r), healthcheck: { disable: true } } } : {}),
+    // No healthcheck key: the image's own HEALTHCHECK applies. The short port form: projen's long form
+    // has no host_ip, and docker-compose 1.29 knows a host address only in the short one.
+    [api]: { ...tag, ports: [`${COMPOSE_PUBLISH_HOST}:${hostPort}:${r.port}`], env_file: ENV_FILE, ...hardening(r) },
+  };
+  // projen's dependsOn renders a list, and an override cannot turn a list into compose's map of conditions.
+  for (const [service, byDependency] of Object.entries(conditions)) {
+    for (const dependency of Object.keys(byDependency)) {
+      if (!services[dependency]) fail('ComposeStack', `services.${service}.depends_on`, 'must name a service of the stack', dependency);
+    }
+    serviceOverrides[service].depends_on = Object.fromEntries(
+      Object.entries(byDependency).map(([dependency, condition]) => [dependency, { condition }]),
+    );
+  }
+
+  const overrides: Record<string, unknown> = {};
+  for (const [service, fields] of Object.entries(serviceOverrides)) {
+    for (const [key, value] of Object.entries(fields)) overrides[`services.${service}.${key}`] = value;
+  }
+  return { services, overrides };
+}
+
+/**
+ * `compose.yaml` and `.env.example`: the image with PostgreSQL and its
+ * migrations for local development. The services are projen's
+ * `DockerCompose`; what it lacks (conditions, hardening, env_file,
+ * healthchecks) goes through `file.addOverride`. `.env` is gitignored.
+ */
+export class ComposeStack extends Component {
+  /** projen's model of the services; its own `docker-compose.yml` is not written. */
+  public readonly compose: DockerCompose;
+  /** `compose.yaml`, rendered from {@link compose}, with the overrides. */
+  public readonly file: YamlFile;
+  public readonly envExample: GeneratedFile;
+
+  constructor(private readonly image: ContainerImage, private readonly props: ComposeStackProps = {}) {
+    super(image.project);
+    const project = image.project;
+    this.compose = new DockerCompose(project);
+    // DockerCompose names its file docker-compose.yml, always; the Compose Specification prefers
+    // compose.yaml. Take its file out of the tree, with what its construction registered.
+    const unused = this.compose.file.path;
+    project.tryRemoveFile(unused);
+    project.gitignore.removePatterns(`!/${unused}`);
+    project.gitattributes.removeAttributes(`/${unused}`, 'linguist-generated');
+    this.file = new YamlFile(project, props.path ?? 'compose.yaml', {
+      committed: true,
+      readonly: true,
+      obj: () => this.compose._synthesizeDockerCompose(),
+    });
+    this.envExample = new GeneratedFile(project, '.env.example', {
+      render: (marker) => renderEnvExample(envFileEntries(this.image.resolved), marker),
+    });
+    project.gitignore.exclude(`/${ENV_FILE}`);
+  }
+
+  /** The services and overrides, from the declaration as it stands at synthesis. */
+  public get model(): ComposeModel {
+    return composeModel(this.image.resolved, this.props);
+  }
+
+  public preSynthesize(): void {
+    // Late, so assets, env and dependencies added after construction count.
+    const { services, overrides } = this.model;
+    for (const [name, description] of Object.entries(services)) this.compose.addService(name, description);
+    for (const [path, value] of Object.entries(overrides)) this.file.addOverride(path, value);
+  }
+}
