@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Build local stand-ins for official base images that cannot be pulled here
 # (no container registry is reachable; only the npm registry and Debian's
-# apt mirrors are).  Idempotent: a tag that already exists is skipped.
+# apt mirrors are).  Idempotent: a tag that already exists locally is skipped.
+# ci/provision.sh then pushes them into the local registry mirror under their
+# official names; normally call that instead of this script.
 #
-# Usage: bash tools/offline-base.sh IMAGE [IMAGE...]
+# Usage: bash ci/stand-in-bases.sh IMAGE [IMAGE...]
 #   debian:<suite>[-slim]                    e.g. debian:trixie-slim
 #   node:<ver>[-<suite>][-slim]              e.g. node:24-trixie-slim, node:24-slim,
 #                                            node:24.3.0-bookworm-slim (suite defaults to trixie)
+#   A trailing @sha256:<digest> is ignored: a stand-in cannot have the official digest.
 # Env: DOCKER (default /usr/bin/docker: the 28.x client in /usr/local/bin
 #      has no buildx, so its BuildKit builds fail), NPM_VERSION (npm spec
-#      to bundle, default per Node major), OFFLINE_BASE_CACHE (rootfs cache
-#      dir, default /var/cache/offline-base; a rootfs is reused for 7 days),
-#      OFFLINE_BASE_REFRESH=1 (rebuild the cached rootfs).
+#      to bundle, default per Node major), STAND_IN_CACHE (rootfs cache
+#      dir, default /var/cache/stand-in-bases; a rootfs is reused for 7 days),
+#      STAND_IN_REFRESH=1 (rebuild the cached rootfs).
 # debian:<suite> (non-slim) and node:<ver>-<suite> get the same slim content.
 #
 # Node images: node's own fetch() uses its bundled Mozilla CA list, not the
@@ -22,16 +25,17 @@ set -euo pipefail
 shopt -s inherit_errexit  # else failures inside $(rootfs_tar) go unnoticed
 
 DOCKER=${DOCKER:-/usr/bin/docker}
-CACHE=${OFFLINE_BASE_CACHE:-/var/cache/offline-base}
+CACHE=${STAND_IN_CACHE:-/var/cache/stand-in-bases}
 MIRROR=http://deb.debian.org/debian
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 STD_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-die() { echo "offline-base: ERROR: $*" >&2; exit 1; }
+log() { echo "[provision] $*"; }
+die() { echo "[provision] ERROR: stand-in bases: $*" >&2; exit 1; }
 (($#)) || die "usage: $0 IMAGE [IMAGE...]  (debian:<suite>[-slim], node:<ver>[-<suite>][-slim])"
-$DOCKER info >/dev/null 2>&1 || die "docker engine not answering via $DOCKER (run tools/docker-engine.sh)"
+$DOCKER info >/dev/null 2>&1 || die "docker engine not answering via $DOCKER (run ci/docker-engine.sh)"
 command -v mmdebstrap >/dev/null || command -v debootstrap >/dev/null \
-  || die "mmdebstrap/debootstrap missing (run tools/docker-engine.sh)"
+  || die "mmdebstrap/debootstrap missing (run ci/docker-engine.sh)"
 [[ -s $HOST_CA ]] || die "host CA bundle $HOST_CA missing"
 
 # tmpfs makes debootstrap ~25% faster (dpkg fsyncs every file); fall back to disk.
@@ -39,7 +43,7 @@ command -v mmdebstrap >/dev/null || command -v debootstrap >/dev/null \
 TMPBASE=/tmp
 if [[ -w /dev/shm ]] && ! findmnt -no OPTIONS /dev/shm | grep -qE 'noexec|nodev' \
    && (( $(df -Pk /dev/shm | awk 'NR==2{print $4}') > 2000000 )); then TMPBASE=/dev/shm; fi
-WORK=$(mktemp -d "$TMPBASE/offline-base.XXXXXX")
+WORK=$(mktemp -d "$TMPBASE/stand-in-bases.XXXXXX")
 cleanup() {
   # A failed debootstrap can leave proc/sys mounted in the chroot: unmount first,
   # and --one-file-system so rm never walks into a stray mount.
@@ -56,8 +60,10 @@ exec 9>"$CACHE/.lock"; flock 9
 declare -a TODO=()
 declare -A NODE_SPECS=() SUITE_OF=() VER_OF=()
 for tag in "$@"; do
+  tag=${tag%@sha256:*}
+  [[ -n ${SUITE_OF[$tag]:-} ]] && continue   # given twice
   if $DOCKER image inspect "$tag" >/dev/null 2>&1; then
-    echo "offline-base: $tag present, skipped"; continue
+    log "$tag stand-in present locally, not rebuilt"; continue
   fi
   case $tag in
     debian:*) rest=${tag#debian:}; suite=${rest%-slim} ;;
@@ -92,7 +98,7 @@ done
 # ---- Debian rootfs, once per suite, cached as a tarball ----------------------
 rootfs_tar() {  # prints path of the trimmed rootfs tarball for suite $1
   local suite=$1 out=$CACHE/$1-minbase.tar t0=$SECONDS
-  if [[ -s $out && -z ${OFFLINE_BASE_REFRESH:-} ]] && [[ -n $(find "$out" -mtime -7) ]]; then
+  if [[ -s $out && -z ${STAND_IN_REFRESH:-} ]] && [[ -n $(find "$out" -mtime -7) ]]; then
     echo "$out"; return
   fi
   local r=$WORK/rootfs-$suite
@@ -142,18 +148,17 @@ EOF
   done
   tar --numeric-owner -C "$r" -cf "$out.tmp" . && mv "$out.tmp" "$out"
   rm -rf --one-file-system "$r"
-  echo "offline-base: debian $suite rootfs ($tool) built in $((SECONDS - t0)) s (cached at $out)" >&2
+  log "debian $suite rootfs ($tool) built in $((SECONDS - t0)) s (cached at $out)" >&2
   echo "$out"
 }
 
 report() { # tag t0
   local mb; mb=$(( $($DOCKER image inspect -f '{{.Size}}' "$1") / 1000000 ))
-  echo "offline-base: built $1 ($mb MB) in $((SECONDS - $2)) s"
+  log "built stand-in $1 ($mb MB) in $((SECONDS - $2)) s"
 }
 
 declare -A ROOTFS=()
 for tag in "${TODO[@]}"; do
-  $DOCKER image inspect "$tag" >/dev/null 2>&1 && continue   # tag given twice
   t0=$SECONDS; suite=${SUITE_OF[$tag]}
   [[ -n ${ROOTFS[$suite]:-} ]] || ROOTFS[$suite]=$(rootfs_tar "$suite")
   if [[ $tag == debian:* ]]; then

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Ensures PostgreSQL answers on 127.0.0.1:5432 with trust auth for user
 # "postgres", as the integration tests expect. Installs Debian's packages when
-# nothing answers. Run as root; safe to run again. Usable on its own or sourced.
+# nothing answers. Run as root; safe to run again. Usable on its own or sourced;
+# ci/provision.sh runs it. Usage: bash ci/postgres.sh
 set -euo pipefail
 
-ci_postgres_log() { printf '[ci/postgres] %s\n' "$*" >&2; }
+ci_postgres_log() { printf '[provision] postgres: %s\n' "$*"; }
+ci_postgres_error() { printf '[provision] ERROR: postgres: %s\n' "$*" >&2; }
 
 ci_postgres_ready() {
   pg_isready -q -h 127.0.0.1 -p 5432
@@ -14,16 +16,16 @@ ci_ensure_postgres() {
   export DEBIAN_FRONTEND=noninteractive
   if ! command -v pg_isready >/dev/null 2>&1; then
     ci_postgres_log "installing postgresql-client for pg_isready"
-    apt-get update
-    apt-get install -y postgresql-client
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq postgresql-client >/dev/null
   fi
   if ci_postgres_ready; then
-    ci_postgres_log "PostgreSQL already answers on 127.0.0.1:5432"
+    ci_postgres_log "already answers on 127.0.0.1:5432"
   else
     if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
       ci_postgres_log "installing PostgreSQL from Debian's packages"
-      apt-get update
-      apt-get install -y postgresql
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq postgresql >/dev/null
     fi
     local version
     version="$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)"
@@ -31,13 +33,11 @@ ci_ensure_postgres() {
     pg_ctlcluster --skip-systemctl-redirect "${version}" main start || true
   fi
 
-  local attempt
-  for attempt in $(seq 1 30); do
+  for _ in $(seq 1 30); do
     ci_postgres_ready && break
-    ci_postgres_log "waiting for PostgreSQL (${attempt}/30)"
     sleep 1
   done
-  ci_postgres_ready || { ci_postgres_log "PostgreSQL does not answer on 127.0.0.1:5432"; return 1; }
+  ci_postgres_ready || { ci_postgres_error "PostgreSQL does not answer on 127.0.0.1:5432"; return 1; }
 
   if ! ci_postgres_login; then
     # Debian's default asks for a password over TCP; the tests connect as
@@ -49,8 +49,8 @@ ci_ensure_postgres() {
     su postgres -s /bin/sh -c "psql -w -Atc 'SELECT pg_reload_conf()'" >/dev/null
     sleep 1
   fi
-  ci_postgres_login || { ci_postgres_log "cannot log in as postgres on 127.0.0.1 without a password"; return 1; }
-  ci_postgres_log "PostgreSQL ready (trust auth for postgres on 127.0.0.1:5432)"
+  ci_postgres_login || { ci_postgres_error "cannot log in as postgres on 127.0.0.1 without a password"; return 1; }
+  ci_postgres_log "ready (trust auth for postgres on 127.0.0.1:5432)"
 }
 
 ci_postgres_login() {
