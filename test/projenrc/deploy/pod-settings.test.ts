@@ -1,0 +1,53 @@
+import { parse } from 'yaml';
+import { MANIFESTS, renderManifests, synthDeploy } from './fixture';
+import { podRunSettings } from '../../../projenrc/deploy';
+import type { KubeObject } from '../../../projenrc/deploy';
+
+const synth = synthDeploy();
+
+describe('podRunSettings', () => {
+  test('reads the Deployment\'s app container as docker run would need it', () => {
+    expect(podRunSettings(synth.manifests)).toEqual({
+      user: 10001,
+      groupId: 10001,
+      readOnlyRootFilesystem: true,
+      tmpfsPaths: ['/tmp'],
+      capDrop: ['ALL'],
+      noNewPrivileges: true,
+      env: { NODE_ENV: 'production', PORT: '8000', WEB_CONCURRENCY: '1' },
+      secretEnv: ['DATABASE_URL'],
+      probes: [
+        { kind: 'startup', path: '/health/live', port: 8000 },
+        { kind: 'readiness', path: '/health', port: 8000 },
+        { kind: 'liveness', path: '/health/live', port: 8000 },
+      ],
+      terminationGracePeriodSeconds: 10,
+    });
+  });
+
+  test('the rendered objects and the files read back agree; a list works as well as a record', () => {
+    const fromFiles = MANIFESTS.map((m) => parse(synth.out[m]) as KubeObject);
+    const { manifests } = renderManifests();
+    expect(podRunSettings(fromFiles)).toEqual(podRunSettings(manifests));
+  });
+
+  test('follows the declaration', () => {
+    const { manifests } = renderManifests({ port: 9000, uid: 20000, gid: 20001, healthPath: '/ready', livenessPath: undefined });
+    const s = podRunSettings(manifests);
+    expect([s.user, s.groupId, s.env.PORT]).toEqual([20000, 20001, '9000']);
+    expect(s.probes).toEqual([{ kind: 'readiness', path: '/ready', port: 9000 }]);
+  });
+
+  test('names what it cannot read', () => {
+    const { manifests } = renderManifests();
+    const others = Object.values(manifests).filter((o) => o.kind !== 'Deployment');
+    expect(() => podRunSettings(others)).toThrow('podRunSettings: expected exactly one Deployment, got 0');
+    const deployment = structuredClone(Object.values(manifests).find((o) => o.kind === 'Deployment')) as any;
+    deployment.spec.template.spec.containers[0].readinessProbe = { tcpSocket: { port: 8000 } };
+    expect(() => podRunSettings([deployment])).toThrow('podRunSettings: the readiness probe is not an HTTP GET');
+    deployment.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/', port: 'http' } };
+    expect(() => podRunSettings([deployment])).toThrow('the readiness probe\'s port must be a number, got "http"');
+    deployment.spec.template.spec.containers[0].name = 'app';
+    expect(() => podRunSettings([deployment])).toThrow('the Deployment has no container named "api"');
+  });
+});
