@@ -24,6 +24,8 @@ const project = new typescript.TypeScriptAppProject({
   repository: 'https://github.com/course-supporter/course-supporter-api',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // `npx projen` is the command run most: it only transpiles (swc); the build type-checks projenrc/ below.
+  projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsNode({ typeCheck: false, swc: true }) },
   license: 'Apache-2.0',
   copyrightOwner: 'Course Supporter',
   release: false,
@@ -159,6 +161,7 @@ project.addTask('bench', {
 
 // Under isolatedModules ts-jest only transpiles: the tests (and the projenrc code they import)
 // and the benchmarks are type-checked here instead.
+project.postCompileTask.exec('tsc --project projenrc/tsconfig.json');
 project.postCompileTask.exec('tsc --project test/tsconfig.json');
 project.postCompileTask.exec('tsc --project bench/tsconfig.json');
 project.eslint?.addLintPattern('bench');

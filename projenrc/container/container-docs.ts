@@ -1,5 +1,6 @@
 import { Component } from 'projen';
 import type { CheckCategory } from './check-plan';
+import type { RuntimeKind } from './container-image-props';
 import { planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
@@ -32,6 +33,18 @@ export class ContainerDocs extends Component {
 }
 
 const code = (s: string) => `\`${s}\``;
+
+const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
+  minimal: (r) => `The runtime (${code('runtime: minimal')}) starts from an empty image. It holds node, the libraries `
+    + `${code('ldd')} lists for it and for ${code('whoami')}, the CA certificates, and the passwd and group entries of root and `
+    + `${code(r.user)}, all taken from Debian's own packages in the ${code('rootfs')} stage (assembled in `
+    + `${code(r.baseImages.runtime)}): no shell, no package manager, no dpkg database. node's symbol table is stripped `
+    + '(its dynamic symbols stay, so native addons still link). A scanner that reads dpkg\'s database finds no OS '
+    + `packages here; ${code('runtime: debian')} gives a shell to debug with.`,
+  debian: (r) => `The runtime (${code('runtime: debian')}) starts from ${code(r.baseImages.runtime)} with only the `
+    + `${code('node')} binary copied in: a shell to debug with, but no npm, npx or yarn.`,
+  node: (r) => `The runtime (${code('runtime: node')}) starts from ${code(r.baseImages.runtime)}, so npm ships in the image.`,
+};
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** One table row per plan entry, in plan order: the docs list exactly the checks verify runs. Pure. */
@@ -56,10 +69,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '| --- | --- | --- |',
     ...model.stages.map((s) => `| ${code(s.name)} | ${code(s.from)} | ${cell(s.comment ?? '')} |`),
     '',
-    r.npmInRuntime
-      ? `The runtime starts from ${code(r.baseImages.runtime)}, so npm ships in the image (${code('npmInRuntime')}).`
-      : `The runtime starts from ${code(r.baseImages.runtime)} with only the ${code('node')} binary copied in: `
-        + 'no npm, npx or yarn in the image.',
+    RUNTIME_DOCS[r.runtime](r),
     '',
     '## Runtime contract',
     '',

@@ -68,20 +68,23 @@ export interface ContainerImageProps {
    */
   readonly labels?: Record<string, string>;
   /**
-   * Node image for the build and deps stages (and the runtime when `npmInRuntime`).
+   * Node image for the build and deps stages (and the runtime when `runtime` is `node`).
    * @default DEFAULT_NODE_IMAGE - the Node major the app is tested on, on the Debian release of the runtime
    */
   readonly nodeImage?: string;
   /**
-   * Runtime base when `npmInRuntime` is false: node's binary is copied onto it.
+   * Debian image the `minimal` runtime is assembled in, or the `debian` runtime starts from.
    * @default DEFAULT_RUNTIME_IMAGE - the same Debian release as the node image, so node's libraries match
    */
   readonly runtimeImage?: string;
   /**
-   * Start the runtime from `nodeImage`, keeping npm and its CVE surface.
-   * @default false - the app needs node only
+   * What the app runs on. `minimal`: node, its libraries, CA certificates,
+   * `whoami` and the user's passwd entry on an empty base, no shell.
+   * `debian`: node on `runtimeImage`, with a shell to debug. `node`:
+   * `nodeImage` itself, npm and its CVE surface included.
+   * @default DEFAULT_RUNTIME - the app needs node only, and every file more is bytes to pull and findings to triage
    */
-  readonly npmInRuntime?: boolean;
+  readonly runtime?: RuntimeKind;
   /**
    * Value of the `org.opencontainers.image.source` label.
    * @default - the `repository` of package.json; no label when neither is set
@@ -89,6 +92,10 @@ export interface ContainerImageProps {
   readonly sourceUrl?: string;
 }
 
+export type RuntimeKind = 'minimal' | 'debian' | 'node';
+export const RUNTIME_KINDS: readonly RuntimeKind[] = ['minimal', 'debian', 'node'];
+
+export const DEFAULT_RUNTIME: RuntimeKind = 'minimal';
 export const DEFAULT_WORKERS = 1;
 export const DEFAULT_USER = 'app';
 export const DEFAULT_UID = 10001;

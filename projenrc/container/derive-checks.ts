@@ -30,7 +30,8 @@ function commands(r: Declared): CommandCheck[] {
 function fileExistence(r: Declared): FileExistenceCheck[] {
   const app = (rel: string) => posix.join(r.workdir, rel);
   const bins = [...new Set(Object.values(r.devDependencies).flat())].sort();
-  const managers = PACKAGE_MANAGERS.filter((m) => !(r.npmInRuntime && (m === 'npm' || m === 'npx')));
+  const npm = r.runtime === 'node';
+  const managers = PACKAGE_MANAGERS.filter((m) => !(npm && (m === 'npm' || m === 'npx')));
   return [
     { name: 'assets', title: 'the declared runtime assets ship', shouldExist: true, paths: r.assets.map(app) },
     { name: 'entrypoint', title: 'the compiled entry point ships', shouldExist: true, kind: 'file', paths: [app(r.entrypoint)] },
@@ -49,11 +50,17 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
     },
     {
       name: 'no-package-managers',
-      title: r.npmInRuntime ? 'no package manager but npm' : 'no package manager: the runtime needs node only',
+      title: npm ? 'no package manager but npm' : 'no package manager: the runtime needs node only',
       shouldExist: false,
-      paths: r.npmInRuntime ? [] : [NPM_HOME],
+      paths: npm ? [] : [NPM_HOME],
       commands: managers,
     },
+    ...(r.runtime === 'minimal' ? [{
+      name: 'no-shell',
+      title: 'no shell, no package database: nothing but node, its libraries, CA certificates and whoami',
+      shouldExist: false,
+      paths: ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/var/lib/dpkg', '/usr/bin/apt-get'],
+    }] : []),
     { name: 'no-caches', title: 'no npm cache of any user, no tool cache', shouldExist: false, paths: ['~/.npm', app('node_modules/.cache')] },
     {
       name: 'no-build-inputs',

@@ -8,6 +8,9 @@
 export interface RunMount {
   readonly type: 'cache' | 'bind' | 'secret';
   readonly target: string;
+  /** For a bind: the stage or image it comes from, and the path there. */
+  readonly from?: string;
+  readonly source?: string;
 }
 
 interface InstructionBase {

@@ -57,7 +57,9 @@ export function renderInstruction(i: DockerInstruction): string {
     case 'RUN':
       return [
         'RUN',
-        ...(i.mounts ?? []).map((m) => `--mount=type=${m.type},target=${m.target}`),
+        ...(i.mounts ?? []).map((m) => `--mount=${[
+          `type=${m.type}`, ...(m.from ? [`from=${m.from}`] : []), ...(m.source ? [`source=${m.source}`] : []), `target=${m.target}`,
+        ].join(',')}`),
         i.command,
       ].join(' ');
     case 'USER':

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { z } from 'zod';
 import type { CheckPlan, HardenedProfile, HealthTiming, MetadataCheck, RuntimeCheck } from './check-plan';
+import { RUNTIME_KINDS } from './container-image-props';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH } from './resolved-container';
 
@@ -98,7 +99,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   labels: record,
   devDependencies: z.record(z.string(), strings).readonly(),
   baseImages: z.strictObject({ build: text, runtime: text }),
-  npmInRuntime: z.boolean(),
+  runtime: z.enum(RUNTIME_KINDS),
   healthcheck: timing,
   hardened,
   stopLimitMs: z.number().int().positive(),

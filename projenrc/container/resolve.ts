@@ -2,13 +2,14 @@ import type { BaseImageLock } from './base-image-lock';
 import { lockedRef } from './base-image-lock';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME_IMAGE, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
   HARDENED_PROFILE, HEALTH_TIMING, STOP_LIMIT_MS, WORKDIR,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
+import { MINIMAL_PATH } from './dockerfile';
 import type { ResolvedContainer } from './resolved-container';
 import {
-  OCI, checkBudget, checkCommand, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
+  OCI, checkBudget, checkCommand, checkOneOf, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
 
 /** What the construct learns from the project rather than from its props. */
@@ -35,7 +36,7 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'migrateCommand' | 'npmInRuntime'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'migrateCommand' | 'runtime'>
   & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
@@ -52,7 +53,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     livenessPath: props.livenessPath && checkUrlPath('livenessPath', props.livenessPath),
     sizeBudgetMb: checkBudget(props.sizeBudgetMb),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
-    npmInRuntime: props.npmInRuntime ?? false,
+    runtime: checkOneOf('runtime', props.runtime ?? DEFAULT_RUNTIME, RUNTIME_KINDS),
     nodeImage: checkImageTag('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
     runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
     sourceUrl: props.sourceUrl,
@@ -65,7 +66,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
  */
 export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: Additions, lock?: BaseImageLock): ResolvedContainer {
   const sourceUrl = p.sourceUrl ?? facts.repositoryUrl;
-  const runtimeTag = p.npmInRuntime ? p.nodeImage : p.runtimeImage;
+  const runtimeTag = p.runtime === 'node' ? p.nodeImage : p.runtimeImage;
   const runtimeDigest = lock?.images[runtimeTag];
   const withoutChecks: Omit<ResolvedContainer, 'checks'> = {
     imageName: p.imageName,
@@ -89,7 +90,11 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     tsconfigFile: facts.tsconfigFile,
     lockFile: facts.lockFile,
     assets: added.assets,
-    env: { NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env },
+    env: {
+      // An empty base sets no PATH; node and whoami are all there is to find.
+      ...(p.runtime === 'minimal' ? { PATH: MINIMAL_PATH } : {}),
+      NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env,
+    },
     labels: {
       [`${OCI}.title`]: facts.name,
       [`${OCI}.version`]: '${VERSION}',
@@ -101,7 +106,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     },
     devDependencies: facts.devDependencies,
     baseImages: { build: lockedRef(p.nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
-    npmInRuntime: p.npmInRuntime,
+    runtime: p.runtime,
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,
     stopLimitMs: STOP_LIMIT_MS,

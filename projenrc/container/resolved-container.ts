@@ -1,4 +1,5 @@
 import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
+import type { RuntimeKind } from './container-image-props';
 
 /**
  * The `ContainerImage` declaration with every default applied and every
@@ -49,10 +50,13 @@ export interface ResolvedContainer {
   /** The project's devDependencies, with the executables each installs. */
   readonly devDependencies: Readonly<Record<string, readonly string[]>>;
 
-  /** Full references the stages start FROM: `tag@digest` where the lock pins the tag. */
+  /**
+   * Full references the stages start FROM, `tag@digest` where the lock pins
+   * the tag: `build` compiles, `runtime` is what the runtime is made from.
+   */
   readonly baseImages: { readonly build: string; readonly runtime: string };
-  /** Whether npm ships in the runtime image. */
-  readonly npmInRuntime: boolean;
+  /** What the app runs on; see {@link ContainerImageProps.runtime}. */
+  readonly runtime: RuntimeKind;
 
   readonly healthcheck: HealthTiming;
   readonly hardened: HardenedProfile;

@@ -1,7 +1,7 @@
 import { posix } from 'path';
 
 /** Managed by the construct; `addEnv` may not set them. */
-export const DERIVED_ENV = ['NODE_ENV', 'PORT', 'WEB_CONCURRENCY'] as const;
+export const DERIVED_ENV = ['NODE_ENV', 'PORT', 'WEB_CONCURRENCY', 'PATH', 'APP_VERSION'] as const;
 export const OCI = 'org.opencontainers.image';
 
 /** Dockle CIS-DI-0010: ENV keys that suggest a baked-in secret. */
@@ -51,6 +51,11 @@ export function checkImageTag(field: string, image: string): string {
   const m = /^[\w][\w.-]*(?::\d+)?(?:\/[\w][\w.-]*)*:([\w][\w.-]{0,127})$/.exec(image);
   if (!m || m[1] === 'latest') fail(field, 'must be an image reference with an explicit tag other than latest', image);
   return image;
+}
+
+export function checkOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) fail(field, `must be one of ${allowed.join(', ')}`, value);
+  return value;
 }
 
 export function checkCommand(field: string, argv: readonly string[]): readonly string[] {

@@ -13,7 +13,7 @@ describe('renderDockerfile (pure)', () => {
   const index = (prefix: string) => lines.findIndex((l) => l.startsWith(prefix));
 
   test('zero diagnostics from dockerfile-utils, for every variant', () => {
-    for (const variant of [{}, { npmInRuntime: true }, { sourceUrl: 'https://github.com/o/r' }, { port: 9000, user: 'svc' }]) {
+    for (const variant of [{}, { runtime: 'node' as const }, { runtime: 'debian' as const }, { sourceUrl: 'https://github.com/o/r' }, { port: 9000, user: 'svc' }]) {
       expect(validate(render(variant))).toEqual([]);
     }
   });
@@ -49,8 +49,24 @@ describe('renderDockerfile (pure)', () => {
     expect(deps.match(/^COPY .*/gm)).toEqual(['COPY package.json package-lock.json ./']);
   });
 
-  test('runtime: node binary on debian, app user in one RUN, root-owned files, env, labels, healthcheck, cmd', () => {
-    const runtime = text.slice(text.indexOf('AS runtime') - 30);
+  test('minimal runtime: an empty base, the rootfs assembled from Debian packages, node stripped, no shell', () => {
+    const rootfs = text.slice(text.indexOf('AS rootfs') - 90, text.indexOf('AS runtime'));
+    expect(rootfs).toContain('FROM debian:trixie-slim AS rootfs');
+    expect(rootfs).toContain('RUN --mount=type=bind,from=node:24-trixie-slim,source=/usr/local/bin/node,target=/usr/local/bin/node set -eux;');
+    expect(rootfs).toContain('apt-get install -y --no-install-recommends binutils ca-certificates coreutils libc6 libgcc-s1 libstdc++6');
+    expect(rootfs).toContain('strip --strip-all -o /rootfs/usr/local/bin/node /usr/local/bin/node');
+    expect(rootfs).toContain("printf 'root:x:0:0:root:/root:/usr/sbin/nologin\\napp:x:10001:10001::/nonexistent:/usr/sbin/nologin\\n' >/rootfs/etc/passwd");
+    expect(rootfs).toContain('chroot /rootfs /usr/bin/whoami');
+    const runtime = text.slice(text.indexOf('FROM scratch AS runtime'));
+    expect(runtime).toContain('COPY --from=rootfs /rootfs/ /');
+    expect(runtime).not.toMatch(/^RUN /m);
+    expect(runtime).toContain('ENV PATH=/usr/local/bin:/usr/bin NODE_ENV=production PORT=8000 WEB_CONCURRENCY=2');
+    expect(render({ user: 'svc', uid: 20000 })).toContain('svc:x:20000:20000::/nonexistent');
+  });
+
+  test('debian runtime: node binary on debian, app user in one RUN, root-owned files, env, labels, healthcheck, cmd', () => {
+    const debian = render({ runtime: 'debian' });
+    const runtime = debian.slice(debian.indexOf('AS runtime') - 30);
     expect(runtime).toContain('FROM debian:trixie-slim AS runtime');
     expect(runtime.match(/^RUN .*/gm)).toEqual([
       'RUN groupadd --system --gid 10001 app && useradd --system --no-log-init --uid 10001 --gid 10001 '
@@ -66,7 +82,7 @@ describe('renderDockerfile (pure)', () => {
     expect(runtime).toContain('CMD ["node", "lib/index.js"]');
     expect(runtime).toContain('org.opencontainers.image.revision="${REVISION}"');
     expect(runtime).toContain('ARG CREATED=1970-01-01T00:00:00Z');
-    expect(text.indexOf('ARG REVISION')).toBeGreaterThan(text.indexOf('COPY --from=build /app/lib'));
+    expect(debian.indexOf('ARG REVISION')).toBeGreaterThan(debian.indexOf('COPY --from=build /app/lib'));
   });
 
   test('context files pass through a stage that drops group/world write bits', () => {
@@ -98,14 +114,14 @@ describe('renderDockerfile (pure)', () => {
  * real hadolint runs in the container workflow.
  */
 describe('model invariants', () => {
-  const variants: Partial<ContainerImageProps>[] = [{}, { npmInRuntime: true }, { user: 'svc', uid: 20000 }];
+  const variants: Partial<ContainerImageProps>[] = [{}, { runtime: 'node' as const }, { runtime: 'debian' as const }, { user: 'svc', uid: 20000 }];
   const models = variants.map((v) => dockerfileModel(resolved(v)));
 
   test.each(models.map((m, i) => [i, m] as const))('variant %i', (_i, model) => {
     const names = new Set<string>();
     for (const stage of model.stages) {
       // DL3006/DL3007: every base is a tagged reference other than latest, or an earlier stage.
-      if (!names.has(stage.from)) expect(stage.from).toMatch(/^[\w./-]+:(?!latest\b)[\w.-]+(@sha256:[a-f0-9]{64})?$/);
+      if (!names.has(stage.from) && stage.from !== 'scratch') expect(stage.from).toMatch(/^[\w./-]+:(?!latest\b)[\w.-]+(@sha256:[a-f0-9]{64})?$/);
       for (const i of stage.instructions) {
         if (i.kind === 'WORKDIR') expect(i.path).toMatch(/^\//); // DL3000
         if (i.kind === 'COPY' && i.from) expect(names).toContain(i.from); // DL3022
