@@ -105,7 +105,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     labels: { 'org.opencontainers.image.title': 'verify fixture', 'org.opencontainers.image.source': 'https://example.invalid/fixture' },
     devDependencies: { 'typescript': ['tsc', 'tsserver'], '@types/node': [], 'jest': ['jest'], 'ts-node': ['ts-node', 'ts-node-cwd', 'ts-node-esm', 'ts-script'] },
     baseImages: { build: 'node:24-trixie-slim', runtime: 'debian:trixie-slim' },
-    npmInRuntime: false,
+    runtime: 'debian',
     healthcheck: { intervalS: 30, timeoutS: 3, startPeriodS: 5, retries: 3 },
     hardened: FIXTURE_PLAN.runtime.flatMap((r) => (r.kind === 'hardened' ? [r.profile] : []))[0],
     stopLimitMs: 2000,
