@@ -113,8 +113,9 @@ export class ContainerImage extends Component {
   private facts(): ProjectFacts {
     const pkg = this.project.package;
     const repository: unknown = pkg.manifest.repository;
+    const production = this.productionPackages(pkg.lockFile);
     const devDependencies = [...new Set(this.project.deps.all
-      .filter((d) => BUILD_DEPENDENCY_TYPES.includes(d.type))
+      .filter((d) => BUILD_DEPENDENCY_TYPES.includes(d.type) && !production.has(d.name))
       .map((d) => d.name))].sort();
     return {
       name: this.project.name,
@@ -128,6 +129,20 @@ export class ContainerImage extends Component {
         : (repository as { url?: string } | undefined)?.url,
       devDependencies: Object.fromEntries(devDependencies.map((d) => [d, this.binariesOf(d)])),
     };
+  }
+
+  /**
+   * Packages the production install keeps, from npm's lockfile: a
+   * devDependency that a dependency also needs (fastify's ajv, say) is
+   * rightly in the image. Without a lockfile, none.
+   */
+  private productionPackages(lockFile: string): Set<string> {
+    const path = join(this.project.outdir, lockFile);
+    if (!existsSync(path)) return new Set();
+    const packages: Record<string, { dev?: boolean; devOptional?: boolean }> = JSON.parse(readFileSync(path, 'utf8')).packages ?? {};
+    return new Set(Object.entries(packages)
+      .filter(([key, entry]) => key.startsWith('node_modules/') && !key.includes('/node_modules/', 1) && !entry.dev && !entry.devOptional)
+      .map(([key]) => key.slice('node_modules/'.length)));
   }
 
   /** The executables a devDependency installs, from its installed manifest; none when it is not installed. */

@@ -80,6 +80,22 @@ describe('ContainerImage', () => {
     expect(spec.checks.fileExistence.find((c) => c.name === 'assets')?.paths).toEqual(['/app/config', '/app/prompts', '/app/extra']);
   });
 
+  test('a devDependency the production tree also installs is not forbidden; one only the build needs is', () => {
+    const project = testProject();
+    project.addDevDeps('ajv@^8', 'typescript@^5');
+    writeFileSync(join(project.outdir, 'package-lock.json'), JSON.stringify({
+      packages: {
+        'node_modules/ajv': {},
+        'node_modules/typescript': { dev: true },
+        'node_modules/@types/pg': { devOptional: true },
+        'node_modules/fastify/node_modules/typescript': {},
+      },
+    }));
+    const names = Object.keys(new ContainerImage(project, BASE_PROPS).resolved.devDependencies);
+    expect(names).toContain('typescript');
+    expect(names).not.toContain('ajv');
+  });
+
   test('the model derives from the project: name, version, entry point, devDependencies but not dependencies', () => {
     const project = testProject();
     project.addDeps('fastify@^5');
