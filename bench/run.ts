@@ -1,194 +1,136 @@
 /**
- * `npx projen bench`: builds ours, the docker-init baseline and the bare
- * health server (tags `bench-*`), measures them side by side in this one run
- * and regenerates docs/benchmarks.md.
+ * `npx projen bench`: builds ours and the docker-init baseline, measures
+ * each figure beside its anchor in this one run, and regenerates
+ * docs/benchmarks.md. Facts and thresholds come from the spec
+ * (`readSpec`), every other parameter from bench/targets.ts.
  *
- * Env: BENCH_RUNS (N for every measure; default 3 for builds and tooling, 5
- * for start/stop, 2 for throughput), BENCH_BUILD_RUNS, BENCH_STARTSTOP_RUNS,
- * BENCH_THROUGHPUT_RUNS, BENCH_DURATION (autocannon seconds, default 10),
- * BENCH_ROOT (project to measure, default this repo), BENCH_OUT (report path,
- * default docs/benchmarks.md), BENCH_JSON (raw results, default
- * $TMPDIR/bench-results.json), BENCH_RENDER (re-render the report from such a
- * file without measuring). Design choices (bench/variants.ts): BENCH_VARIANT_RUNS
- * (cold builds per variant, default 1), BENCH_VARIANT_WARM (warm rebuilds after
- * each, default 2), BENCH_VARIANTS=0 (skip them).
+ * Env: BENCH_RUNS (N for every measure), BENCH_DURATION (load seconds),
+ * BENCH_ROOT (project, default this repo), BENCH_OUT (report, default
+ * docs/benchmarks.md), BENCH_JSON (raw results, default
+ * $TMPDIR/bench-results.json), BENCH_RENDER=<results.json> (re-render only),
+ * DOCKER (the CLI for builds, default `docker`).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { docker, exec, imageExists } from './exec';
+import { connectEngine } from './engine';
+import { exec } from './exec';
 import { machineInfo } from './machine';
-import { buildImage, ImageDef, measureBuilds } from './measure-build';
-import { measureDesign } from './measure-design';
-import { appDirBreakdown, measureNeeded, measureSize } from './measure-size';
-import { measureStartStop, RunDef } from './measure-startstop';
-import { measureThroughput } from './measure-throughput';
-import { measureTooling } from './measure-tooling';
-import { renderReport, sections, tally } from './report';
-import type { BenchResults, DesignResults } from './types';
-import { renderVariants } from './variants';
-import { CONTAINER_SPEC_PATH, type ContainerSpec } from '../projenrc/container/container-spec';
+import { measureBuilds, type ImageDef } from './measure-build';
+import { measureImages } from './measure-image';
+import { measureMixed } from './measure-mixed';
+import { measureStartStop, measureThroughput, startStopSection, type LoadParams, type Server, type StartStop } from './measure-run';
+import { measureSynth } from './measure-synth';
+import { renderReport, tally } from './report';
+import { BASELINE, CPUS, LOAD, RUNS, TAGS } from './targets';
+import type { BenchResults, Party, Section, Target } from './types';
+import { readSpec } from '../projenrc/container/read-spec';
+import { CONTAINER_SPEC_PATH } from '../projenrc/container/resolved-container';
 
-/** The facts of the resolved declaration the bench reads, and where they came from. */
-type SpecFacts = Pick<ContainerSpec, 'imageName' | 'workdir' | 'healthPath' | 'workers' | 'assets' | 'sizeBudgetMb' | 'baseImages'>
-  & { readonly source: string };
-
-const BASELINE_BASE = 'node:24-trixie-slim';
-const BASELINE_WORKDIR = '/usr/src/app';
-const TAGS = { ours: 'bench-ours:latest', baseline: 'bench-baseline:latest', bare: 'bench-bare:latest' } as const;
-
-function envInt(name: string, fallback: number): number {
+const log = (msg: string): void => void process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+function envInt(name: string): number | undefined {
   const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
+  return Number.isInteger(v) && v > 0 ? v : undefined;
 }
-
-function log(msg: string): void {
-  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
-
-export function readSpec(root: string): SpecFacts {
-  const file = path.join(root, CONTAINER_SPEC_PATH);
-  if (!fs.existsSync(file)) throw new Error(`${file} not found: synthesize it first (npx projen)`);
-  return { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as ContainerSpec), source: CONTAINER_SPEC_PATH };
-}
-
-/** Starts dockerd and builds the offline stand-ins of any missing base image (both idempotent). */
-async function ensureEngineAndBases(root: string, bases: readonly string[]): Promise<void> {
-  const tools = path.join(root, 'tools');
-  if ((await docker(['info'], { allowFail: true })).code !== 0 && fs.existsSync(path.join(tools, 'docker-engine.sh'))) {
-    log('starting the docker engine');
-    await exec('bash', [path.join(tools, 'docker-engine.sh')], { timeoutMs: 300_000 });
-  }
-  const missing: string[] = [];
-  for (const b of new Set(bases)) if (!(await imageExists(b))) missing.push(b);
-  if (missing.length > 0) {
-    log(`building offline base images: ${missing.join(' ')}`);
-    await exec('bash', [path.join(tools, 'offline-base.sh'), ...missing], { timeoutMs: 1_800_000 });
-  }
-}
-
-/** BENCH_RENDER=<results.json>: only re-render the report from a previous run's raw results. */
-function renderOnly(json: string, out: string): void {
-  const results = JSON.parse(fs.readFileSync(json, 'utf8')) as BenchResults;
-  fs.writeFileSync(out, renderReport(results));
-  log(`re-rendered ${out} from ${json}`);
-}
+const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const loadStart = os.loadavg()[0];
   const root = path.resolve(process.env.BENCH_ROOT ?? path.join(__dirname, '..'));
   const out = path.resolve(process.env.BENCH_OUT ?? path.join(root, 'docs', 'benchmarks.md'));
-  if (process.env.BENCH_RENDER) return renderOnly(process.env.BENCH_RENDER, out);
-  const given = process.env.BENCH_RUNS ? envInt('BENCH_RUNS', 3) : undefined;
-  const runs = {
-    builds: envInt('BENCH_BUILD_RUNS', given ?? 3),
-    startStop: envInt('BENCH_STARTSTOP_RUNS', given ?? 5),
-    throughput: envInt('BENCH_THROUGHPUT_RUNS', given ?? 2),
-  };
-  const duration = envInt('BENCH_DURATION', 10);
-  const design = process.env.BENCH_VARIANTS === '0'
-    ? undefined
-    : { runs: envInt('BENCH_VARIANT_RUNS', 1), warmPerRun: envInt('BENCH_VARIANT_WARM', 2) };
-  const spec = readSpec(root);
-  const notes: string[] = [];
-  if (!fs.existsSync(path.join(root, 'Dockerfile'))) throw new Error(`${root}/Dockerfile not found: synthesize it first (npx projen)`);
-  // Rendered before anything is measured: fails fast if the construct's model no longer renders our Dockerfile.
-  const variants = design ? renderVariants(root) : undefined;
-
-  log(`root ${root}; runs ${JSON.stringify(runs)}; design ${JSON.stringify(design ?? 'skipped')}; spec from ${spec.source}`);
-  await ensureEngineAndBases(root, [spec.baseImages.build, spec.baseImages.runtime, BASELINE_BASE]);
-  const machine = await machineInfo(BASELINE_BASE);
-  log(`machine: ${machine.cpu}, ${machine.cores} cores, docker ${machine.docker}`);
-
-  const revision = (await exec('git', ['rev-parse', 'HEAD'], { cwd: root, allowFail: true })).stdout.trim() || 'unknown';
-  // The same build args as `npx projen docker:build` (they only feed the final LABEL).
-  const ours: ImageDef = {
-    label: 'ours',
-    tag: TAGS.ours,
-    dockerfile: 'Dockerfile',
-    buildArgs: () => ({ REVISION: revision, CREATED: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }),
-  };
-  const baseline: ImageDef = { label: 'baseline', tag: TAGS.baseline, dockerfile: 'bench/baseline.Dockerfile' };
-
-  // 1. Builds (cold, then warm after a one-line change), alternating the order.
-  const build = await measureBuilds(root, [ours, baseline], runs.builds, log);
-
-  // 1b. Design choices: the prune and keepNpm variants, by the same method, right after ours.
-  let designResults: DesignResults | undefined;
-  if (design && variants) {
-    designResults = await measureDesign(root, variants, {
-      oursTag: ours.tag, workdir: spec.workdir, healthPath: spec.healthPath, ...design,
-    }, log);
+  if (process.env.BENCH_RENDER) {
+    fs.writeFileSync(out, renderReport(JSON.parse(fs.readFileSync(process.env.BENCH_RENDER, 'utf8')) as BenchResults));
+    return log(`re-rendered ${out} from ${process.env.BENCH_RENDER}`);
   }
+  const runs = (k: keyof typeof RUNS): number => envInt('BENCH_RUNS') ?? RUNS[k];
+  const spec = readSpec(path.join(root, CONTAINER_SPEC_PATH));
+  const engine = await connectEngine();
+  for (const base of new Set([spec.baseImages.build, spec.baseImages.runtime, BASELINE.base])) {
+    if (!(await engine.docker.getImage(base).inspect().then(() => true, () => false))) throw new Error(`base image ${base} missing: pull it, or build the stand-ins with ci/stand-in-bases.sh`);
+  }
+  const machine = await machineInfo(engine, BASELINE.base, os.loadavg()[0]);
+  const head = (await exec('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, allowFail: true })).stdout.trim() || 'unknown';
+  const dirty = (await exec('git', ['status', '--porcelain'], { cwd: root, allowFail: true })).stdout.trim() !== '';
+  const revision = `${head}${dirty ? ' + uncommitted changes' : ''}`;
+  log(`root ${root}, revision ${revision}, spec ${CONTAINER_SPEC_PATH}, engine ${engine.address}`);
 
-  // The bare health server: built once, untimed.
-  await buildImage(path.join(__dirname, 'bare-health'), { label: 'bare', tag: TAGS.bare, dockerfile: 'Dockerfile' }, false);
+  // The thresholds the check plan declares.
+  const size = spec.checks.metadata.find((c) => c.field === 'size');
+  const stop = spec.checks.runtime.find((c) => c.kind === 'stop');
+  const sizeTarget: Target | undefined = size?.field === 'size' ? { max: size.maxMb, source: `${CONTAINER_SPEC_PATH} checks.metadata ${size.name}.maxMb` } : undefined;
+  const stopTarget: Target = stop?.kind === 'stop' ? { max: stop.limitMs, source: `${CONTAINER_SPEC_PATH} checks.runtime ${stop.name}.limitMs` } : { source: 'no stop check in the plan' };
 
-  // 2. Size, payload, needed.
-  const size = {
-    ours: await measureSize(ours.tag, spec.baseImages.runtime),
-    baseline: await measureSize(baseline.tag, BASELINE_BASE),
+  const ours: Party = {
+    label: 'ours',
+    what: `\`${TAGS.ours}\`, the synthesized Dockerfile, runtime from \`${spec.baseImages.runtime.split('@')[0]}\`, `
+      + `CMD \`${spec.cmd.join(' ')}\` with ${spec.workers} workers`,
   };
-  const needed = await measureNeeded({
-    ours: { tag: ours.tag, workdir: spec.workdir },
-    withNpm: { tag: baseline.tag, workdir: BASELINE_WORKDIR },
-    assets: spec.assets,
+  const baseline: Party = { label: 'docker init', what: `\`${TAGS.baseline}\`, \`${BASELINE.dockerfile}\`: the same app as \`docker init\` writes it, one stage on \`${BASELINE.base}\`` };
+  const bare: Party = { label: 'bare node:http', what: `\`bench/bare-server.js\` run by ours' image itself (\`--entrypoint node\`), a cluster of ${spec.workers} workers like ours` };
+  const servers: Record<'ours' | 'baseline' | 'bare', Server> = {
+    ours: { party: ours, image: TAGS.ours, port: spec.port, request: {} },
+    baseline: { party: baseline, image: TAGS.baseline, port: spec.port, request: { env: { WEB_CONCURRENCY: String(spec.workers) } } },
+    bare: {
+      party: bare,
+      image: TAGS.ours,
+      port: spec.port,
+      request: { entrypoint: ['node'], cmd: ['-e', fs.readFileSync(path.join(__dirname, 'bare-server.js'), 'utf8')], env: { WORKERS: String(spec.workers), HEALTH_PATH: spec.healthPath } },
+    },
+  };
+
+  const sections: Section[] = [];
+  const notes: string[] = [];
+  const measure = async (what: string, fn: () => Promise<Section | Section[] | undefined>): Promise<void> => {
+    try {
+      const s = await fn();
+      if (s) sections.push(...[s].flat());
+      else notes.push(`${what}: not measured in this run.`);
+    } catch (e) {
+      log(`${what} failed: ${(e as Error).stack ?? String(e)}`);
+      notes.push(`${what}: not measured, it failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+  };
+
+  // The same build args as `npx projen docker:build` (they only feed the final LABEL).
+  const oursBuild: ImageDef = { party: ours, tag: TAGS.ours, dockerfile: 'Dockerfile', buildArgs: () => ({ REVISION: head, CREATED: now() }) };
+  const baselineBuild: ImageDef = { party: baseline, tag: TAGS.baseline, dockerfile: BASELINE.dockerfile };
+  sections.push(await measureBuilds(root, oursBuild, baselineBuild, runs('build'), log));
+
+  // Issue 11 counts per runtime variant: each variant image joins `subjects` once the construct can render its Dockerfile.
+  await measure('image facts', () => measureImages(engine,
+    [{ party: ours, tag: TAGS.ours, base: spec.baseImages.runtime }],
+    { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, sizeTarget, log));
+  await measure('start and stop', async () => {
+    const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline], spec.healthPath, runs('start'), log);
+    const pair = (s: Server): [Server, StartStop] => [s, r.get(s)!];
+    return [
+      startStopSection(pair(servers.ours), pair(servers.bare), spec.healthPath, stopTarget, 'start'),
+      startStopSection(pair(servers.ours), pair(servers.baseline), spec.healthPath, stopTarget, 'stop'),
+    ];
   });
-  const breakdown = {
-    ours: await appDirBreakdown(ours.tag, spec.workdir),
-    baseline: await appDirBreakdown(baseline.tag, BASELINE_WORKDIR),
+  const load: LoadParams = {
+    path: spec.healthPath, ...LOAD, durationS: envInt('BENCH_DURATION') ?? LOAD.durationS, runs: runs('load'), serverCpus: CPUS.server, loadCpus: CPUS.load,
   };
-  log(`size: ours ${size.ours.image} (payload ${size.ours.payload}), baseline ${size.baseline.image} (payload ${size.baseline.payload}), `
-    + `needed ${JSON.stringify(needed)}`);
-
-  // 3. Start and stop.
-  const runDefs: RunDef[] = [{ label: 'ours', tag: ours.tag }, { label: 'baseline', tag: baseline.tag }];
-  const startStop = await measureStartStop(runDefs, spec.healthPath, runs.startStop, log);
-
-  // 4. Throughput: ours with the spec's workers vs the bare server.
-  const tp = await measureThroughput(
-    [
-      { label: 'ours', tag: ours.tag, env: { WEB_CONCURRENCY: String(spec.workers) } },
-      { label: 'bare', tag: TAGS.bare, env: { HEALTH_PATH: spec.healthPath } },
-    ],
-    spec.healthPath,
-    runs.throughput,
-    { connections: 50, durationSec: duration, warmupSec: 2 },
-    log,
-  );
-
-  // 5. Tooling.
-  const tooling = await measureTooling(root, ours.tag, runs.builds, log);
-  notes.push(`docker:verify: ${tooling.verifyNote}.`);
-  notes.push(`1-minute load average ${loadStart.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end of the run `
-    + `(${machine.cores} cores): other work shared the machine, hence the min–max spread.`);
-  const slowOurs = build.ours.warmSlowest[0];
-  if (slowOurs) notes.push(`Ours' warm rebuild spends most of its time in \`${slowOurs.name}\` (${slowOurs.seconds.toFixed(1)} s in the last run).`);
+  await measure('throughput', () => measureThroughput(engine, servers.ours, servers.bare, load, log));
+  await measure('mixed load (bench/mixed-load.ts)', async () => (spec.migrateCommand
+    ? measureMixed(engine, servers.ours, servers.baseline, spec.migrateCommand, { ...load, warmupS: 0 }, log)
+    : undefined));
+  await measure('synthesis', () => measureSynth(root, runs('synth'), log));
 
   const results: BenchResults = {
-    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    machine,
-    runs,
-    size,
-    needed,
-    breakdown,
-    spec: { sizeBudgetMb: spec.sizeBudgetMb, workers: spec.workers, healthPath: spec.healthPath, source: spec.source },
-    build: { ours: build.ours, baseline: build.baseline },
-    startStop: { ours: startStop.ours, baseline: startStop.baseline },
-    throughput: { ours: tp.ours, bare: tp.bare, workers: spec.workers },
-    tooling,
-    design: designResults,
-    durationMs: performance.now() - t0,
+    date: now(),
+    revision,
+    durationMin: (performance.now() - t0) / 60_000,
+    machine: { ...machine, load: [machine.load[0], os.loadavg()[0]] },
+    spec: CONTAINER_SPEC_PATH,
+    sections,
     notes,
   };
-  fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, renderReport(results));
   const json = process.env.BENCH_JSON ?? path.join(os.tmpdir(), 'bench-results.json');
   fs.writeFileSync(json, JSON.stringify(results, null, 2));
-  log(`raw results: ${json} (re-render with BENCH_RENDER=${json})`);
-  const [ok, judged] = tally(sections(results));
-  log(`wrote ${out}: targets met ${ok}/${judged}, ${(results.durationMs / 60_000).toFixed(1)} min`);
+  const [ok, judged] = tally(results);
+  log(`wrote ${out} (targets met ${ok}/${judged}) and ${json} (re-render with BENCH_RENDER=${json})`);
 }
 
 main().catch((e: unknown) => {

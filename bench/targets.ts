@@ -1,0 +1,30 @@
+/**
+ * Every parameter and threshold of the bench that the container spec does
+ * not declare, in one place. Thresholds the spec's check plan declares
+ * (image size, stop time) are read from `.projen/container.json` instead.
+ * Each value lands in the results object, and the report prints it from there.
+ */
+
+/** Samples per measure (BENCH_RUNS overrides all of them). */
+export const RUNS = { build: 3, start: 5, load: 2, synth: 5 } as const;
+
+/** HTTP load: autocannon connections, seconds measured, seconds of warm-up before (BENCH_DURATION overrides `durationS`). */
+export const LOAD = { connections: 50, durationS: 10, warmupS: 2 } as const;
+
+/** Fair throughput: the server's container and the load generator on separate CPUs. */
+export const CPUS = { server: '1', load: '0' } as const;
+
+/** Issue 5: a warm rebuild after a one-line source edit takes at most this share of a cold build. */
+export const WARM_OVER_COLD_MAX = 0.15;
+
+/** Errors, timeouts and non-2xx answers allowed under load. */
+export const LOAD_ERRORS_MAX = 0;
+
+/** Image tags the bench builds. */
+export const TAGS = { ours: 'bench-ours:latest', baseline: 'bench-baseline:latest' } as const;
+
+/** The docker-init baseline: its Dockerfile (relative to the project) and base image, as that file writes it. */
+export const BASELINE = { dockerfile: 'bench/baseline.Dockerfile', base: 'node:24-trixie-slim' } as const;
+
+/** The throwaway PostgreSQL of the mixed load (trust auth on loopback). */
+export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
