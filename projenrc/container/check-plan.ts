@@ -53,6 +53,7 @@ export type MetadataCheck = CheckBase & (
   | { readonly field: 'env'; readonly env: Readonly<Record<string, string>> }
   | { readonly field: 'user'; readonly user: string }
   | { readonly field: 'labels'; readonly keys: readonly string[] }
+  /** No ENV key matches `pattern`, case-insensitively. */
   | { readonly field: 'noSecretEnv'; readonly pattern: string }
   | { readonly field: 'healthcheck'; readonly timing: HealthTiming }
   | { readonly field: 'size'; readonly maxMb: number }

@@ -90,12 +90,12 @@ const NODE_BINARY = '/usr/local/bin/node';
 
 /** The stages that make the image: the minimal one needs a stage to assemble its root filesystem. */
 function runtimeStages(r: ResolvedContainer): DockerStage[] {
-  const app: DockerInstruction[] = [
+  const app = (env: Record<string, string>): DockerInstruction[] => [
     { kind: 'WORKDIR', path: r.workdir },
     { kind: 'COPY', from: 'deps', sources: [`${r.workdir}/node_modules`], dest: './node_modules' },
     { kind: 'COPY', from: 'files', sources: [`${r.workdir}/`], dest: './' },
     { kind: 'COPY', from: 'build', sources: [`${r.workdir}/${r.libdir}`], dest: `./${r.libdir}` },
-    { kind: 'ENV', vars: r.env },
+    { kind: 'ENV', vars: env },
     { kind: 'EXPOSE', port: r.port },
     { kind: 'USER', user: `${r.uid}:${r.gid}`, comment: `Numeric (= ${r.user}), so runAsNonRoot policies can verify it without reading /etc/passwd.` },
     { kind: 'HEALTHCHECK', ...r.healthcheck, argv: healthcheckArgv(r) },
@@ -119,7 +119,7 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
   };
   switch (r.runtime) {
     case 'node':
-      return [{ name: 'runtime', from: r.baseImages.build, comment: `${why} npm stays (runtime: node).`, instructions: [addUser, ...app] }];
+      return [{ name: 'runtime', from: r.baseImages.build, comment: `${why} npm stays (runtime: node).`, instructions: [addUser, ...app(r.env)] }];
     case 'debian':
       return [{
         name: 'runtime',
@@ -128,13 +128,14 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
         instructions: [
           addUser,
           { kind: 'COPY', from: 'build', sources: [NODE_BINARY], dest: NODE_BINARY, comment: 'node is one binary; its libraries come with the base.' },
-          ...app,
+          ...app(r.env),
         ],
       }];
     case 'minimal':
       return [rootfsStage(r), { name: 'runtime', from: 'scratch', comment: why, instructions: [
         { kind: 'COPY', from: 'rootfs', sources: ['/rootfs/'], dest: '/' },
-        ...app,
+        // An empty base sets no PATH; node and whoami are all there is to find.
+        ...app({ PATH: MINIMAL_PATH, ...r.env }),
       ] }];
   }
 }

@@ -6,7 +6,6 @@ import {
   HARDENED_PROFILE, HEALTH_TIMING, STOP_LIMIT_MS, WORKDIR,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
-import { MINIMAL_PATH } from './dockerfile';
 import type { ResolvedContainer } from './resolved-container';
 import {
   OCI, checkBudget, checkCommand, checkOneOf, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
@@ -90,11 +89,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     tsconfigFile: facts.tsconfigFile,
     lockFile: facts.lockFile,
     assets: added.assets,
-    env: {
-      // An empty base sets no PATH; node and whoami are all there is to find.
-      ...(p.runtime === 'minimal' ? { PATH: MINIMAL_PATH } : {}),
-      NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env,
-    },
+    env: { NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env },
     labels: {
       [`${OCI}.title`]: facts.name,
       [`${OCI}.version`]: '${VERSION}',

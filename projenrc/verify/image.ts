@@ -3,9 +3,12 @@ import type Docker from 'dockerode';
 import { mb, Row, row } from './report';
 import type { ResolvedContainer } from '../container/resolved-container';
 
-/** The tag `docker:build` produces: `<imageName>:<version>` (it also tags `latest`, which we do not trust). */
-export function builtTag(spec: ResolvedContainer): string {
-  return `${spec.imageName}:${spec.version}`;
+/**
+ * The tag `docker:build` produces: `<imageName>:<VERSION or the package version>`
+ * (it also tags `latest`, which we do not trust).
+ */
+export function builtTag(spec: ResolvedContainer, env: NodeJS.ProcessEnv): string {
+  return `${spec.imageName}:${env.VERSION || spec.version}`;
 }
 
 function describeImage(info: Docker.ImageInspectInfo): string {

@@ -54,7 +54,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       image = options.image;
       first = judgeGivenImage(image, await inspectImage(engine.docker, image));
     } else {
-      image = builtTag(spec);
+      image = builtTag(spec, env);
       io.err(`docker:verify: building ${image} with npx projen docker:build`);
       const build = await runProjenBuild(options.projectRoot, env, (kill) => { killBuild = kill; });
       killBuild = undefined;

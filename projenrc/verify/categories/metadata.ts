@@ -80,7 +80,8 @@ export function judgeMetadata(check: MetadataCheck, facts: ImageFacts): Row {
     case 'noSecretEnv': {
       let pattern: RegExp;
       try {
-        pattern = new RegExp(check.pattern);
+        // Case-insensitive, as dockle's CIS-DI-0010: `api_key` is as much a secret as `API_KEY`.
+        pattern = new RegExp(check.pattern, 'i');
       } catch (e) {
         return broken(at(`no ENV key matching /${check.pattern}/`), new Error(`pattern ${JSON.stringify(check.pattern)} is not a regular expression: ${(e as Error).message}`));
       }

@@ -147,6 +147,7 @@ describe('metadata: judgeMetadata', () => {
   test('noSecretEnv: keys matching the plan\'s pattern fail; an invalid pattern is named', () => {
     expect(judge('no-secret-env', withConfig({ Env: ['API_TOKEN=x', 'DB_PASSWORD=y', 'PORT=1'] })))
       .toMatchObject({ status: 'fail', measured: 'API_TOKEN, DB_PASSWORD' });
+    expect(judge('no-secret-env', withConfig({ Env: ['api_key=x', 'PORT=1'] }))).toMatchObject({ status: 'fail', measured: 'api_key' });
     const bad: MetadataCheck = { name: 'no-secret-env', title: 't', field: 'noSecretEnv', pattern: '(' };
     expect(judgeMetadata(bad, good).measured).toMatch(/^error: pattern "\(" is not a regular expression/);
   });

@@ -181,3 +181,12 @@ describe('report', () => {
     expect(list([])).toBe('none');
   });
 });
+
+describe('builtTag', () => {
+  test('the tag docker:build gives: VERSION when set, else the package version', () => {
+    const { builtTag } = jest.requireActual('../../../projenrc/verify/image');
+    const spec = { imageName: 'demo', version: '0.0.0' };
+    expect(builtTag(spec, {})).toBe('demo:0.0.0');
+    expect(builtTag(spec, { VERSION: '1.2.3' })).toBe('demo:1.2.3');
+  });
+});
