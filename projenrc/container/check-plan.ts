@@ -92,6 +92,13 @@ export type RuntimeCheck = CheckBase & (
   | { readonly kind: 'stop'; readonly limitMs: number }
   /** With a database: `command` exits 0, then `path` answers 200 with `checks.db` "ok". */
   | { readonly kind: 'database'; readonly command: readonly string[]; readonly path: string }
+  /**
+   * The image run with the settings of the Deployment in `manifest` (relative
+   * to the project root) and an unreachable database: the startup and
+   * liveness probes answer 200, readiness 503, and `docker stop` exits 0
+   * within the pod's termination grace period.
+   */
+  | { readonly kind: 'pod'; readonly manifest: string }
 );
 
 /** Every entry of the plan, with its category, in plan order. */

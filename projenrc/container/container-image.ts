@@ -3,6 +3,7 @@ import { join } from 'path';
 import { Component, DependencyType, IgnoreFile, JsonFile, TaskShell } from 'projen';
 import type { typescript } from 'projen';
 import { LOCK_PATH, readLock } from './base-image-lock';
+import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
@@ -53,6 +54,7 @@ export class ContainerImage extends Component {
   private readonly assets: string[] = [];
   private readonly env: Record<string, string> = {};
   private readonly labels: Record<string, string> = {};
+  private readonly checks: { [C in CheckCategory]: CheckPlan[C][number][] } = { commands: [], fileExistence: [], metadata: [], runtime: [] };
 
   constructor(public readonly project: typescript.TypeScriptProject, props: ContainerImageProps) {
     super(project);
@@ -93,9 +95,15 @@ export class ContainerImage extends Component {
     return this;
   }
 
+  /** Adds an entry to a category of the check plan: verify runs it and the docs list it. */
+  public addCheck<C extends CheckCategory>(category: C, check: CheckPlan[C][number]): this {
+    (this.checks[category] as CheckPlan[C][number][]).push(check);
+    return this;
+  }
+
   /** The whole resolved declaration; later `add*` calls and dependencies are included. */
   public get resolved(): ResolvedContainer {
-    return resolveContainer(this.props, this.facts(), { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels } },
+    return resolveContainer(this.props, this.facts(), { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels }, checks: this.checks },
       readLock(join(this.project.outdir, LOCK_PATH)));
   }
 

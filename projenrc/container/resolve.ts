@@ -1,4 +1,6 @@
 import type { BaseImageLock } from './base-image-lock';
+import type { CheckPlan } from './check-plan';
+import { CHECK_CATEGORIES } from './check-plan';
 import { lockedRef } from './base-image-lock';
 import type { ContainerImageProps } from './container-image-props';
 import {
@@ -8,7 +10,7 @@ import {
 import { deriveChecks } from './derive-checks';
 import type { ResolvedContainer } from './resolved-container';
 import {
-  OCI, checkBudget, checkCommand, checkOneOf, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
+  OCI, checkBudget, checkCommand, checkOneOf, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
 
 /** What the construct learns from the project rather than from its props. */
@@ -26,11 +28,13 @@ export interface ProjectFacts {
   readonly devDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Validated assets, env and labels, from the props and later `add*` calls. */
+/** Validated assets, env, labels and checks, from the props and later `add*` calls. */
 export interface Additions {
   readonly assets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
+  /** Checks other components add to the derived plan, e.g. the Kubernetes pod's. */
+  readonly checks?: Partial<CheckPlan>;
 }
 
 /** The props' scalar fields, validated, with every default applied. */
@@ -106,5 +110,19 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     hardened: HARDENED_PROFILE,
     stopLimitMs: STOP_LIMIT_MS,
   };
-  return { ...withoutChecks, checks: deriveChecks(withoutChecks) };
+  return { ...withoutChecks, checks: withAddedChecks(deriveChecks(withoutChecks), added.checks ?? {}) };
+}
+
+/** The derived plan with the added entries at the end of their categories; names stay unique. */
+function withAddedChecks(plan: CheckPlan, added: Partial<CheckPlan>): CheckPlan {
+  const merged: CheckPlan = {
+    commands: [...plan.commands, ...added.commands ?? []],
+    fileExistence: [...plan.fileExistence, ...added.fileExistence ?? []],
+    metadata: [...plan.metadata, ...added.metadata ?? []],
+    runtime: [...plan.runtime, ...added.runtime ?? []],
+  };
+  const names = CHECK_CATEGORIES.flatMap((c) => merged[c].map((check: { name: string }) => check.name));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) fail('checks', 'names must be unique across the plan', twice);
+  return merged;
 }

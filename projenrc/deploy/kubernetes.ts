@@ -328,6 +328,14 @@ export class KubernetesManifests extends Component {
     this.kustomization = new YamlFile(image.project, `${outdir}/${KUSTOMIZATION_FILE}`, {
       obj: () => renderKustomization(this.image.resolved, this.resolvedProps, names),
     });
+    // Verify runs the real image as this Deployment runs it, reading the settings from the file, not from here.
+    image.addCheck('runtime', {
+      name: 'pod',
+      title: 'run with the Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
+        + 'unreachable: startup and liveness probes pass, readiness fails, and it stops within the grace period',
+      kind: 'pod',
+      manifest: `${outdir}/${MANIFEST_FILES.deployment}`,
+    });
   }
 
   public get resolvedProps(): ResolvedKubernetesProps {

@@ -47,7 +47,7 @@ export async function verifyImage(input: VerifyInput): Promise<Row[]> {
   const run: Record<CheckCategory, () => Promise<Row[]>> = {
     commands: () => checkCommands(scope, plan.commands),
     fileExistence: () => checkFileExistence(scope, plan.fileExistence),
-    metadata: () => checkMetadata(scope.docker, info, spec.baseImages.runtime, plan.metadata),
+    metadata: () => checkMetadata(scope.docker, info, spec.runtime === 'minimal' ? undefined : spec.baseImages.runtime, plan.metadata),
     runtime: () => checkRuntime(scope, plan.runtime, {
       healthTest: info.Config.Healthcheck?.Test,
       timing: spec.healthcheck,

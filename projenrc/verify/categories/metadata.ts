@@ -120,11 +120,14 @@ function judgeHealthcheck(at: RowHead, hc: ImageFacts['config']['Healthcheck'], 
   return row(at, `HEALTHCHECK ${describeTiming(measured)}`, same);
 }
 
-/** Inspects the image and the runtime base once; every metadata entry is judged from those facts. */
+/**
+ * Inspects the image and the runtime base once; every metadata entry is
+ * judged from those facts. `baseRef` undefined: the image starts from scratch.
+ */
 export async function checkMetadata(
-  docker: Docker, image: Docker.ImageInspectInfo, baseRef: string, checks: readonly MetadataCheck[],
+  docker: Docker, image: Docker.ImageInspectInfo, baseRef: string | undefined, checks: readonly MetadataCheck[],
 ): Promise<Row[]> {
-  const base = await inspectImage(docker, baseRef);
-  const facts: ImageFacts = { config: image.Config, sizeBytes: image.Size, base: { ref: baseRef, sizeBytes: base?.Size } };
+  const base = baseRef === undefined ? { ref: 'scratch', sizeBytes: 0 } : { ref: baseRef, sizeBytes: (await inspectImage(docker, baseRef))?.Size };
+  const facts: ImageFacts = { config: image.Config, sizeBytes: image.Size, base };
   return checks.map((check) => judgeMetadata(check, facts));
 }

@@ -4,6 +4,9 @@ import {
   ContainerRequest, fastHealthcheck, HealthOutcome, healthDeadlineMs, HttpAnswer, httpGet, RunResult, RunScope, waitForHealth,
 } from '../engine';
 import { broken, oneLine, Row, row, RowHead, rowId, skipped } from '../report';
+import type { PodFacts } from './pod';
+import { judgePod, readManifests, runAsPod } from './pod';
+import { podRunSettings } from '../../deploy/pod-settings';
 
 /** What serving the image showed: Docker's verdict from its own HEALTHCHECK, then a direct GET. */
 export interface ServedFacts {
@@ -25,6 +28,7 @@ export type RuntimeOutcome =
   | { readonly kind: 'served'; readonly served: ServedFacts }
   | { readonly kind: 'stopped'; readonly stop: StopFacts }
   | { readonly kind: 'migrated'; readonly migrate: RunResult | Error; readonly served: ServedFacts }
+  | { readonly kind: 'pod'; readonly pod: PodFacts }
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'broken'; readonly error: unknown };
 
@@ -59,6 +63,13 @@ function head(check: RuntimeCheck): RowHead {
       return { id, title: check.title, expected: `docker stop of the healthy container: exit 0 within ${check.limitMs / 1000} s` };
     case 'database':
       return { id, title: check.title, expected: `\`${check.command.join(' ')}\` exits 0; GET ${check.path} → 200, checks.db "ok"` };
+    case 'pod':
+      return {
+        id,
+        title: check.title,
+        expected: `with ${check.manifest}'s settings and no database: startup and liveness probes → 200, readiness → 503; `
+          + 'docker stop exits 0 within the grace period',
+      };
   }
 }
 
@@ -128,6 +139,7 @@ export function judgeRuntime(check: RuntimeCheck, outcome: RuntimeOutcome): Row 
   if ((check.kind === 'healthy' || check.kind === 'hardened') && outcome.kind === 'served') return judgeServed(at, outcome.served);
   if (check.kind === 'stop' && outcome.kind === 'stopped') return judgeStop(at, check.limitMs, outcome.stop);
   if (check.kind === 'database' && outcome.kind === 'migrated') return judgeDatabase(at, outcome.migrate, outcome.served);
+  if (check.kind === 'pod' && outcome.kind === 'pod') return judgePod(at, outcome.pod);
   return broken(at, `verifier bug: a ${outcome.kind} outcome for a ${check.kind} check`);
 }
 
@@ -203,6 +215,8 @@ export async function checkRuntime(scope: RunScope, checks: readonly RuntimeChec
       case 'stop':
         // Stop entries are measured after every other entry has started (below), so `kept` is set by now.
         return stopServed(await kept, opts.stopTimeoutS);
+      case 'pod':
+        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(readManifests(check.manifest))) };
       case 'database': {
         if (!opts.databaseUrl) return { kind: 'skipped', reason: 'skipped: VERIFY_DATABASE_URL not set' };
         const env = { DATABASE_URL: opts.databaseUrl };

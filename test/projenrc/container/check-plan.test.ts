@@ -1,5 +1,7 @@
-import { resolved, synthContainer } from './fixture';
+import { Testing } from 'projen';
+import { BASE_PROPS, resolved, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../projenrc';
+import { ContainerDocs, ContainerImage } from '../../../projenrc';
 import { CHECK_CATEGORIES, planEntries } from '../../../projenrc/container/check-plan';
 import { CATEGORY_TITLES, renderCheckRows } from '../../../projenrc/container/container-docs';
 import { parseSpec } from '../../../projenrc/container/read-spec';
@@ -92,5 +94,20 @@ describe('parseSpec, the one reader', () => {
     const spec = json();
     const edited = edit(spec) ?? spec;
     expect(() => parseSpec(edited, 'spec.json')).toThrow(message);
+  });
+});
+
+describe('ContainerImage.addCheck', () => {
+  test('one added entry is one more plan entry and one more docs row; a duplicate name fails synthesis', () => {
+    const before = synthContainer();
+    const project = testProject();
+    const image = new ContainerImage(project, BASE_PROPS);
+    new ContainerDocs(image);
+    image.addCheck('commands', { name: 'node-version', title: 'node 24', command: ['node', '-v'], expectedOutput: 'v24' });
+    const out = Testing.synth(project);
+    expect(out['.projen/container.json'].checks.commands).toHaveLength(before.spec.checks.commands.length + 1);
+    expect(docsChecks(out['docs/container.md'])).toHaveLength(docsChecks(before.files['docs/container.md']).length + 1);
+    image.addCheck('runtime', { name: 'whoami', title: 'dup', kind: 'stop', limitMs: 1 });
+    expect(() => image.resolved).toThrow('ContainerImage: "checks" names must be unique across the plan, got "whoami"');
   });
 });

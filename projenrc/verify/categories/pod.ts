@@ -1,0 +1,97 @@
+import { readFileSync } from 'fs';
+import { parseAllDocuments } from 'yaml';
+import type { PodProbe, PodRunSettings } from '../../deploy/pod-settings';
+import type { KubeObject } from '../../deploy/kubernetes';
+import { HttpAnswer, httpGet, RunScope, sleep } from '../engine';
+import { oneLine, Row, row, RowHead } from '../report';
+
+/**
+ * Where the pod check points DATABASE_URL: a port nothing listens on, so the
+ * app runs as it would during a database outage.
+ */
+export const UNREACHABLE_DATABASE_URL = 'postgres://verify@127.0.0.1:1/unreachable';
+
+/** What probing and stopping a container run with the pod's settings showed. */
+export interface PodFacts {
+  readonly settings: PodRunSettings;
+  /** Each probe's answer, once the startup probe passed or its wait ran out. */
+  readonly probes: readonly { readonly probe: PodProbe; readonly answer: HttpAnswer | Error }[];
+  readonly stop?: { readonly exitCode: number; readonly elapsedMs: number };
+}
+
+/** What a probe should answer while the database is unreachable: alive, but not ready. */
+function expectedStatus(probe: PodProbe): number {
+  return probe.kind === 'readiness' ? 503 : 200;
+}
+
+/** Reads the objects of a synthesized manifest file. */
+export function readManifests(path: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS() as KubeObject);
+}
+
+/**
+ * Every probe answered as an orchestrator expects during a database outage,
+ * every probe points at the port the pod's env tells the app to listen on,
+ * and the stop ended with exit 0 inside the grace period. Pure.
+ */
+export function judgePod(at: RowHead, facts: PodFacts): Row {
+  const port = Number(facts.settings.env.PORT);
+  const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${answer instanceof Error ? `error: ${oneLine(answer.message)}` : answer.status}`);
+  const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
+  const graceMs = facts.settings.terminationGracePeriodSeconds * 1000;
+  const stopText = facts.stop ? `stop: exit ${facts.stop.exitCode} after ${(facts.stop.elapsedMs / 1000).toFixed(2)} s of ${graceMs / 1000} s` : 'stop: not run';
+  const ok = facts.probes.length > 0
+    && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe))
+    && wrongPort.length === 0
+    && facts.stop !== undefined && facts.stop.exitCode === 0 && facts.stop.elapsedMs < graceMs;
+  return row(at, [...probeText, ...wrongPort, stopText].join('; '), ok);
+}
+
+/** The pod's security context and emptyDirs in `docker run`'s terms. */
+function hostConfig(s: PodRunSettings) {
+  return {
+    ReadonlyRootfs: s.readOnlyRootFilesystem,
+    Tmpfs: Object.fromEntries(s.tmpfsPaths.map((p) => [p, 'rw,nosuid,nodev'])),
+    CapDrop: [...s.capDrop],
+    SecurityOpt: s.noNewPrivileges ? ['no-new-privileges'] : [],
+  };
+}
+
+/**
+ * Runs the image as the Deployment would, with the database unreachable:
+ * waits for the startup probe (as the kubelet does), asks every probe once,
+ * then stops the container with the pod's grace period.
+ */
+export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings): Promise<PodFacts> {
+  // On the host's network the app gets a free port; the probes follow it, as they follow PORT in the pod.
+  const port = await scope.listenPort(Number(settings.env.PORT));
+  const container = await scope.create({
+    name,
+    env: { ...settings.env, PORT: String(port), DATABASE_URL: UNREACHABLE_DATABASE_URL },
+    user: `${settings.user}:${settings.groupId}`,
+    network: 'reachable',
+    listen: port,
+    hostConfig: hostConfig(settings),
+  });
+  await container.start();
+  const address = await scope.address(container, port);
+  const ask = (probe: PodProbe) => httpGet(`http://${address}${probe.path}`).catch((e: Error) => e);
+  const startup = settings.probes.find((p) => p.kind === 'startup');
+  const deadline = Date.now() + 30_000;
+  while (startup && Date.now() < deadline) {
+    const answer = await ask(startup);
+    if (!(answer instanceof Error) && answer.status === 200) break;
+    await sleep(200);
+  }
+  const probes = [];
+  for (const probe of settings.probes) probes.push({ probe, answer: await ask(probe) });
+  const running = (await container.inspect()).State.Running;
+  let stop: PodFacts['stop'];
+  if (running) {
+    const start = Date.now();
+    await container.stop({ t: settings.terminationGracePeriodSeconds });
+    stop = { exitCode: (await container.inspect()).State.ExitCode, elapsedMs: Date.now() - start };
+  }
+  await container.remove({ force: true }).catch(() => undefined);
+  return { settings, probes, stop };
+}

@@ -1,0 +1,50 @@
+import { judgePod, PodFacts } from '../../../projenrc/verify/categories/pod';
+import type { PodRunSettings } from '../../../projenrc/deploy/pod-settings';
+
+const AT = { id: 'runtime/pod', title: 't', expected: 'e' };
+const SETTINGS: PodRunSettings = {
+  user: 10001,
+  groupId: 10001,
+  readOnlyRootFilesystem: true,
+  tmpfsPaths: ['/tmp'],
+  capDrop: ['ALL'],
+  noNewPrivileges: true,
+  env: { PORT: '8000', WEB_CONCURRENCY: '1' },
+  secretEnv: ['DATABASE_URL'],
+  probes: [
+    { kind: 'startup', path: '/health/live', port: 8000 },
+    { kind: 'readiness', path: '/health', port: 8000 },
+    { kind: 'liveness', path: '/health/live', port: 8000 },
+  ],
+  terminationGracePeriodSeconds: 10,
+};
+const answer = (status: number) => ({ status, body: '' });
+const outage = (readiness: number, liveness = 200): PodFacts => ({
+  settings: SETTINGS,
+  probes: [
+    { probe: SETTINGS.probes[0], answer: answer(200) },
+    { probe: SETTINGS.probes[1], answer: answer(readiness) },
+    { probe: SETTINGS.probes[2], answer: answer(liveness) },
+  ],
+  stop: { exitCode: 0, elapsedMs: 400 },
+});
+
+describe('judgePod', () => {
+  test('during a database outage: alive (startup, liveness 200), not ready (503), stopped cleanly in the grace period', () => {
+    expect(judgePod(AT, outage(503))).toMatchObject({
+      status: 'pass',
+      measured: 'startup /health/live → 200; readiness /health → 503; liveness /health/live → 200; stop: exit 0 after 0.40 s of 10 s',
+    });
+  });
+
+  test.each([
+    ['readiness that ignores the database', outage(200)],
+    ['liveness that fails with the database', outage(503, 503)],
+    ['a stop past the grace period', { ...outage(503), stop: { exitCode: 0, elapsedMs: 10_500 } }],
+    ['a stop that ended in SIGKILL', { ...outage(503), stop: { exitCode: 137, elapsedMs: 10_000 } }],
+    ['a probe on another port than the app', { ...outage(503), settings: { ...SETTINGS, env: { PORT: '9000' } } }],
+    ['no probes at all', { ...outage(503), probes: [] }],
+  ])('fails %s', (_name, facts) => {
+    expect(judgePod(AT, facts as PodFacts).status).toBe('fail');
+  });
+});
