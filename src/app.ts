@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Config } from './config';
 import type { Database } from './database';
@@ -22,6 +23,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logger: options.logger ?? { level: config.logLevel },
     // One line per request, written in onResponse below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Unique across workers and restarts, unlike fastify's per-process counter: a 500's body names it.
+    genReqId: () => randomUUID(),
   });
 
   app.addHook('onResponse', async (request, reply) => {

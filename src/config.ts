@@ -12,6 +12,12 @@ export interface DatabaseConfig {
   readonly url?: string;
   readonly probeTimeoutMs: number;
   readonly poolMax: number;
+  /** Opening one connection; past it the database counts as unreachable. */
+  readonly connectTimeoutMs: number;
+  /** Waiting for a pooled connection while all are busy; past it the pool counts as busy. */
+  readonly acquireTimeoutMs: number;
+  /** PostgreSQL's statement_timeout; the client waits a little longer before it gives up on the connection. */
+  readonly statementTimeoutMs: number;
 }
 
 export interface Config {
@@ -45,7 +51,14 @@ const defaultsSchema = z.strictObject({
   workers,
   healthPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/),
   logLevel: z.enum(LOG_LEVELS),
-  database: z.strictObject({ probeTimeoutMs: positiveMs, poolMax: z.number().int().min(1) }),
+  database: z.strictObject({
+    probeTimeoutMs: positiveMs,
+    poolMax: z.number().int().min(1),
+    connectTimeoutMs: positiveMs.default(500),
+    // Within the request's budget, so a queued request still gets a clean 503 rather than a cut connection.
+    acquireTimeoutMs: positiveMs.default(1000),
+    statementTimeoutMs: positiveMs.default(1000),
+  }),
   shutdownTimeoutMs: positiveMs,
   promptsDir: z.string().min(1),
 });

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { classifyDatabaseError, type UnavailableReason } from './database-errors';
 
 /** An error whose message is safe to show to clients. */
 export class HttpError extends Error {
@@ -14,6 +15,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  /** On a 500 only: the id of the log line holding the details. */
+  requestId?: string;
 }
 
 /** Validates untrusted input; the first issue becomes a 400 that names the field. */
@@ -36,10 +39,15 @@ declare module 'fastify' {
   }
 }
 
+// Seconds: a busy pool frees up within a request or two; an outage takes longer.
+const retryAfterSeconds = (reason: UnavailableReason): number => (reason === 'busy' ? 1 : 5);
+
 /**
  * Every error leaves as JSON without a stack trace. Client errors keep their
  * message (fastify's own, e.g. malformed JSON, are written for clients);
- * anything else becomes a generic 500 and the details go to the log.
+ * database errors are answered by what the client can do about them: fix the
+ * data (400) or retry later (503 with Retry-After); anything else becomes a
+ * generic 500 whose request id leads to the details in the log.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
@@ -50,8 +58,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (statusCode >= 400 && statusCode < 500) {
       return reply.code(statusCode).send(errorBody(statusCode, err.message));
     }
+    const failure = classifyDatabaseError(err);
+    if (failure.kind === 'invalid-data') {
+      return reply.code(400).send(errorBody(400, `invalid data: ${failure.message}`, failure.field));
+    }
     request.failure = err;
-    return reply.code(500).send(errorBody(500, 'An unexpected error occurred'));
+    if (failure.kind === 'unavailable') {
+      return reply.code(503)
+        .header('retry-after', String(retryAfterSeconds(failure.reason)))
+        .send(errorBody(503, failure.reason === 'busy' ? 'database busy' : 'database unavailable'));
+    }
+    return reply.code(500).send({ ...errorBody(500, 'An unexpected error occurred'), requestId: request.id });
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type Database, isUnavailableError } from '../database';
+import type { Database } from '../database';
 import { HttpError, parseInput } from '../http-errors';
 
 export interface Course {
@@ -28,7 +28,7 @@ export function registerCourseRoutes(app: FastifyInstance, db: Database | undefi
   app.post('/api/v1/courses', async (request, reply) => {
     const store = database();
     const body = parseInput(createCourseBody, request.body);
-    const [course] = await run(() => store.query<Course>(
+    const [course] = await store.transaction((query) => query<Course>(
       `INSERT INTO courses (title, description) VALUES ($1, $2) RETURNING ${columns}`,
       [body.title, body.description ?? null],
     ));
@@ -37,24 +37,14 @@ export function registerCourseRoutes(app: FastifyInstance, db: Database | undefi
 
   app.get('/api/v1/courses', async () => {
     const store = database();
-    return run(() => store.query<Course>(`SELECT ${columns} FROM courses ORDER BY created_at, id`));
+    return store.query<Course>(`SELECT ${columns} FROM courses ORDER BY created_at, id`);
   });
 
   app.get('/api/v1/courses/:id', async (request) => {
     const store = database();
     const { id } = parseInput(courseParams, request.params);
-    const [course] = await run(() => store.query<Course>(`SELECT ${columns} FROM courses WHERE id = $1`, [id]));
+    const [course] = await store.query<Course>(`SELECT ${columns} FROM courses WHERE id = $1`, [id]);
     if (!course) throw new HttpError(404, `course ${id} not found`);
     return course;
   });
-}
-
-// A database outage is the client's cue to retry later (503), not a bug (500).
-async function run<T>(query: () => Promise<T>): Promise<T> {
-  try {
-    return await query();
-  } catch (err) {
-    if (isUnavailableError(err)) throw new HttpError(503, 'database unavailable');
-    throw err;
-  }
 }

@@ -53,11 +53,16 @@ describe('buildApp', () => {
     const app = buildApp({ config: testConfig(), prompts, db, version: '0.0.0', logger: { level: 'info', stream: log.stream } });
     const response = await inject(app, { method: 'GET', url: '/api/v1/courses' });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error: 'Internal Server Error', message: 'An unexpected error occurred' });
+    expect(response.json()).toEqual({ error: 'Internal Server Error', message: 'An unexpected error occurred', requestId: expect.any(String) });
     expect(response.body).not.toContain('relation');
     const lines = log.lines();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ statusCode: 500, msg: 'request failed', err: { message: 'relation "courses" does not exist' } });
+    expect(lines[0]).toMatchObject({
+      statusCode: 500,
+      msg: 'request failed',
+      reqId: response.json().requestId,
+      err: { message: 'relation "courses" does not exist' },
+    });
   });
 
   it('answers 503 "database unavailable" when PostgreSQL cannot be reached', async () => {

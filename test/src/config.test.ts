@@ -32,7 +32,14 @@ describe('loadConfig', () => {
       workers: declared.workers,
       healthPath: declared.healthPath,
       logLevel: declared.logLevel,
-      database: { url: undefined, probeTimeoutMs: declared.database.probeTimeoutMs, poolMax: declared.database.poolMax },
+      database: {
+        url: undefined,
+        probeTimeoutMs: declared.database.probeTimeoutMs,
+        poolMax: declared.database.poolMax,
+        connectTimeoutMs: declared.database.connectTimeoutMs ?? 500,
+        acquireTimeoutMs: declared.database.acquireTimeoutMs ?? 1000,
+        statementTimeoutMs: declared.database.statementTimeoutMs ?? 1000,
+      },
       shutdownTimeoutMs: declared.shutdownTimeoutMs,
       promptsDir: path.join(packageRoot, declared.promptsDir),
     });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { startFaultProxy } from './support/fault-proxy';
 import { createThrowawayDatabase, repoRoot, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
 
 // Process model: the compiled entry point as the container runs it (`node lib/index.js`).
@@ -88,6 +89,16 @@ function keepAliveGet(port: number, agent: http.Agent, urlPath: string): Promise
   });
 }
 
+function postCourse(port: number, title: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ title });
+    http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/courses', headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)).end(body);
+  });
+}
+
 describe('node lib/index.js', () => {
   let throwaway: ThrowawayDatabase;
   const running: Service[] = [];
@@ -155,6 +166,32 @@ describe('node lib/index.js', () => {
     expect(service.lines.filter((l) => l.msg === 'worker stopped').map((l) => l.code)).toEqual([0, 0]);
     // Generous: exit 0 already proves the shutdown timeout (which exits 1) was not hit.
     expect(shutdownMs).toBeLessThan(5000);
+  });
+
+  it('exits 0 within the shutdown timeout when SIGTERM arrives while the database is blackholed', async () => {
+    const target = new URL(throwaway.url);
+    const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port) });
+    try {
+      const service = await start({ DATABASE_URL: proxy.urlFor(throwaway.url) });
+      await workersListening(service, 2);
+      // Both workers hold pooled connections, which the blackhole then swallows.
+      const warm = await Promise.all([1, 2, 3, 4].map(() => postCourse(service.port, 'warm')));
+      expect(warm).toEqual([201, 201, 201, 201]);
+
+      proxy.blackhole();
+      const inFlight = postCourse(service.port, 'during the blackhole');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const signalledAt = Date.now();
+      service.child.kill('SIGTERM');
+      const { code } = await service.exited;
+      const shutdownMs = Date.now() - signalledAt;
+      process.stdout.write(`shutdown during a database blackhole took ${shutdownMs} ms\n`);
+      expect(await inFlight).toBe(503);
+      expect(code).toBe(0);
+      expect(shutdownMs).toBeLessThan(3000);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('kills the workers and exits 1 when a request outlives shutdownTimeoutMs', async () => {

@@ -11,7 +11,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workers: 1,
     healthPath: '/health',
     logLevel: 'info',
-    database: { probeTimeoutMs: 500, poolMax: 2 },
+    database: { probeTimeoutMs: 500, poolMax: 2, connectTimeoutMs: 500, acquireTimeoutMs: 1000, statementTimeoutMs: 1000 },
     shutdownTimeoutMs: 3000,
     promptsDir: repoPromptsDir,
     ...overrides,
