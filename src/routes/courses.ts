@@ -10,9 +10,12 @@ export interface Course {
   created_at: string;
 }
 
+// PostgreSQL's text cannot hold U+0000; refused here, the client hears which field holds it.
+const storableText = z.string().refine((text) => !text.includes('\u0000'), 'must not contain a NUL character (U+0000)');
+
 const createCourseBody = z.object({
-  title: z.string().trim().min(1, 'must not be empty').max(200),
-  description: z.string().trim().max(5000).nullish(),
+  title: storableText.trim().min(1, 'must not be empty').max(200),
+  description: storableText.trim().max(5000).nullish(),
 });
 
 const courseParams = z.object({ id: z.uuid('must be a UUID') });
