@@ -10,9 +10,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     port: 8000,
     workers: 1,
     healthPath: '/health',
+    livenessPath: '/health/live',
     logLevel: 'info',
     database: { probeTimeoutMs: 500, poolMax: 2, connectTimeoutMs: 500, acquireTimeoutMs: 1000, statementTimeoutMs: 1000 },
     shutdownTimeoutMs: 3000,
+    requestTimeoutMs: 10_000,
+    headersTimeoutMs: 5_000,
+    keepAliveTimeoutMs: 65_000,
     promptsDir: repoPromptsDir,
     ...overrides,
   };
