@@ -16,6 +16,7 @@ interface Service {
   port: number;
   lines: LogLine[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
   /** Resolves with the first log line (already seen or future) that matches. */
   waitFor(predicate: (line: LogLine) => boolean, what: string): Promise<LogLine>;
 }
@@ -68,7 +69,7 @@ async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
       void exited.then(({ code }) => reject(new Error(`exited (${code}) before ${what}; stderr: ${stderr}`)));
     });
   };
-  return { child, port, lines, waitFor, exited };
+  return { child, port, lines, stderr: () => stderr, waitFor, exited };
 }
 
 const workersListening = (service: Service, count: number): Promise<LogLine[]> => {
@@ -87,6 +88,30 @@ function keepAliveGet(port: number, agent: http.Agent, urlPath: string): Promise
       res.on('end', () => resolve(res.statusCode ?? 0));
     }).on('error', reject);
   });
+}
+
+/** A POST whose body the caller sends: with "100-continue", 'continue' means a worker is handling it. */
+function partialPost(port: number, title: string): {
+  request: http.ClientRequest;
+  body: string;
+  response: Promise<{ status: number; json: Record<string, unknown> }>;
+} {
+  const body = JSON.stringify({ title, description: 'sent in two parts' });
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/api/v1/courses',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'expect': '100-continue' },
+  });
+  const response = new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    }).on('error', reject);
+  });
+  request.flushHeaders();
+  return { request, body, response };
 }
 
 function postCourse(port: number, title: string): Promise<number | string> {
@@ -259,6 +284,37 @@ describe('node lib/index.js', () => {
     expect(outcomes).toEqual([]);
   });
 
+  it('drains the in-flight request when the primary is killed, then the workers exit', async () => {
+    const service = await start();
+    const workers = await workersListening(service, 2);
+    const request = partialPost(service.port, 'Outlives its primary');
+    await once(request.request, 'continue');
+    request.request.write(request.body.slice(0, 10));
+
+    service.child.kill('SIGKILL');
+    await service.exited;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    request.request.end(request.body.slice(10));
+    const answered = await request.response;
+    expect(answered.status).toBe(201);
+    expect(answered.json).toMatchObject({ title: 'Outlives its primary' });
+
+    // Orphans would serve a port nobody supervises: each worker exits once drained.
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 3000;
+    while (workers.some((w) => alive(w.workerPid as number)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(workers.filter((w) => alive(w.workerPid as number))).toEqual([]);
+  });
+
   it('replaces a worker that dies unexpectedly', async () => {
     const service = await start();
     const [first] = await workersListening(service, 2);
@@ -284,6 +340,9 @@ describe('node lib/index.js', () => {
       expect((await service.exited).code).toBe(1);
       expect(service.lines.some((l) => l.msg === 'worker failed to start; stopping')).toBe(true);
       expect(service.lines.filter((l) => l.msg === 'worker died unexpectedly; replacing it')).toHaveLength(0);
+      // One line for the service, not one per worker.
+      expect(service.stderr()).toMatch(/^startup error: \w+ EADDRINUSE[^\n]*\n$/);
+      expect(service.lines.filter((l) => (l.level as number) >= 50)).toHaveLength(1);
     } finally {
       blocker.close();
     }
