@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Config } from './config';
 import type { Database } from './database';
-import { registerErrorHandling } from './http-errors';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './http-errors';
 import type { PromptCatalog } from './prompts';
+import { logAbortedRequest, logRequest } from './request-log';
 import { registerCourseRoutes } from './routes/courses';
 import { registerHealthRoute } from './routes/health';
+import { registerLivenessRoute } from './routes/liveness';
 import { registerPromptRoutes } from './routes/prompts';
 
 export interface AppOptions {
@@ -22,21 +25,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logger: options.logger ?? { level: config.logLevel },
     // One line per request, written in onResponse below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Unique across workers and restarts, unlike fastify's per-process counter: a 500's body names it.
+    genReqId: () => randomUUID(),
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // node checks these timeouts every 30 s by default, which would let a slow sender overstay by as much.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Bad URLs and over-long parameters are answered before routing, without our error handler or hooks.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const line = {
-      method: request.method,
-      url: request.url,
-      statusCode: reply.statusCode,
-      responseTime: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    if (request.failure !== undefined) {
-      request.log.error({ ...line, err: request.failure }, 'request failed');
-    } else {
-      request.log.info(line, 'request completed');
-    }
-  });
+  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
+  app.addHook('onRequestAbort', async (request) => logAbortedRequest(request));
 
   // fastify's close only drops connections idle at that moment; a keep-alive
   // connection whose request finishes later would hold the worker open until
@@ -50,6 +51,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   registerErrorHandling(app);
+  registerLivenessRoute(app, { path: config.livenessPath, version: options.version });
   registerHealthRoute(app, { path: config.healthPath, version: options.version, db, probeTimeoutMs: config.database.probeTimeoutMs });
   registerCourseRoutes(app, db);
   registerPromptRoutes(app, options.prompts);

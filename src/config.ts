@@ -12,16 +12,31 @@ export interface DatabaseConfig {
   readonly url?: string;
   readonly probeTimeoutMs: number;
   readonly poolMax: number;
+  /** Opening one connection; past it the database counts as unreachable. */
+  readonly connectTimeoutMs: number;
+  /** Waiting for a pooled connection while all are busy; past it the pool counts as busy. */
+  readonly acquireTimeoutMs: number;
+  /** PostgreSQL's statement_timeout; the client waits a little longer before it gives up on the connection. */
+  readonly statementTimeoutMs: number;
 }
 
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly workers: number;
+  /** Readiness: 503 while the database is unavailable. */
   readonly healthPath: string;
+  /** Liveness: 200 while the process can serve, whatever the database does. */
+  readonly livenessPath: string;
   readonly logLevel: LogLevel;
   readonly database: DatabaseConfig;
   readonly shutdownTimeoutMs: number;
+  /** Receiving a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** Receiving a request's headers. */
+  readonly headersTimeoutMs: number;
+  /** Keeping an idle connection open for its next request. */
+  readonly keepAliveTimeoutMs: number;
   /** Absolute path. */
   readonly promptsDir: string;
 }
@@ -37,16 +52,31 @@ export class ConfigError extends Error {
 const port = z.number().int().min(1).max(65535);
 const workers = z.number().int().min(1).max(64);
 const positiveMs = z.number().int().min(1);
+const urlPath = z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/);
 
 // Strict, so a typo in the declared facts fails at startup instead of being ignored.
 const defaultsSchema = z.strictObject({
   host: z.string().min(1),
   port,
   workers,
-  healthPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/),
+  healthPath: urlPath,
+  livenessPath: urlPath.default('/health/live'),
   logLevel: z.enum(LOG_LEVELS),
-  database: z.strictObject({ probeTimeoutMs: positiveMs, poolMax: z.number().int().min(1) }),
+  database: z.strictObject({
+    probeTimeoutMs: positiveMs,
+    poolMax: z.number().int().min(1),
+    connectTimeoutMs: positiveMs.default(500),
+    // Within the request's budget, so a queued request still gets a clean 503 rather than a cut connection.
+    acquireTimeoutMs: positiveMs.default(1000),
+    statementTimeoutMs: positiveMs.default(1000),
+  }),
   shutdownTimeoutMs: positiveMs,
+  // Slow senders (or attackers) cannot hold a connection open for long.
+  requestTimeoutMs: positiveMs.default(10_000),
+  headersTimeoutMs: positiveMs.default(5_000),
+  // Longer than a load balancer's idle timeout (AWS ALB: 60 s), so the balancer, not the
+  // server, closes idle connections and never sends a request into one being closed.
+  keepAliveTimeoutMs: positiveMs.default(65_000),
   promptsDir: z.string().min(1),
 });
 type Defaults = z.infer<typeof defaultsSchema>;
@@ -102,14 +132,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     }
   }
 
+  if (merged.livenessPath === merged.healthPath) {
+    throw new ConfigError(`livenessPath must differ from healthPath, both are ${JSON.stringify(merged.healthPath)}`);
+  }
+  if (merged.headersTimeoutMs > merged.requestTimeoutMs) {
+    throw new ConfigError(`headersTimeoutMs must not exceed requestTimeoutMs (${merged.requestTimeoutMs}), got ${merged.headersTimeoutMs}`);
+  }
+
   return {
     host: merged.host,
     port: merged.port,
     workers: merged.workers,
     healthPath: merged.healthPath,
+    livenessPath: merged.livenessPath,
     logLevel: merged.logLevel,
     database: { ...merged.database, url: merged.databaseUrl },
     shutdownTimeoutMs: merged.shutdownTimeoutMs,
+    requestTimeoutMs: merged.requestTimeoutMs,
+    headersTimeoutMs: merged.headersTimeoutMs,
+    keepAliveTimeoutMs: merged.keepAliveTimeoutMs,
     promptsDir: path.resolve(root, merged.promptsDir),
   };
 }

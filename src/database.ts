@@ -1,21 +1,48 @@
-import { Pool } from 'pg';
+import { Client, type ClientConfig, Pool } from 'pg';
 import type { DatabaseConfig } from './config';
+
+export type Query = <Row>(text: string, values?: unknown[]) => Promise<Row[]>;
 
 /** The narrow surface the routes need, so tests can substitute a fake. */
 export interface Database {
-  query<Row>(text: string, values?: unknown[]): Promise<Row[]>;
-  /** Resolves when PostgreSQL answers a trivial query; rejects with the reason otherwise. */
+  query: Query;
+  /**
+   * Runs `work` in one transaction. It commits only once every statement has
+   * answered in time; a statement that fails or times out discards the
+   * connection, and PostgreSQL rolls the transaction back.
+   */
+  transaction<T>(work: (query: Query) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when a new connection can be opened and answers a trivial query;
+   * rejects with the reason otherwise. It never waits for (or reuses) the
+   * pool's connections, so busy or silently dead ones cannot skew it.
+   */
   probe(): Promise<void>;
   close(): Promise<void>;
 }
 
+// How much longer than statement_timeout the client waits for an answer: past it, the server could
+// not even report the cancellation, so the connection is presumed dead.
+const networkGraceMs = 500;
+
 export function createDatabase(url: string, config: DatabaseConfig, onIdleError: (err: Error) => void): Database {
+  const queryTimeoutMs = config.statementTimeoutMs + networkGraceMs;
+  // pg-pool applies its connectionTimeoutMillis both to waiting for a busy pool and to connecting, and
+  // passes its options to each client; a client class with its own, shorter limit keeps the two apart.
+  class PoolClient extends Client {
+    constructor(options?: ClientConfig) {
+      super({ ...options, connectionTimeoutMillis: config.connectTimeoutMs });
+    }
+  }
   const pool = new Pool({
     connectionString: url,
     max: config.poolMax,
-    // Without it a blackholed database makes every request hang; the health
-    // probe has its own timeout, this one covers the course routes.
-    connectionTimeoutMillis: config.probeTimeoutMs,
+    Client: PoolClient,
+    connectionTimeoutMillis: config.acquireTimeoutMs,
+    statement_timeout: config.statementTimeoutMs,
+    query_timeout: queryTimeoutMs,
+    // A client that vanished mid-transaction must not keep its locks until TCP gives up.
+    idle_in_transaction_session_timeout: queryTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection (e.g. PostgreSQL restarts) emits an
@@ -27,28 +54,32 @@ export function createDatabase(url: string, config: DatabaseConfig, onIdleError:
       const result = await pool.query(text, values);
       return result.rows as Row[];
     },
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(async <Row>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as Row[]);
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (err) {
+        // Discarded rather than sent a ROLLBACK: the connection may be the stalled part.
+        client.release(err as Error);
+        throw err;
+      }
+    },
     async probe() {
-      await pool.query('SELECT 1');
+      const client = new Client({ connectionString: url, connectionTimeoutMillis: config.probeTimeoutMs, query_timeout: config.probeTimeoutMs });
+      // Once the probe has its answer, a late connection error has nobody to tell; unhandled it would crash the worker.
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        // Not awaited: ending politely waits for the server, which may be the thing not answering.
+        client.end().catch(() => undefined);
+      }
     },
     close: () => pool.end(),
   };
-}
-
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
-
-/**
- * True when the error means "PostgreSQL is unreachable or unavailable" rather
- * than "this query is wrong", so the API can answer 503 instead of 500.
- */
-export function isUnavailableError(err: unknown): boolean {
-  // Duck-typed: socket errors can come from another realm and fail instanceof.
-  if (typeof err !== 'object' || err === null) return false;
-  const { code, message, errors } = err as { code?: unknown; message?: unknown; errors?: unknown };
-  if (typeof code === 'string') {
-    // SQLSTATE class 08: connection exception; 57P0x: server shutting down or starting.
-    if (connectionErrorCodes.has(code) || code.startsWith('08') || code.startsWith('57P0')) return true;
-  }
-  // Connecting to a host with several addresses fails with an AggregateError.
-  if (Array.isArray(errors) && errors.some(isUnavailableError)) return true;
-  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message);
 }

@@ -1,6 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { classifyDatabaseError, type UnavailableReason } from './database-errors';
+import { logRequest } from './request-log';
 
 /** An error whose message is safe to show to clients. */
 export class HttpError extends Error {
@@ -14,6 +17,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  /** On a 500 only: the id of the log line holding the details. */
+  requestId?: string;
 }
 
 /** Validates untrusted input; the first issue becomes a 400 that names the field. */
@@ -36,10 +41,15 @@ declare module 'fastify' {
   }
 }
 
+// Seconds: a busy pool frees up within a request or two; an outage takes longer.
+const retryAfterSeconds = (reason: UnavailableReason): number => (reason === 'busy' ? 1 : 5);
+
 /**
  * Every error leaves as JSON without a stack trace. Client errors keep their
  * message (fastify's own, e.g. malformed JSON, are written for clients);
- * anything else becomes a generic 500 and the details go to the log.
+ * database errors are answered by what the client can do about them: fix the
+ * data (400) or retry later (503 with Retry-After); anything else becomes a
+ * generic 500 whose request id leads to the details in the log.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
@@ -50,11 +60,59 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (statusCode >= 400 && statusCode < 500) {
       return reply.code(statusCode).send(errorBody(statusCode, err.message));
     }
+    const failure = classifyDatabaseError(err);
+    if (failure.kind === 'invalid-data') {
+      return reply.code(400).send(errorBody(400, `invalid data: ${failure.message}`, failure.field));
+    }
     request.failure = err;
-    return reply.code(500).send(errorBody(500, 'An unexpected error occurred'));
+    if (failure.kind === 'unavailable') {
+      return reply.code(503)
+        .header('retry-after', String(retryAfterSeconds(failure.reason)))
+        .send(errorBody(503, failure.reason === 'busy' ? 'database busy' : 'database unavailable'));
+    }
+    return reply.code(500).send({ ...errorBody(500, 'An unexpected error occurred'), requestId: request.id });
   });
 
   app.setNotFoundHandler((request, reply) => {
     return reply.code(404).send(errorBody(404, `Route ${request.method} ${request.url} not found`));
   });
+}
+
+/** fastify's `frameworkErrors`: a bad URL (400) or an over-long parameter (414), answered like any other error. */
+export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const statusCode = err.statusCode ?? 500;
+  if (statusCode >= 500) request.failure = err;
+  void reply.code(statusCode).send(errorBody(statusCode, statusCode >= 500 ? 'An unexpected error occurred' : err.message));
+  // These requests never reach a route, so no onResponse hook writes their line.
+  logRequest(request, reply);
+}
+
+const clientErrors: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'request headers too large'],
+};
+
+/**
+ * fastify's `clientErrorHandler`: node could not read a request (timed out,
+ * oversized or malformed headers). Answered in our format and logged, where
+ * fastify's default writes its own format and logs at trace level only.
+ */
+export function answerClientError(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [statusCode, message] = clientErrors[err.code] ?? [400, 'malformed HTTP request'];
+  this.log.info({ statusCode, code: err.code }, 'client error');
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody(statusCode, message));
+  socket.end([
+    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
+    'Connection: close',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n'));
 }

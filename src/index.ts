@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { firstLine } from './first-line';
+import type { StartupFailure } from './startup-failure';
 
 /**
  * Until the real handlers exist, a signal means nothing has started yet: exit 0 at once. Installed
@@ -54,7 +55,8 @@ if (cluster.isPrimary) {
   });
 } else {
   startWorker().catch((err: unknown) => {
-    process.stderr.write(`worker startup error: ${firstLine(err)}\n`);
-    process.exit(1);
+    // The primary reports it: once for the service, not once per worker.
+    const report: StartupFailure = { startupError: firstLine(err) };
+    process.send!(report, () => process.exit(1));
   });
 }

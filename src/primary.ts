@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config';
 import type { PrimaryLog } from './primary-log';
+import { isStartupFailure } from './startup-failure';
 
 /**
  * Supervises the workers: forks `config.workers`, replaces one that dies
@@ -25,6 +26,18 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
     worker.on('error', (err) => log('warn', 'worker channel error', { workerPid: worker.process.pid, error: err.message }));
   };
 
+  // One line for the service, however many workers hit the same failure.
+  const failStartup = (fields: object, error: string): void => {
+    log('fatal', 'worker failed to start; stopping', { ...fields, error });
+    process.stderr.write(`startup error: ${error}\n`);
+    cleanExits = false;
+    shutdown('worker startup failure');
+  };
+
+  cluster.on('message', (worker, message) => {
+    if (isStartupFailure(message) && !shuttingDown) failStartup({ workerPid: worker.process.pid }, message.startupError);
+  });
+
   cluster.on('listening', (worker, address) => {
     listening.add(worker);
     log('info', 'worker listening', { workerPid: worker.process.pid, port: address.port });
@@ -47,9 +60,7 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
     }
     if (!listening.has(worker)) {
       // It never served: replacing it would only loop (e.g. port already in use).
-      log('fatal', 'worker failed to start; stopping', fields);
-      cleanExits = false;
-      shutdown('worker startup failure');
+      failStartup(fields, `worker exited (code ${code}, signal ${signal}) before listening`);
       return;
     }
     log('warn', 'worker died unexpectedly; replacing it', fields);

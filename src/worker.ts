@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfig } from './config';
@@ -35,8 +36,13 @@ export async function runWorker(): Promise<void> {
   // the whole process group, so workers hear it directly as well as via the primary.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // The primary is gone (e.g. SIGKILLed): nobody would replace or stop us.
-  process.on('disconnect', () => stop('primary disconnected'));
+  // The primary is gone (e.g. SIGKILLed): nobody would replace or stop us, so drain and exit. node's
+  // cluster would exit at once, cutting off in-flight requests: its own listener came first, so ours
+  // goes before it and marks the disconnect as expected, which is what keeps it from exiting.
+  process.prependListener('disconnect', () => {
+    if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
+    stop('primary disconnected');
+  });
 
   const config = loadConfig();
   const prompts = loadPrompts(config.promptsDir);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../database';
-import { firstLine } from '../first-line';
+import { classifyDatabaseError, type UnavailableReason } from '../database-errors';
 
 export interface HealthOptions {
   readonly path: string;
@@ -9,16 +9,21 @@ export interface HealthOptions {
   readonly probeTimeoutMs: number;
 }
 
-type CheckResult = { state: 'ok' | 'disabled' } | { state: 'unreachable'; error: string };
+type CheckResult = { state: 'ok' | 'disabled' } | { state: 'unavailable'; reason: UnavailableReason | 'unknown'; error: unknown };
 
+/**
+ * The readiness signal. Its body names the failing dependency and a reason
+ * code only: anyone may call it, so hosts, users and database names stay in
+ * the log line.
+ */
 export function registerHealthRoute(app: FastifyInstance, options: HealthOptions): void {
-  app.get(options.path, async (_request, reply) => {
+  app.get(options.path, async (request, reply) => {
     const db = await checkDatabase(options.db, options.probeTimeoutMs);
-    const healthy = db.state !== 'unreachable';
-    return reply.code(healthy ? 200 : 503).send({
-      status: healthy ? 'ok' : 'degraded',
+    if (db.state === 'unavailable') request.failure = db.error;
+    return reply.code(db.state === 'unavailable' ? 503 : 200).send({
+      status: db.state === 'unavailable' ? 'degraded' : 'ok',
       checks: { db: db.state },
-      ...(db.state === 'unreachable' ? { errors: { db: db.error } } : {}),
+      ...(db.state === 'unavailable' ? { errors: { db: db.reason } } : {}),
       version: options.version,
       timestamp: new Date().toISOString(),
     });
@@ -31,22 +36,19 @@ async function checkDatabase(db: Database | undefined, timeoutMs: number): Promi
     await withTimeout(db.probe(), timeoutMs, `no answer within ${timeoutMs} ms`);
     return { state: 'ok' };
   } catch (err) {
-    return { state: 'unreachable', error: describe(err) };
+    const failure = classifyDatabaseError(err);
+    return { state: 'unavailable', reason: failure.kind === 'unavailable' ? failure.reason : 'unknown', error: err };
   }
 }
 
-// pg reports ECONNREFUSED to a host with several addresses as an AggregateError with an empty message.
-function describe(err: unknown): string {
-  const { errors, code } = (typeof err === 'object' && err !== null ? err : {}) as { errors?: unknown; code?: unknown };
-  if (Array.isArray(errors) && errors.length > 0) return describe(errors[0]);
-  return firstLine(err) || (typeof code === 'string' ? code : 'unknown error');
-}
-
-/** Orchestrators poll health with short timeouts, so a hanging probe must not hang the answer. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+/**
+ * Orchestrators poll health with short timeouts, so the answer has a deadline of its own; the probe's
+ * pg timeouts then free its connection.
+ */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

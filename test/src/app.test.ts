@@ -53,11 +53,16 @@ describe('buildApp', () => {
     const app = buildApp({ config: testConfig(), prompts, db, version: '0.0.0', logger: { level: 'info', stream: log.stream } });
     const response = await inject(app, { method: 'GET', url: '/api/v1/courses' });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error: 'Internal Server Error', message: 'An unexpected error occurred' });
+    expect(response.json()).toEqual({ error: 'Internal Server Error', message: 'An unexpected error occurred', requestId: expect.any(String) });
     expect(response.body).not.toContain('relation');
     const lines = log.lines();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ statusCode: 500, msg: 'request failed', err: { message: 'relation "courses" does not exist' } });
+    expect(lines[0]).toMatchObject({
+      statusCode: 500,
+      msg: 'request failed',
+      reqId: response.json().requestId,
+      err: { message: 'relation "courses" does not exist' },
+    });
   });
 
   it('answers 503 "database unavailable" when PostgreSQL cannot be reached', async () => {
@@ -67,6 +72,28 @@ describe('buildApp', () => {
     const response = await inject(app, { method: 'GET', url: '/api/v1/courses' });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toEqual({ error: 'Service Unavailable', message: 'database unavailable' });
+  });
+
+  it.each([
+    ['22021 invalid byte sequence', { code: '22021', severity: 'ERROR', message: 'invalid byte sequence for encoding "UTF8": 0x00' }, 400, undefined],
+    ['23502 not null violation', { code: '23502', severity: 'ERROR', message: 'null value in column "title"', column: 'title' }, 400, undefined],
+    ['53300 too many connections', { code: '53300', severity: 'FATAL', message: 'sorry, too many clients already' }, 503, '5'],
+    ['57P01 admin shutdown', { code: '57P01', severity: 'FATAL', message: 'terminating connection due to administrator command' }, 503, '5'],
+    ['08006 connection failure', { code: '08006', severity: 'FATAL', message: 'connection failure' }, 503, '5'],
+    ['28P01 bad password', { code: '28P01', severity: 'FATAL', message: 'password authentication failed for user "app"' }, 503, '5'],
+    ['3D000 missing database', { code: '3D000', severity: 'FATAL', message: 'database "courses" does not exist' }, 503, '5'],
+    ['a busy pool', { message: 'timeout exceeded when trying to connect' }, 503, '1'],
+    ['42P01 undefined table', { code: '42P01', severity: 'ERROR', message: 'relation "courses" does not exist' }, 500, undefined],
+  ])('maps a database error by its SQLSTATE class: %s', async (_name, fields, status, retryAfter) => {
+    const db = fakeDatabase({ query: async () => { throw Object.assign(new Error(fields.message), fields); } });
+    const app = buildApp({ config: testConfig(), prompts, db, version: '0.0.0', logger: false });
+    const response = await inject(app, { method: 'GET', url: '/api/v1/courses' });
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['retry-after']).toBe(retryAfter);
+    if (status === 400) expect(response.json()).toMatchObject({ message: `invalid data: ${fields.message}` });
+    if ('column' in fields) expect(response.json()).toMatchObject({ field: fields.column });
+    if (status === 503) expect(response.json().message).toBe(retryAfter === '1' ? 'database busy' : 'database unavailable');
+    if (status === 500) expect(response.json()).toEqual({ error: 'Internal Server Error', message: 'An unexpected error occurred', requestId: expect.any(String) });
   });
 
   it('answers course routes with a JSON 503 when no database is configured', async () => {

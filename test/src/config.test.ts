@@ -31,9 +31,20 @@ describe('loadConfig', () => {
       port: declared.port,
       workers: declared.workers,
       healthPath: declared.healthPath,
+      livenessPath: declared.livenessPath ?? '/health/live',
       logLevel: declared.logLevel,
-      database: { url: undefined, probeTimeoutMs: declared.database.probeTimeoutMs, poolMax: declared.database.poolMax },
+      database: {
+        url: undefined,
+        probeTimeoutMs: declared.database.probeTimeoutMs,
+        poolMax: declared.database.poolMax,
+        connectTimeoutMs: declared.database.connectTimeoutMs ?? 500,
+        acquireTimeoutMs: declared.database.acquireTimeoutMs ?? 1000,
+        statementTimeoutMs: declared.database.statementTimeoutMs ?? 1000,
+      },
       shutdownTimeoutMs: declared.shutdownTimeoutMs,
+      requestTimeoutMs: declared.requestTimeoutMs ?? 10_000,
+      headersTimeoutMs: declared.headersTimeoutMs ?? 5_000,
+      keepAliveTimeoutMs: declared.keepAliveTimeoutMs ?? 65_000,
       promptsDir: path.join(packageRoot, declared.promptsDir),
     });
   });
@@ -94,6 +105,19 @@ describe('loadConfig', () => {
   it('rejects a defaults file with an unknown key, so typos do not pass silently', () => {
     const root = rootWithDefaults({ ...declared, prot: 1 });
     expect(configError({}, root)).toMatch(/default\.json: .*prot/);
+  });
+
+  it('accepts livenessPath in the defaults file', () => {
+    const root = rootWithDefaults({ ...declared, livenessPath: '/livez' });
+    expect(loadConfig({}, root).livenessPath).toBe('/livez');
+  });
+
+  it.each([
+    [{ livenessPath: '/health' }, 'config error: livenessPath must differ from healthPath, both are "/health"'],
+    [{ requestTimeoutMs: 1000, headersTimeoutMs: 2000 }, 'config error: headersTimeoutMs must not exceed requestTimeoutMs (1000), got 2000'],
+  ])('rejects inconsistent settings %j', (settings, message) => {
+    const root = rootWithDefaults({ ...declared, healthPath: '/health', ...settings });
+    expect(configError({}, root)).toBe(message);
   });
 
   it('reports a missing defaults file on one line', () => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { startFaultProxy } from './support/fault-proxy';
 import { createThrowawayDatabase, repoRoot, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
 
 // Process model: the compiled entry point as the container runs it (`node lib/index.js`).
@@ -15,6 +16,7 @@ interface Service {
   port: number;
   lines: LogLine[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
   /** Resolves with the first log line (already seen or future) that matches. */
   waitFor(predicate: (line: LogLine) => boolean, what: string): Promise<LogLine>;
 }
@@ -67,7 +69,7 @@ async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
       void exited.then(({ code }) => reject(new Error(`exited (${code}) before ${what}; stderr: ${stderr}`)));
     });
   };
-  return { child, port, lines, waitFor, exited };
+  return { child, port, lines, stderr: () => stderr, waitFor, exited };
 }
 
 const workersListening = (service: Service, count: number): Promise<LogLine[]> => {
@@ -85,6 +87,40 @@ function keepAliveGet(port: number, agent: http.Agent, urlPath: string): Promise
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     }).on('error', reject);
+  });
+}
+
+/** A POST whose body the caller sends: with "100-continue", 'continue' means a worker is handling it. */
+function partialPost(port: number, title: string): {
+  request: http.ClientRequest;
+  body: string;
+  response: Promise<{ status: number; json: Record<string, unknown> }>;
+} {
+  const body = JSON.stringify({ title, description: 'sent in two parts' });
+  const request = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/api/v1/courses',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'expect': '100-continue' },
+  });
+  const response = new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    }).on('error', reject);
+  });
+  request.flushHeaders();
+  return { request, body, response };
+}
+
+function postCourse(port: number, title: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ title });
+    http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/courses', headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message)).end(body);
   });
 }
 
@@ -157,6 +193,32 @@ describe('node lib/index.js', () => {
     expect(shutdownMs).toBeLessThan(5000);
   });
 
+  it('exits 0 within the shutdown timeout when SIGTERM arrives while the database is blackholed', async () => {
+    const target = new URL(throwaway.url);
+    const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port) });
+    try {
+      const service = await start({ DATABASE_URL: proxy.urlFor(throwaway.url) });
+      await workersListening(service, 2);
+      // Both workers hold pooled connections, which the blackhole then swallows.
+      const warm = await Promise.all([1, 2, 3, 4].map(() => postCourse(service.port, 'warm')));
+      expect(warm).toEqual([201, 201, 201, 201]);
+
+      proxy.blackhole();
+      const inFlight = postCourse(service.port, 'during the blackhole');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const signalledAt = Date.now();
+      service.child.kill('SIGTERM');
+      const { code } = await service.exited;
+      const shutdownMs = Date.now() - signalledAt;
+      process.stdout.write(`shutdown during a database blackhole took ${shutdownMs} ms\n`);
+      expect(await inFlight).toBe(503);
+      expect(code).toBe(0);
+      expect(shutdownMs).toBeLessThan(3000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('kills the workers and exits 1 when a request outlives shutdownTimeoutMs', async () => {
     const service = await start();
     await workersListening(service, 2);
@@ -222,6 +284,37 @@ describe('node lib/index.js', () => {
     expect(outcomes).toEqual([]);
   });
 
+  it('drains the in-flight request when the primary is killed, then the workers exit', async () => {
+    const service = await start();
+    const workers = await workersListening(service, 2);
+    const request = partialPost(service.port, 'Outlives its primary');
+    await once(request.request, 'continue');
+    request.request.write(request.body.slice(0, 10));
+
+    service.child.kill('SIGKILL');
+    await service.exited;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    request.request.end(request.body.slice(10));
+    const answered = await request.response;
+    expect(answered.status).toBe(201);
+    expect(answered.json).toMatchObject({ title: 'Outlives its primary' });
+
+    // Orphans would serve a port nobody supervises: each worker exits once drained.
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 3000;
+    while (workers.some((w) => alive(w.workerPid as number)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(workers.filter((w) => alive(w.workerPid as number))).toEqual([]);
+  });
+
   it('replaces a worker that dies unexpectedly', async () => {
     const service = await start();
     const [first] = await workersListening(service, 2);
@@ -247,6 +340,9 @@ describe('node lib/index.js', () => {
       expect((await service.exited).code).toBe(1);
       expect(service.lines.some((l) => l.msg === 'worker failed to start; stopping')).toBe(true);
       expect(service.lines.filter((l) => l.msg === 'worker died unexpectedly; replacing it')).toHaveLength(0);
+      // One line for the service, not one per worker.
+      expect(service.stderr()).toMatch(/^startup error: \w+ EADDRINUSE[^\n]*\n$/);
+      expect(service.lines.filter((l) => (l.level as number) >= 50)).toHaveLength(1);
     } finally {
       blocker.close();
     }

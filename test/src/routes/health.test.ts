@@ -32,24 +32,27 @@ describe('GET <healthPath>', () => {
     expect(response.json()).toMatchObject({ status: 'ok', checks: { db: 'disabled' } });
   });
 
-  it('is degraded (503) with the error when the probe fails', async () => {
-    const db = fakeDatabase({ probe: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:1'); } });
+  it('is degraded (503) naming a reason code, never the host, when the probe fails', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.1.2.3:5432'), { code: 'ECONNREFUSED' });
+    const db = fakeDatabase({ probe: async () => { throw refused; } });
     const response = await inject(appWith(db), { method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({
+    expect(response.json()).toEqual({
       status: 'degraded',
-      checks: { db: 'unreachable' },
-      errors: { db: 'connect ECONNREFUSED 127.0.0.1:1' },
+      checks: { db: 'unavailable' },
+      errors: { db: 'refused' },
       version: '1.2.3',
+      timestamp: expect.any(String),
     });
+    expect(response.body).not.toContain('10.1.2.3');
   });
 
   it('answers degraded after probeTimeoutMs when the probe hangs', async () => {
     const db = fakeDatabase({ probe: () => new Promise<void>(() => undefined) });
-    const app = appWith(db, testConfig({ database: { probeTimeoutMs: 50, poolMax: 1 } }));
+    const app = appWith(db, testConfig({ database: { ...testConfig().database, probeTimeoutMs: 50 } }));
     const response = await inject(app, { method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(503);
-    expect(response.json()).toMatchObject({ checks: { db: 'unreachable' }, errors: { db: 'no answer within 50 ms' } });
+    expect(response.json()).toMatchObject({ checks: { db: 'unavailable' }, errors: { db: 'timeout' } });
   });
 
   it('is routed at the configured healthPath only', async () => {

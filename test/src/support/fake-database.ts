@@ -1,4 +1,4 @@
-import type { Database } from '../../../src/database';
+import type { Database, Query } from '../../../src/database';
 
 /** A stand-in whose probe and queries behave as each test dictates. */
 export function fakeDatabase(overrides: Partial<Database> = {}): Database & { closed: boolean } {
@@ -6,6 +6,7 @@ export function fakeDatabase(overrides: Partial<Database> = {}): Database & { cl
     closed: false,
     query: async <Row>() => [] as Row[],
     probe: async () => undefined,
+    transaction: async <T>(work: (query: Query) => Promise<T>): Promise<T> => work(db.query),
     close: async () => {
       db.closed = true;
     },
