@@ -102,6 +102,7 @@ new JsonFile(project, 'config/default.json', {
     port: service.port,
     workers: service.workers,
     healthPath: service.healthPath,
+    livenessPath: service.livenessPath,
     logLevel: 'info',
     database: { probeTimeoutMs: 500, poolMax: 5 },
     shutdownTimeoutMs: 3000,

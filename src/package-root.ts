@@ -9,7 +9,15 @@ import * as path from 'node:path';
  */
 export const packageRoot = path.resolve(__dirname, '..');
 
-export function readPackageVersion(root: string = packageRoot): string {
+/**
+ * The version the service reports: the image's APP_VERSION (a release tag's,
+ * set at build time), else package.json's.
+ */
+export function serviceVersion(env: NodeJS.ProcessEnv = process.env, root: string = packageRoot): string {
+  return env.APP_VERSION || readPackageVersion(root);
+}
+
+function readPackageVersion(root: string): string {
   const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown };
   return typeof manifest.version === 'string' ? manifest.version : 'unknown';
 }

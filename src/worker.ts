@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createDatabase } from './database';
-import { packageRoot, readPackageVersion } from './package-root';
+import { serviceVersion } from './package-root';
 import { loadPrompts } from './prompts';
 
 /**
@@ -49,7 +49,7 @@ export async function runWorker(): Promise<void> {
   const db = config.database.url
     ? createDatabase(config.database.url, config.database, (err) => server?.log.error({ err }, 'idle database connection failed'))
     : undefined;
-  server = buildApp({ config, prompts, db, version: readPackageVersion(packageRoot) });
+  server = buildApp({ config, prompts, db, version: serviceVersion() });
   await server.listen({ host: config.host, port: config.port });
   listening = true;
 }

@@ -1,9 +1,11 @@
 import { createThrowawayDatabase, queryOnce, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
 
-const coursesTableExists = async (url: string): Promise<boolean> => {
-  const rows = await queryOnce<{ exists: boolean }>(url, "SELECT to_regclass('public.courses') IS NOT NULL AS exists");
+const relationExists = async (url: string, name: string): Promise<boolean> => {
+  const rows = await queryOnce<{ exists: boolean }>(url, `SELECT to_regclass('${name}') IS NOT NULL AS exists`);
   return rows[0].exists;
 };
+const coursesTableExists = (url: string) => relationExists(url, 'public.courses');
+const keysetIndexExists = (url: string) => relationExists(url, 'public.courses_created_at_id');
 
 describe('scripts/migrate.js', () => {
   let db: ThrowawayDatabase;
@@ -14,18 +16,22 @@ describe('scripts/migrate.js', () => {
     await db?.drop();
   });
 
-  it('applies the schema with "up", is idempotent, and reverts it with "down"', async () => {
+  it('applies the schema with "up", is idempotent, and reverts it one migration per "down"', async () => {
     const up = await runMigrate(['up'], { DATABASE_URL: db.url });
     expect(up).toMatchObject({ code: 0, stderr: '' });
     expect(up.stdout).toContain('create-courses');
+    expect(up.stdout).toContain('courses-keyset-index');
     expect(await coursesTableExists(db.url)).toBe(true);
+    expect(await keysetIndexExists(db.url)).toBe(true);
 
     const again = await runMigrate(['up'], { DATABASE_URL: db.url });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('migrate up: nothing to do');
 
-    const down = await runMigrate(['down'], { DATABASE_URL: db.url });
-    expect(down.code).toBe(0);
+    expect((await runMigrate(['down'], { DATABASE_URL: db.url })).code).toBe(0);
+    expect(await keysetIndexExists(db.url)).toBe(false);
+    expect(await coursesTableExists(db.url)).toBe(true);
+    expect((await runMigrate(['down'], { DATABASE_URL: db.url })).code).toBe(0);
     expect(await coursesTableExists(db.url)).toBe(false);
 
     expect((await runMigrate(['up'], { DATABASE_URL: db.url })).code).toBe(0);
