@@ -50,7 +50,8 @@ async function facts(engine: Engine, img: ImageUnderTest): Promise<{ numbers: nu
     const status = await container.getArchive({ path: '/var/lib/dpkg/status' }).then((s) => tar(s, ['-xOf', '-']), () => '');
     const c = countEntries(listing, status);
     const config = (await engine.docker.getImage(img.tag).inspect()).Config;
-    const [size, base] = [await imageSize(engine, img.tag), await imageSize(engine, img.base)];
+    // An image FROM scratch has no base to subtract.
+    const [size, base] = [await imageSize(engine, img.tag), img.base === 'scratch' ? 0 : await imageSize(engine, img.base)];
     return { numbers: [(size ?? NaN) / 1e6, (base ?? NaN) / 1e6, c.files, c.debs, c.npm], pid1: [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])].join(' ') };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);

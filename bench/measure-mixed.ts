@@ -2,38 +2,20 @@
  * Issue 11's mixed load: POST, GET by id and a list page against the API
  * with a real PostgreSQL, ours beside the docker-init baseline (the same app
  * packaged the other way), each on a fresh throwaway database.
- *
- * INTEGRATION POINT: `bench/mixed-load.ts` comes from another branch and
- * exports `mixedLoad({ baseUrl, connections, durationS })`. Until it is
- * merged, `loadMixedLoad()` finds no module and the run notes the section
- * as not measured; after the merge, replace `loadMixedLoad()` with
- * `import { mixedLoad } from './mixed-load';` and adapt `toLoadRun` to its result.
+
  */
 import * as os from 'node:os';
 import { Client } from 'pg';
 import { newRunId, retrying, RunScope, startTimed, stopTimed, type Engine } from './engine';
 import { exec } from './exec';
+import { mixedLoad, type MixedLoadResult } from './mixed-load';
 import { loadSection, type LoadParams, type LoadRun, type Server } from './measure-run';
 import { POSTGRES } from './targets';
 import type { Section } from './types';
 
-/** The contract expected of bench/mixed-load.ts; its result is assumed to be autocannon's. */
-type MixedLoad = (o: { baseUrl: string; connections: number; durationS: number }) => Promise<{
-  requests: { average: number }; latency: { p50: number; p99: number }; errors: number; timeouts?: number; non2xx: number;
-}>;
+type MixedLoad = typeof mixedLoad;
 
-function loadMixedLoad(): MixedLoad | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('./mixed-load') as { mixedLoad: MixedLoad }).mixedLoad;
-  } catch {
-    return undefined;
-  }
-}
-
-const toLoadRun = (r: Awaited<ReturnType<MixedLoad>>): LoadRun => ({
-  rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + (r.timeouts ?? 0) + r.non2xx,
-});
+const toLoadRun = (r: MixedLoadResult): LoadRun => ({ rps: r.rps, p50: r.p50Ms, p99: r.p99Ms, errors: r.errors + r.non2xx });
 
 async function admin(sql: string): Promise<void> {
   const c = new Client({ ...POSTGRES, database: 'postgres' });
@@ -70,12 +52,10 @@ async function once(engine: Engine, server: Server, migrate: readonly string[], 
   }
 }
 
-/** Resolves undefined when bench/mixed-load.ts is not merged yet. */
 export async function measureMixed(
   engine: Engine, subject: Server, anchor: Server, migrate: readonly string[], p: LoadParams, log: (m: string) => void,
-): Promise<Section | undefined> {
-  const run = loadMixedLoad();
-  if (!run) return undefined;
+): Promise<Section> {
+  const run = mixedLoad;
   const acc = new Map<Server, LoadRun[]>([[subject, []], [anchor, []]]);
   for (let i = 0; i < p.runs; i++) {
     for (const server of i % 2 ? [anchor, subject] : [subject, anchor]) {

@@ -19,6 +19,7 @@ import { machineInfo } from './machine';
 import { measureBuilds, type ImageDef } from './measure-build';
 import { measureImages } from './measure-image';
 import { measureMixed } from './measure-mixed';
+import { buildRuntimeVariants } from './runtime-variants';
 import { measureStartStop, measureThroughput, startStopSection, type LoadParams, type Server, type StartStop } from './measure-run';
 import { measureSynth } from './measure-synth';
 import { renderReport, tally } from './report';
@@ -96,9 +97,10 @@ async function main(): Promise<void> {
   const baselineBuild: ImageDef = { party: baseline, tag: TAGS.baseline, dockerfile: BASELINE.dockerfile };
   sections.push(await measureBuilds(root, oursBuild, baselineBuild, runs('build'), log));
 
-  // Issue 11 counts per runtime variant: each variant image joins `subjects` once the construct can render its Dockerfile.
+  // The construct's other runtimes, rendered from the same resolved spec, counted beside ours.
+  const variants = await buildRuntimeVariants(root, spec, log);
   await measure('image facts', () => measureImages(engine,
-    [{ party: ours, tag: TAGS.ours, base: spec.baseImages.runtime }],
+    [{ party: ours, tag: TAGS.ours, base: spec.runtime === 'minimal' ? 'scratch' : spec.baseImages.runtime }, ...variants],
     { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, sizeTarget, log));
   await measure('start and stop', async () => {
     const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline], spec.healthPath, runs('start'), log);
