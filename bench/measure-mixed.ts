@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import { Client } from 'pg';
 import { newRunId, retrying, RunScope, startTimed, stopTimed, type Engine } from './engine';
 import { exec } from './exec';
-import { mixedLoad, type MixedLoadResult } from './mixed-load';
 import { loadSection, type LoadParams, type LoadRun, type Server } from './measure-run';
+import { mixedLoad, type MixedLoadResult } from './mixed-load';
 import { POSTGRES } from './targets';
 import type { Section } from './types';
 

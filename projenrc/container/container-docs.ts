@@ -1,9 +1,9 @@
 import { Component } from 'projen';
 import type { CheckCategory } from './check-plan';
-import type { RuntimeKind } from './container-image-props';
 import { planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
+import type { RuntimeKind } from './container-image-props';
 import { dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import type { ResolvedContainer } from './resolved-container';

@@ -103,8 +103,8 @@ export class ContainerImage extends Component {
 
   /** The whole resolved declaration; later `add*` calls and dependencies are included. */
   public get resolved(): ResolvedContainer {
-    return resolveContainer(this.props, this.facts(), { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels }, checks: this.checks },
-      readLock(join(this.project.outdir, LOCK_PATH)));
+    const added = { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels }, checks: this.checks };
+    return resolveContainer(this.props, this.facts(), added, readLock(join(this.project.outdir, LOCK_PATH)));
   }
 
   public preSynthesize(): void {

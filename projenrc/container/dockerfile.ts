@@ -132,11 +132,16 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
         ],
       }];
     case 'minimal':
-      return [rootfsStage(r), { name: 'runtime', from: 'scratch', comment: why, instructions: [
-        { kind: 'COPY', from: 'rootfs', sources: ['/rootfs/'], dest: '/' },
-        // An empty base sets no PATH; node and whoami are all there is to find.
-        ...app({ PATH: MINIMAL_PATH, ...r.env }),
-      ] }];
+      return [rootfsStage(r), {
+        name: 'runtime',
+        from: 'scratch',
+        comment: why,
+        instructions: [
+          { kind: 'COPY', from: 'rootfs', sources: ['/rootfs/'], dest: '/' },
+          // An empty base sets no PATH; node and whoami are all there is to find.
+          ...app({ PATH: MINIMAL_PATH, ...r.env }),
+        ],
+      }];
   }
 }
 

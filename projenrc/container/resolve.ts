@@ -1,7 +1,7 @@
 import type { BaseImageLock } from './base-image-lock';
+import { lockedRef } from './base-image-lock';
 import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
-import { lockedRef } from './base-image-lock';
 import type { ContainerImageProps } from './container-image-props';
 import {
   DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,

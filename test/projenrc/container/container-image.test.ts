@@ -154,7 +154,7 @@ describe('ContainerImage', () => {
     expect(out.Dockerfile).toContain(`FROM node:24-trixie-slim@${digest('a')} AS build`);
     expect(out.Dockerfile).toContain(`FROM debian:trixie-slim@${digest('b')} AS rootfs`);
     expect(out.Dockerfile).toContain(`from=node:24-trixie-slim@${digest('a')},source=/usr/local/bin/node`);
-    expect(out.Dockerfile).toContain(`org.opencontainers.image.base.name="debian:trixie-slim"`);
+    expect(out.Dockerfile).toContain('org.opencontainers.image.base.name="debian:trixie-slim"');
     expect(out.Dockerfile).toContain(`org.opencontainers.image.base.digest="${digest('b')}"`);
     const unlocked = synthContainer().files.Dockerfile;
     expect(unlocked).toContain('FROM debian:trixie-slim AS rootfs');

@@ -1,5 +1,5 @@
-import { judgePod, PodFacts } from '../../../projenrc/verify/categories/pod';
 import type { PodRunSettings } from '../../../projenrc/deploy/pod-settings';
+import { judgePod, PodFacts } from '../../../projenrc/verify/categories/pod';
 
 const AT = { id: 'runtime/pod', title: 't', expected: 'e' };
 const SETTINGS: PodRunSettings = {
