@@ -36,7 +36,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     clientErrorHandler: answerClientError,
   });
 
-  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
+  const probePaths = new Set([config.healthPath, config.livenessPath]);
+  app.addHook('onResponse', async (request, reply) => logRequest(request, reply, probePaths));
   app.addHook('onRequestAbort', async (request) => logAbortedRequest(request));
 
   // fastify's close only drops connections idle at that moment; a keep-alive

@@ -1,7 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** The one log line per request: how it was answered, and the failure behind a 5xx. */
-export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+/**
+ * The one log line per request: how it was answered, and the failure behind
+ * a 5xx. A probe answered 2xx is logged at debug: every orchestrator asks
+ * every few seconds, and those lines would bury the traffic; a probe that
+ * fails is news and stays at info.
+ */
+export function logRequest(request: FastifyRequest, reply: FastifyReply, probePaths: ReadonlySet<string>): void {
   const line = {
     method: request.method,
     url: request.url,
@@ -10,6 +15,8 @@ export function logRequest(request: FastifyRequest, reply: FastifyReply): void {
   };
   if (request.failure !== undefined) {
     request.log.error({ ...line, err: request.failure }, 'request failed');
+  } else if (probePaths.has(request.routeOptions.url ?? '') && reply.statusCode < 300) {
+    request.log.debug(line, 'request completed');
   } else {
     request.log.info(line, 'request completed');
   }

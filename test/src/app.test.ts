@@ -34,17 +34,35 @@ describe('buildApp', () => {
   it('logs exactly one JSON line per request with method, url, statusCode and responseTime', async () => {
     const log = capturedLog();
     const app = buildApp({ config: testConfig(), prompts, version: '0.0.0', logger: { level: 'info', stream: log.stream } });
-    await inject(app, { method: 'GET', url: '/health' });
+    await inject(app, { method: 'GET', url: '/api/v1/prompts' });
     await inject(app, { method: 'GET', url: '/nowhere' });
     await inject(app, { method: 'POST', url: '/api/v1/courses', payload: { title: 'x' } });
     const lines = log.lines();
     expect(lines).toHaveLength(3);
     expect(lines.map((l) => [l.method, l.url, l.statusCode])).toEqual([
-      ['GET', '/health', 200],
+      ['GET', '/api/v1/prompts', 200],
       ['GET', '/nowhere', 404],
       ['POST', '/api/v1/courses', 503],
     ]);
     for (const line of lines) expect(typeof line.responseTime).toBe('number');
+  });
+
+  it('logs probes answered 2xx at debug only, and a failing probe at info', async () => {
+    const info = capturedLog();
+    const down = fakeDatabase({ probe: async () => { throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }); } });
+    const quiet = buildApp({ config: testConfig(), prompts, version: '0.0.0', logger: { level: 'info', stream: info.stream } });
+    await inject(quiet, { method: 'GET', url: '/health' });
+    await inject(quiet, { method: 'GET', url: '/health/live' });
+    expect(info.lines()).toEqual([]);
+
+    const failing = buildApp({ config: testConfig(), prompts, db: down, version: '0.0.0', logger: { level: 'info', stream: info.stream } });
+    await inject(failing, { method: 'GET', url: '/health' });
+    expect(info.lines().map((l) => [l.url, l.statusCode])).toEqual([['/health', 503]]);
+
+    const debug = capturedLog();
+    const verbose = buildApp({ config: testConfig(), prompts, version: '0.0.0', logger: { level: 'debug', stream: debug.stream } });
+    await inject(verbose, { method: 'GET', url: '/health' });
+    expect(debug.lines().filter((l) => l.msg === 'request completed').map((l) => [l.url, l.statusCode])).toEqual([['/health', 200]]);
   });
 
   it('hides server errors from clients and logs the details on the request line', async () => {
