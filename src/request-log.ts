@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * every few seconds, and those lines would bury the traffic; a probe that
  * fails is news and stays at info.
  */
-export function logRequest(request: FastifyRequest, reply: FastifyReply, probePaths: ReadonlySet<string>): void {
+export function logRequest(request: FastifyRequest, reply: FastifyReply, probePaths: ReadonlySet<string> = new Set()): void {
   const line = {
     method: request.method,
     url: request.url,

@@ -152,21 +152,7 @@ describe('node lib/index.js', () => {
     await workersListening(service, 2);
 
     // A POST whose body arrives in two parts: the first part makes the request in flight.
-    const body = JSON.stringify({ title: 'Graceful shutdown', description: 'sent in two parts' });
-    const request = http.request({
-      host: '127.0.0.1',
-      port: service.port,
-      method: 'POST',
-      path: '/api/v1/courses',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'expect': '100-continue' },
-    });
-    const response = new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
-      request.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
-      }).on('error', reject);
-    });
-    request.flushHeaders();
+    const { request, body, response } = partialPost(service.port, 'Graceful shutdown');
     // Node answers "100 Continue" only once a worker has parsed the headers: the request is now in flight.
     await once(request, 'continue');
     request.write(body.slice(0, 10));
@@ -245,7 +231,7 @@ describe('node lib/index.js', () => {
     const service = await start();
     await workersListening(service, 2);
     const agent = new http.Agent({ keepAlive: true });
-    expect(await keepAliveGet(service.port, agent, '/health')).toBe(200);
+    expect(await keepAliveGet(service.port, agent, '/api/v1/prompts')).toBe(200);
 
     const signalledAt = Date.now();
     service.child.kill('SIGTERM');
