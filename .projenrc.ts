@@ -15,6 +15,8 @@ const service = {
   // Readiness (503 while the database is unreachable) and liveness (the process can serve).
   healthPath: '/health',
   livenessPath: '/health/live',
+  // How long a worker drains in-flight requests after SIGTERM; orchestrators wait longer before SIGKILL.
+  shutdownTimeoutMs: 3000,
 } as const;
 
 const project = new typescript.TypeScriptAppProject({
@@ -105,7 +107,7 @@ new JsonFile(project, 'config/default.json', {
     livenessPath: service.livenessPath,
     logLevel: 'info',
     database: { probeTimeoutMs: 500, poolMax: 5 },
-    shutdownTimeoutMs: 3000,
+    shutdownTimeoutMs: service.shutdownTimeoutMs,
     promptsDir: 'prompts',
   },
 });
@@ -117,6 +119,7 @@ const image = new ContainerImage(project, {
   workers: service.workers,
   healthPath: service.healthPath,
   livenessPath: service.livenessPath,
+  shutdownTimeoutMs: service.shutdownTimeoutMs,
   sizeBudgetMb: 500,
   assets: ['config', 'prompts', 'migrations', 'scripts'],
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],

@@ -24,6 +24,11 @@ export interface ContainerImageProps {
   /** Upper bound for the uncompressed image size, in MB (10^6 bytes). */
   readonly sizeBudgetMb: number;
   /**
+   * How long the app drains in-flight requests after SIGTERM before it gives
+   * up, in ms: orchestrators must wait longer than this before SIGKILL.
+   */
+  readonly shutdownTimeoutMs: number;
+  /**
    * Cluster workers the app forks, exported as `WEB_CONCURRENCY`.
    * @default DEFAULT_WORKERS - one process, the safe choice when the host's cores are unknown
    */

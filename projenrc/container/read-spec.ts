@@ -87,6 +87,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   healthPath: urlPath,
   livenessPath: urlPath.optional(),
   sizeBudgetMb: z.number().positive(),
+  shutdownTimeoutMs: z.number().int().positive(),
   workdir: z.string().regex(/^\//),
   entrypoint: text,
   cmd: strings,

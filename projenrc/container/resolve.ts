@@ -39,7 +39,7 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'migrateCommand' | 'runtime'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime'>
   & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
@@ -55,6 +55,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     healthPath: checkUrlPath('healthPath', props.healthPath),
     livenessPath: props.livenessPath && checkUrlPath('livenessPath', props.livenessPath),
     sizeBudgetMb: checkBudget(props.sizeBudgetMb),
+    shutdownTimeoutMs: checkInt('shutdownTimeoutMs', props.shutdownTimeoutMs, 1, 3_600_000),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
     runtime: checkOneOf('runtime', props.runtime ?? DEFAULT_RUNTIME, RUNTIME_KINDS),
     nodeImage: checkImageTag('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
@@ -84,6 +85,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     healthPath: p.healthPath,
     ...(p.livenessPath ? { livenessPath: p.livenessPath } : {}),
     sizeBudgetMb: p.sizeBudgetMb,
+    shutdownTimeoutMs: p.shutdownTimeoutMs,
     workdir: WORKDIR,
     entrypoint: facts.entrypoint,
     cmd: ['node', facts.entrypoint],

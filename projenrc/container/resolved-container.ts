@@ -27,6 +27,8 @@ export interface ResolvedContainer {
   /** Liveness, when the app has one. */
   readonly livenessPath?: string;
   readonly sizeBudgetMb: number;
+  /** The app's drain limit after SIGTERM, in ms. */
+  readonly shutdownTimeoutMs: number;
 
   /** Absolute WORKDIR of the runtime stage. */
   readonly workdir: string;

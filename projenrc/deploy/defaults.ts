@@ -1,16 +1,4 @@
-/**
- * The deploy components' defaults, one named constant each, and the one fact
- * they need that `ResolvedContainer` does not carry yet.
- */
-
-/**
- * The app's own shutdown timeout (`shutdownTimeoutMs` in `config/default.json`,
- * declared in `.projenrc.ts`): after SIGTERM the primary waits this long for
- * its workers, then kills them and exits. Not in `ResolvedContainer`, so it is
- * restated here, in this one place; a test compares it with the committed
- * `config/default.json` so the two cannot drift apart unnoticed.
- */
-export const APP_SHUTDOWN_TIMEOUT_MS = 3000;
+/** The deploy components' defaults, one named constant each. */
 
 /**
  * PostgreSQL for local development: the major Debian trixie ships (the

@@ -2,7 +2,7 @@ import { Component } from 'projen';
 import type { ComposeModel, ComposeStack, EnvFileEntry } from './compose';
 import { COMPOSE_SERVICES, ENV_FILE, POSTGRES_VOLUME, envFileEntries } from './compose';
 import {
-  APP_SHUTDOWN_TIMEOUT_MS, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, POD_RESOURCES, POD_WORKERS,
+  DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, POD_RESOURCES, POD_WORKERS,
   PRE_STOP_SLEEP_S, READINESS, STARTUP_PERIOD_S,
 } from './defaults';
 import type { KubeObject, KubernetesManifests, ResolvedKubernetesProps } from './kubernetes';
@@ -115,7 +115,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
       + '(database down) may always be evicted.',
     '- RollingUpdate with maxUnavailable 0: a new pod must be ready before an old one goes.',
     `- Termination: a preStop sleep of ${PRE_STOP_SLEEP_S} s while endpoints update, then SIGTERM, and the app's own shutdown `
-      + `timeout of ${APP_SHUTDOWN_TIMEOUT_MS / 1000} s: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}.`,
+      + `timeout of ${r.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}.`,
     `- NetworkPolicy: ingress to TCP ${r.port} only; egress to DNS (53 UDP and TCP) and the database (TCP ${k.databasePort}) only.`,
     `- Pods pass the restricted Pod Security Standard: uid ${pod.user}, gid ${pod.groupId}, runAsNonRoot, no privilege escalation, `
       + `capabilities ${pod.capDrop.join(', ')} dropped, seccomp RuntimeDefault, read-only root with an emptyDir on `

@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import { Component, YamlFile } from 'projen';
 import {
-  APP_SHUTDOWN_TIMEOUT_MS, CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, HPA_MAX_FACTOR, LIVENESS, MIGRATE_BACKOFF_LIMIT,
+  CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, HPA_MAX_FACTOR, LIVENESS, MIGRATE_BACKOFF_LIMIT,
   MIGRATE_DEADLINE_S, MIGRATE_TTL_S, MIN_REPLICAS, PLACEHOLDER_DIGEST, POD_RESOURCES, POD_WORKERS, POSTGRES_PORT,
   PRE_STOP_SLEEP_S, READINESS, STARTUP_PERIOD_S, TERMINATION_SLACK_S,
 } from './defaults';
@@ -95,8 +95,8 @@ export function capacity(r: ResolvedContainer): Capacity {
 }
 
 /** The app's shutdown timeout, the preStop sleep before it, and slack. Pure. */
-export function terminationGracePeriodSeconds(): number {
-  return PRE_STOP_SLEEP_S + Math.ceil(APP_SHUTDOWN_TIMEOUT_MS / 1000) + TERMINATION_SLACK_S;
+export function terminationGracePeriodSeconds(r: Pick<ResolvedContainer, 'shutdownTimeoutMs'>): number {
+  return PRE_STOP_SLEEP_S + Math.ceil(r.shutdownTimeoutMs / 1000) + TERMINATION_SLACK_S;
 }
 
 /** `size=64m` of a tmpfs option string, as a cdk8s size; none when unbounded. */
@@ -183,7 +183,7 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
     podMetadata: { labels: apiLabels },
     automountServiceAccountToken: false,
     securityContext: podSecurity,
-    terminationGracePeriod: Duration.seconds(terminationGracePeriodSeconds()),
+    terminationGracePeriod: Duration.seconds(terminationGracePeriodSeconds(r)),
     containers: [{
       ...appContainer,
       name: CONTAINER_NAMES.api,

@@ -17,6 +17,7 @@ export const BASE_PROPS: ContainerImageProps = {
   healthPath: '/health',
   livenessPath: '/health/live',
   sizeBudgetMb: 500,
+  shutdownTimeoutMs: 3000,
   assets: ['config', 'prompts'],
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 };

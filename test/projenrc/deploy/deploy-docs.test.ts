@@ -1,5 +1,6 @@
 import { synthDeploy } from './fixture';
-import { APP_SHUTDOWN_TIMEOUT_MS, POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { BASE_PROPS } from '../container/fixture';
 
 const { docs, out } = synthDeploy();
 
@@ -45,6 +46,6 @@ describe('docs/deploy.md', () => {
     expect(docs).toContain('### Capacity: one worker per pod');
     expect(docs).toContain('3 replicas');
     expect(docs).toContain('`WEB_CONCURRENCY=1`');
-    expect(docs).toContain(`shutdown timeout of ${APP_SHUTDOWN_TIMEOUT_MS / 1000} s: terminationGracePeriodSeconds 10`);
+    expect(docs).toContain(`shutdown timeout of ${BASE_PROPS.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds 10`);
   });
 });

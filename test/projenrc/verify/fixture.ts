@@ -92,6 +92,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     workers: 1,
     healthPath: '/health',
     sizeBudgetMb: 250,
+    shutdownTimeoutMs: 3000,
     workdir: APP,
     entrypoint: 'lib/index.js',
     cmd: ['node', 'lib/index.js'],
