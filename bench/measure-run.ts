@@ -6,7 +6,7 @@
 import { newRunId, retrying, RunScope, startTimed, stopTimed, type ContainerRequest, type Engine } from './engine';
 import { exec } from './exec';
 import { summarize } from './stats';
-import { LOAD_ERRORS_MAX } from './targets';
+import { LOAD_ERRORS_MAX, START_RATIO_MAX, THROUGHPUT_RATIO_MIN } from './targets';
 import type { Party, Row, Section, Target } from './types';
 
 /** A server under test: an image and how to start it. */
@@ -46,7 +46,13 @@ export function startStopSection(
 ): Section {
   const [s, a] = [subject[1], anchor[1]];
   const rows: Row[] = [
-    { metric: `\`docker run\` → first 200 on ${path}`, unit: 'ms', subject: summarize(s.start), anchor: summarize(a.start), headline: headline === 'start' || undefined },
+    {
+      metric: `\`docker run\` → first 200 on ${path}`,
+      unit: 'ms',
+      subject: summarize(s.start),
+      anchor: summarize(a.start),
+      ...(headline === 'start' ? { headline: true, target: { ratioMax: START_RATIO_MAX, source: 'bench/targets.ts START_RATIO_MAX' } } : {}),
+    },
     { metric: '`docker stop`', unit: 'ms', subject: summarize(s.stop), anchor: summarize(a.stop), target: stop, headline: headline === 'stop' || undefined },
     { metric: 'exit code after `docker stop`', unit: 'code', subject: summarize(s.codes), anchor: summarize(a.codes), target: { equals: 0, source: stop.source } },
   ];
@@ -111,7 +117,9 @@ export async function measureThroughput(engine: Engine, subject: Server, anchor:
       log(`load ${server.party.label} #${i + 1}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`);
     }
   }
-  return { ...loadSection(acc.get(subject)!, acc.get(anchor)!), title: `GET ${p.path} under load`, subject: subject.party, anchor: anchor.party, params: { ...p } };
+  const section = loadSection(acc.get(subject)!, acc.get(anchor)!);
+  const rows = section.rows.map((r) => (r.metric === 'requests/s' ? { ...r, target: { ratioMin: THROUGHPUT_RATIO_MIN, source: 'bench/targets.ts THROUGHPUT_RATIO_MIN' } } : r));
+  return { ...section, rows, title: `GET ${p.path} under load`, subject: subject.party, anchor: anchor.party, params: { ...p } };
 }
 
 /** Rows of a load comparison (also the mixed load's). */

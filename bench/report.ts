@@ -41,16 +41,24 @@ export function ratio(r: Row): string {
 function targetCell(r: Row): string {
   const t = r.target;
   if (!t) return '—';
-  const bound = t.max !== undefined ? `≤ ${num(t.max, r.unit)}` : r.unit === 'runs' ? 'every run' : `= ${t.equals}`;
+  const bound = t.max !== undefined ? `≤ ${num(t.max, r.unit)}`
+    : t.min !== undefined ? `≥ ${num(t.min, r.unit)}`
+      : t.ratioMax !== undefined ? `ratio ≤ ${t.ratioMax}`
+        : t.ratioMin !== undefined ? `ratio ≥ ${t.ratioMin}`
+          : r.unit === 'runs' ? 'every run' : `= ${t.equals}`;
   return `${bound} (${t.source})`;
 }
 
-/** Every sample of the subject meets the target; null without one. Pure. */
+/** Every sample of the subject meets the target, and the ratio of the medians its bounds; null without one. Pure. */
 export function met(r: Row): boolean | null {
   if (!r.target || !isSummary(r.subject)) return null;
-  const { max, equals } = r.target;
+  const { max, min, equals, ratioMax, ratioMin } = r.target;
   const s = r.subject.samples;
-  return s.length > 0 && s.every((v) => (max === undefined || v <= max) && (equals === undefined || v === equals));
+  const samplesOk = s.length > 0 && s.every((v) => (max === undefined || v <= max) && (min === undefined || v >= min) && (equals === undefined || v === equals));
+  if (ratioMax === undefined && ratioMin === undefined) return samplesOk;
+  if (!isSummary(r.anchor)) return false;
+  const q = r.subject.median / r.anchor.median;
+  return samplesOk && (ratioMax === undefined || q <= ratioMax) && (ratioMin === undefined || q >= ratioMin);
 }
 
 function table(head: readonly string[], align: string, rows: readonly (readonly string[])[]): string {
@@ -76,10 +84,12 @@ export function tally(r: BenchResults): [number, number] {
 }
 
 function headline(r: BenchResults): string {
-  const rows = r.sections.flatMap((s) => s.rows.filter((x) => x.headline).map((x) => [
-    x.metric, cell(x.subject, x.unit), `${cell(x.anchor, x.unit)} (${s.anchor.label})`, ratio(x),
-  ]));
-  return table(['measure', 'ours', 'anchor', 'ratio'], ' --- | ---: | ---: | ---: ', rows);
+  const rows = r.sections.flatMap((s) => s.rows.filter((x) => x.headline).map((x) => {
+    const m = met(x);
+    return [x.metric, `${cell(x.subject, x.unit)} (${s.subject.label})`, `${cell(x.anchor, x.unit)} (${s.anchor.label})`, ratio(x),
+      x.target ? `${targetCell(x)}: ${m ? 'met' : 'missed'}` : '—'];
+  }));
+  return table(['measure', 'subject', 'anchor', 'ratio', 'target'], ' --- | ---: | ---: | ---: | --- ', rows);
 }
 
 function raw(r: BenchResults): string[] {

@@ -23,7 +23,7 @@ import { measureStartStop, measureThroughput, startStopSection, type LoadParams,
 import { measureSynth } from './measure-synth';
 import { renderReport, tally } from './report';
 import { buildRuntimeVariants } from './runtime-variants';
-import { BASELINE, CPUS, LOAD, RUNS, TAGS } from './targets';
+import { BASELINE, CPUS, IMAGE_MAX_MB, LOAD, RUNS, TAGS } from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
 import { readSpec } from '../projenrc/container/read-spec';
 import { CONTAINER_SPEC_PATH } from '../projenrc/container/resolved-container';
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
   const ours: Party = {
     label: 'ours',
-    what: `\`${TAGS.ours}\`, the synthesized Dockerfile, runtime from \`${spec.baseImages.runtime.split('@')[0]}\`, `
+    what: `\`${TAGS.ours}\`, the synthesized Dockerfile, \`runtime: ${spec.runtime}\`, `
       + `CMD \`${spec.cmd.join(' ')}\` with ${spec.workers} workers`,
   };
   const baseline: Party = { label: 'docker init', what: `\`${TAGS.baseline}\`, \`${BASELINE.dockerfile}\`: the same app as \`docker init\` writes it, one stage on \`${BASELINE.base}\`` };
@@ -100,7 +100,12 @@ async function main(): Promise<void> {
   // The construct's other runtimes, rendered from the same resolved spec, counted beside ours.
   const variants = await buildRuntimeVariants(root, spec, log);
   await measure('image facts', () => measureImages(engine,
-    [{ party: ours, tag: TAGS.ours, base: spec.runtime === 'minimal' ? 'scratch' : spec.baseImages.runtime }, ...variants],
+    [{
+      party: ours,
+      tag: TAGS.ours,
+      base: spec.runtime === 'minimal' ? 'scratch' : spec.baseImages.runtime,
+      sizeTarget: { max: IMAGE_MAX_MB, source: 'bench/targets.ts IMAGE_MAX_MB' },
+    }, ...variants],
     { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, sizeTarget, log));
   await measure('start and stop', async () => {
     const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline], spec.healthPath, runs('start'), log);

@@ -17,6 +17,18 @@ export const CPUS = { server: '1', load: '0' } as const;
 /** Issue 5: a warm rebuild after a one-line source edit takes at most this share of a cold build. */
 export const WARM_OVER_COLD_MAX = 0.15;
 
+/** Issue 11: the default image at the physical floor (node + its libraries + the app ≈ 142 MB). */
+export const IMAGE_MAX_MB = 150;
+
+/** Issue 11: `docker run` → first 200 at most this multiple of a bare node:http server's, same image, same way. */
+export const START_RATIO_MAX = 1.2;
+
+/** Issue 11: requests/s on the health path at least this share of a bare node:http server's, same process model and CPUs. */
+export const THROUGHPUT_RATIO_MIN = 0.8;
+
+/** Issue 11: `npx projen` with nothing to change. */
+export const SYNTH_MAX_S = 3;
+
 /** Errors, timeouts and non-2xx answers allowed under load. */
 export const LOAD_ERRORS_MAX = 0;
 

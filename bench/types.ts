@@ -7,8 +7,19 @@ export type Unit = 'ms' | 's' | 'MB' | 'count' | 'req/s' | 'ratio' | 'runs' | 'c
 /** One side of a comparison: a column name and what it is. */
 export interface Party { readonly label: string; readonly what: string }
 
-/** A threshold every sample of the subject must meet, and where it is declared. */
-export interface Target { readonly max?: number; readonly equals?: number; readonly source: string }
+/**
+ * A threshold and where it is declared: `max`, `min` and `equals` bound
+ * every sample of the subject; `ratioMax` and `ratioMin` bound the ratio of
+ * the medians, subject ÷ anchor.
+ */
+export interface Target {
+  readonly max?: number;
+  readonly min?: number;
+  readonly equals?: number;
+  readonly ratioMax?: number;
+  readonly ratioMin?: number;
+  readonly source: string;
+}
 
 /** Text for facts that are not numbers (PID 1). */
 export type Cell = Summary | string;
