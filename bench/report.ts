@@ -54,7 +54,8 @@ export function met(r: Row): boolean | null {
   if (!r.target || !isSummary(r.subject)) return null;
   const { max, min, equals, ratioMax, ratioMin } = r.target;
   const s = r.subject.samples;
-  const samplesOk = s.length > 0 && s.every((v) => (max === undefined || v <= max) && (min === undefined || v >= min) && (equals === undefined || v === equals));
+  const within = (v: number) => (max === undefined || v <= max) && (min === undefined || v >= min) && (equals === undefined || v === equals);
+  const samplesOk = s.length > 0 && s.every(within);
   if (ratioMax === undefined && ratioMin === undefined) return samplesOk;
   if (!isSummary(r.anchor)) return false;
   const q = r.subject.median / r.anchor.median;

@@ -1,10 +1,10 @@
 import { Component } from 'projen';
+import { LOCK_PATH } from './base-image-lock';
 import type { CheckCategory } from './check-plan';
 import { planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
-import { LOCK_PATH } from './base-image-lock';
 import { dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import type { ResolvedContainer } from './resolved-container';
