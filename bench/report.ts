@@ -3,7 +3,8 @@
  * rows. Pure; every figure, parameter and threshold comes from the results.
  */
 import type { Summary } from './stats';
-import type { BenchResults, Cell, Row, Section, Unit } from './types';
+import { MISS_ANALYSIS } from './targets';
+import type { BenchResults, Cell, Row, Section, Target, Unit } from './types';
 
 const FORMAT: Record<Unit, { digits: number; suffix: string }> = {
   'ms': { digits: 0, suffix: ' ms' },
@@ -84,11 +85,17 @@ export function tally(r: BenchResults): [number, number] {
   return [verdicts.filter(Boolean).length, verdicts.length];
 }
 
+/** `, why: <doc>` when the target's cause is written down. Pure. */
+function whyMissed(t: Target): string {
+  const name = Object.keys(MISS_ANALYSIS).find((k) => t.source.endsWith(` ${k}`));
+  return name ? `, why: ${MISS_ANALYSIS[name]}` : '';
+}
+
 function headline(r: BenchResults): string {
   const rows = r.sections.flatMap((s) => s.rows.filter((x) => x.headline).map((x) => {
     const m = met(x);
     return [x.metric, `${cell(x.subject, x.unit)} (${s.subject.label})`, `${cell(x.anchor, x.unit)} (${s.anchor.label})`, ratio(x),
-      x.target ? `${targetCell(x)}: ${m ? 'met' : 'missed'}` : '—'];
+      x.target ? `${targetCell(x)}: ${m ? 'met' : `missed${whyMissed(x.target)}`}` : '—'];
   }));
   return table(['measure', 'subject', 'anchor', 'ratio', 'target'], ' --- | ---: | ---: | ---: | --- ', rows);
 }
