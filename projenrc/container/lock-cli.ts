@@ -5,9 +5,10 @@
  * whether the lock fits the declaration.
  */
 import { writeFileSync } from 'fs';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { digestFor, LOCK_PATH, readLock, renderLock, staleness, tagOf } from './base-image-lock';
 import { readSpec } from './read-spec';
+import { connectEngine } from '../verify/engine';
 
 async function pullDigest(docker: Docker, tag: string): Promise<string> {
   const stream = await docker.pull(tag);
@@ -30,7 +31,8 @@ async function main(args: readonly string[]): Promise<void> {
     return;
   }
   if (args.length) throw new Error(`unknown argument "${args[0]}" (usage: lock-cli.ts [--check])`);
-  const docker = new Docker();
+  // The one engine layer: docker-modem's defaults, and one line when the engine does not answer.
+  const { docker } = await connectEngine();
   const images: Record<string, string> = {};
   for (const tag of tags) {
     images[tag] = await pullDigest(docker, tag);

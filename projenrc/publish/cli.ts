@@ -5,9 +5,9 @@
  */
 import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
-import Docker from 'dockerode';
 import { checkRegistry, pushedDigest, refusal, VerifiedReport } from './publishable';
 import { readSpec } from '../container/read-spec';
+import { connectEngine } from '../verify/engine';
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const registry = checkRegistry(env.REGISTRY);
@@ -15,7 +15,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const version = env.VERSION || spec.version;
   const local = `${spec.imageName}:${version}`;
   const reportPath = env.VERIFY_REPORT || 'test-reports/verify-report.json';
-  const docker = new Docker();
+  const { docker } = await connectEngine();
   const info = await docker.getImage(local).inspect().catch(() => undefined);
   if (!info) throw new Error(`no image ${local}: run npx projen docker:verify`);
   const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) as VerifiedReport : undefined;
