@@ -60,7 +60,7 @@ const defaultsSchema = z.strictObject({
   port,
   workers,
   healthPath: urlPath,
-  livenessPath: urlPath.default('/health/live'),
+  livenessPath: urlPath,
   logLevel: z.enum(LOG_LEVELS),
   database: z.strictObject({
     probeTimeoutMs: positiveMs,

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       port: declared.port,
       workers: declared.workers,
       healthPath: declared.healthPath,
-      livenessPath: declared.livenessPath ?? '/health/live',
+      livenessPath: declared.livenessPath,
       logLevel: declared.logLevel,
       database: {
         url: undefined,
@@ -107,9 +107,10 @@ describe('loadConfig', () => {
     expect(configError({}, root)).toMatch(/default\.json: .*prot/);
   });
 
-  it('accepts livenessPath in the defaults file', () => {
-    const root = rootWithDefaults({ ...declared, livenessPath: '/livez' });
-    expect(loadConfig({}, root).livenessPath).toBe('/livez');
+  it('takes livenessPath from the defaults file, where .projenrc.ts declares it; without it, fails naming it', () => {
+    expect(loadConfig({}, rootWithDefaults({ ...declared, livenessPath: '/livez' })).livenessPath).toBe('/livez');
+    const { livenessPath: _declared, ...without } = declared;
+    expect(configError({}, rootWithDefaults(without))).toMatch(/default\.json: livenessPath: /);
   });
 
   it.each([
