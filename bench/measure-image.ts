@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { imageSize, newRunId, retrying, RunScope, type Engine } from './engine';
 import { summarize } from './stats';
 import type { Party, Row, Section, Target } from './types';
+import { SCRATCH } from '../projenrc/container/dockerfile';
 
 export interface ImageUnderTest {
   readonly party: Party;
@@ -53,7 +54,7 @@ async function facts(engine: Engine, img: ImageUnderTest): Promise<{ numbers: nu
     const c = countEntries(listing, status);
     const config = (await engine.docker.getImage(img.tag).inspect()).Config;
     // An image FROM scratch has no base to subtract.
-    const [size, base] = [await imageSize(engine, img.tag), img.base === 'scratch' ? 0 : await imageSize(engine, img.base)];
+    const [size, base] = [await imageSize(engine, img.tag), img.base === SCRATCH ? 0 : await imageSize(engine, img.base)];
     return { numbers: [(size ?? NaN) / 1e6, (base ?? NaN) / 1e6, c.files, c.debs, c.npm], pid1: [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])].join(' ') };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);

@@ -25,6 +25,7 @@ import { renderReport, tally } from './report';
 import { buildRuntimeVariants } from './runtime-variants';
 import { BASELINE, CPUS, IMAGE_MAX_MB, LOAD, RUNS, TAGS } from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
+import { runtimeFrom } from '../projenrc/container/dockerfile';
 import { readSpec } from '../projenrc/container/read-spec';
 import { CONTAINER_SPEC_PATH } from '../projenrc/container/resolved-container';
 
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     [{
       party: ours,
       tag: TAGS.ours,
-      base: spec.runtime === 'minimal' ? 'scratch' : spec.baseImages.runtime,
+      base: runtimeFrom(spec),
       sizeTarget: { max: IMAGE_MAX_MB, source: 'bench/targets.ts IMAGE_MAX_MB' },
     }, ...variants],
     { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, sizeTarget, log));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { buildImage } from './measure-build';
 import type { ImageUnderTest } from './measure-image';
 import { RUNTIME_KINDS } from '../projenrc/container/container-image-props';
-import { dockerfileModel } from '../projenrc/container/dockerfile';
+import { dockerfileModel, runtimeFrom } from '../projenrc/container/dockerfile';
 import { renderDockerfile } from '../projenrc/container/dockerfile-render';
 import type { ResolvedContainer } from '../projenrc/container/resolved-container';
 
@@ -30,7 +30,7 @@ export async function buildRuntimeVariants(root: string, spec: ResolvedContainer
     out.push({
       party: { label: `runtime: ${runtime}`, what: `\`${tag}\`, the construct's \`runtime: ${runtime}\` (${WHY[runtime]})` },
       tag,
-      base: runtime === 'minimal' ? 'scratch' : runtime === 'node' ? spec.baseImages.build : spec.baseImages.runtime,
+      base: runtimeFrom(variant),
     });
   }
   return out;

@@ -83,6 +83,18 @@ export function contextPaths(r: ResolvedContainer): string[] {
   return ['package.json', r.lockFile, r.tsconfigFile, r.srcdir, ...r.assets];
 }
 
+/** The empty image the minimal runtime starts FROM. */
+export const SCRATCH = 'scratch';
+
+/** The image the runtime stage starts FROM: what the image adds its payload to. Pure. */
+export function runtimeFrom(r: Pick<ResolvedContainer, 'runtime' | 'baseImages'>): string {
+  switch (r.runtime) {
+    case 'minimal': return SCRATCH;
+    case 'node': return r.baseImages.build;
+    case 'debian': return r.baseImages.runtime;
+  }
+}
+
 /** PATH of the minimal runtime, which starts from an empty image. */
 export const MINIMAL_PATH = '/usr/local/bin:/usr/bin';
 
@@ -119,11 +131,11 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
   };
   switch (r.runtime) {
     case 'node':
-      return [{ name: 'runtime', from: r.baseImages.build, comment: `${why} npm stays (runtime: node).`, instructions: [addUser, ...app(r.env)] }];
+      return [{ name: 'runtime', from: runtimeFrom(r), comment: `${why} npm stays (runtime: node).`, instructions: [addUser, ...app(r.env)] }];
     case 'debian':
       return [{
         name: 'runtime',
-        from: r.baseImages.runtime,
+        from: runtimeFrom(r),
         comment: why,
         instructions: [
           addUser,
@@ -134,7 +146,7 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
     case 'minimal':
       return [rootfsStage(r), {
         name: 'runtime',
-        from: 'scratch',
+        from: runtimeFrom(r),
         comment: why,
         instructions: [
           { kind: 'COPY', from: 'rootfs', sources: ['/rootfs/'], dest: '/' },

@@ -1,4 +1,5 @@
 import { CHECK_CATEGORIES, CheckCategory, planEntries } from '../container/check-plan';
+import { runtimeFrom } from '../container/dockerfile';
 import type { ResolvedContainer } from '../container/resolved-container';
 import { checkCommands } from './categories/commands';
 import { checkFileExistence } from './categories/file-existence';
@@ -47,7 +48,7 @@ export async function verifyImage(input: VerifyInput): Promise<Row[]> {
   const run: Record<CheckCategory, () => Promise<Row[]>> = {
     commands: () => checkCommands(scope, plan.commands),
     fileExistence: () => checkFileExistence(scope, plan.fileExistence),
-    metadata: () => checkMetadata(scope.docker, info, spec.runtime === 'minimal' ? undefined : spec.baseImages.runtime, plan.metadata),
+    metadata: () => checkMetadata(scope.docker, info, runtimeFrom(spec), plan.metadata),
     runtime: () => checkRuntime(scope, plan.runtime, {
       healthTest: info.Config.Healthcheck?.Test,
       timing: spec.healthcheck,

@@ -1,6 +1,7 @@
 import { posix } from 'path';
 import type Docker from 'dockerode';
 import type { HealthTiming, MetadataCheck } from '../../container/check-plan';
+import { SCRATCH } from '../../container/dockerfile';
 import { inspectImage } from '../engine';
 import { broken, list, mb, Row, row, RowHead, rowId } from '../report';
 
@@ -120,14 +121,11 @@ function judgeHealthcheck(at: RowHead, hc: ImageFacts['config']['Healthcheck'], 
   return row(at, `HEALTHCHECK ${describeTiming(measured)}`, same);
 }
 
-/**
- * Inspects the image and the runtime base once; every metadata entry is
- * judged from those facts. `baseRef` undefined: the image starts from scratch.
- */
+/** Inspects the image and the image its runtime starts FROM once; every metadata entry is judged from those facts. */
 export async function checkMetadata(
-  docker: Docker, image: Docker.ImageInspectInfo, baseRef: string | undefined, checks: readonly MetadataCheck[],
+  docker: Docker, image: Docker.ImageInspectInfo, baseRef: string, checks: readonly MetadataCheck[],
 ): Promise<Row[]> {
-  const base = baseRef === undefined ? { ref: 'scratch', sizeBytes: 0 } : { ref: baseRef, sizeBytes: (await inspectImage(docker, baseRef))?.Size };
+  const base = { ref: baseRef, sizeBytes: baseRef === SCRATCH ? 0 : (await inspectImage(docker, baseRef))?.Size };
   const facts: ImageFacts = { config: image.Config, sizeBytes: image.Size, base };
   return checks.map((check) => judgeMetadata(check, facts));
 }

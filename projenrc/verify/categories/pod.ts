@@ -4,6 +4,8 @@ import type { KubeObject } from '../../deploy/kubernetes';
 import type { PodProbe, PodRunSettings } from '../../deploy/pod-settings';
 import { HttpAnswer, httpGet, RunScope, sleep } from '../engine';
 import { oneLine, Row, row, RowHead } from '../report';
+import { hardenedHostConfig } from './hardening';
+import type { HardenedProfile } from '../../container/check-plan';
 
 /**
  * Where the pod check points DATABASE_URL: a port nothing listens on, so the
@@ -47,13 +49,14 @@ export function judgePod(at: RowHead, facts: PodFacts): Row {
   return row(at, [...probeText, ...wrongPort, stopText].join('; '), ok);
 }
 
-/** The pod's security context and emptyDirs in `docker run`'s terms. */
-function hostConfig(s: PodRunSettings) {
+/** The pod's security context and emptyDirs as the same profile the hardened check runs with. */
+function podProfile(s: PodRunSettings): HardenedProfile {
   return {
-    ReadonlyRootfs: s.readOnlyRootFilesystem,
-    Tmpfs: Object.fromEntries(s.tmpfsPaths.map((p) => [p, 'rw,nosuid,nodev'])),
-    CapDrop: [...s.capDrop],
-    SecurityOpt: s.noNewPrivileges ? ['no-new-privileges'] : [],
+    user: `${s.user}:${s.groupId}`,
+    readOnlyRootFilesystem: s.readOnlyRootFilesystem,
+    tmpfs: Object.fromEntries(s.tmpfsPaths.map((p) => [p, 'rw,nosuid,nodev'])),
+    capDrop: s.capDrop,
+    noNewPrivileges: s.noNewPrivileges,
   };
 }
 
@@ -65,13 +68,14 @@ function hostConfig(s: PodRunSettings) {
 export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings): Promise<PodFacts> {
   // On the host's network the app gets a free port; the probes follow it, as they follow PORT in the pod.
   const port = await scope.listenPort(Number(settings.env.PORT));
+  const profile = podProfile(settings);
   const container = await scope.create({
     name,
     env: { ...settings.env, PORT: String(port), DATABASE_URL: UNREACHABLE_DATABASE_URL },
-    user: `${settings.user}:${settings.groupId}`,
+    user: profile.user,
     network: 'reachable',
     listen: port,
-    hostConfig: hostConfig(settings),
+    hostConfig: hardenedHostConfig(profile),
   });
   await container.start();
   const address = await scope.address(container, port);

@@ -4,6 +4,7 @@ import {
   ContainerRequest, fastHealthcheck, HealthOutcome, healthDeadlineMs, HttpAnswer, httpGet, RunResult, RunScope, waitForHealth,
 } from '../engine';
 import { broken, oneLine, Row, row, RowHead, rowId, skipped } from '../report';
+import { hardenedHostConfig } from './hardening';
 import type { PodFacts } from './pod';
 import { judgePod, readManifests, runAsPod } from './pod';
 import { podRunSettings } from '../../deploy/pod-settings';
@@ -31,16 +32,6 @@ export type RuntimeOutcome =
   | { readonly kind: 'pod'; readonly pod: PodFacts }
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'broken'; readonly error: unknown };
-
-/** The profile as Docker options: what `docker run --read-only --tmpfs … --cap-drop … --security-opt no-new-privileges` sets. */
-export function hardenedHostConfig(profile: HardenedProfile): Omit<Docker.HostConfig, 'NetworkMode'> {
-  return {
-    ReadonlyRootfs: profile.readOnlyRootFilesystem,
-    Tmpfs: { ...profile.tmpfs },
-    CapDrop: [...profile.capDrop],
-    SecurityOpt: profile.noNewPrivileges ? ['no-new-privileges'] : [],
-  };
-}
 
 function describeProfile(profile: HardenedProfile): string {
   return [

@@ -1,7 +1,7 @@
 import { validate } from 'dockerfile-utils';
 import { resolved } from './fixture';
 import type { ContainerImageProps } from '../../../projenrc';
-import { dockerfileModel } from '../../../projenrc/container/dockerfile';
+import { dockerfileModel, runtimeFrom } from '../../../projenrc/container/dockerfile';
 import type { DockerfileModel } from '../../../projenrc/container/dockerfile-model';
 import { renderDockerfile, renderInstruction } from '../../../projenrc/container/dockerfile-render';
 
@@ -134,5 +134,17 @@ describe('model invariants', () => {
     // DL3002 and dofigen's "UID should be used instead of username": the last USER is numeric and not root.
     expect(users.at(-1)).toMatchObject({ user: expect.stringMatching(/^[1-9]\d*:[1-9]\d*$/) });
     expect(runtime.filter((i) => i.kind === 'HEALTHCHECK')).toHaveLength(1); // dockle CIS-DI-0006
+  });
+});
+
+describe('runtimeFrom', () => {
+  test('the one place that says what each runtime starts FROM, and the Dockerfile uses it', () => {
+    for (const runtime of ['minimal', 'debian', 'node'] as const) {
+      const r = resolved({ runtime });
+      expect(renderDockerfile(dockerfileModel(r))).toContain(`FROM ${runtimeFrom(r)} AS runtime`);
+    }
+    expect(runtimeFrom(resolved())).toBe('scratch');
+    expect(runtimeFrom(resolved({ runtime: 'debian' }))).toBe('debian:trixie-slim');
+    expect(runtimeFrom(resolved({ runtime: 'node' }))).toBe('node:24-trixie-slim');
   });
 });

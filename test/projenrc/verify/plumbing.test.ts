@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
 import { FileFacts, PROBE_SCRIPT } from '../../../projenrc/verify/categories/file-probe';
-import { hardenedHostConfig } from '../../../projenrc/verify/categories/runtime';
+import { hardenedHostConfig } from '../../../projenrc/verify/categories/hardening';
 import { chooseReach, connectEngine, demux, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../projenrc/verify/engine';
 import { VerifyError } from '../../../projenrc/verify/errors';
 import { parseOptions } from '../../../projenrc/verify/options';
