@@ -8,7 +8,7 @@ import { writeFileSync } from 'fs';
 import type Docker from 'dockerode';
 import { digestFor, LOCK_PATH, readLock, renderLock, staleness, tagOf } from './base-image-lock';
 import { readSpec } from './read-spec';
-import { connectEngine } from '../verify/engine';
+import { connectEngine } from '../engine';
 
 async function pullDigest(docker: Docker, tag: string): Promise<string> {
   const stream = await docker.pull(tag);

@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { checkRegistry, pushedDigest, refusal, VerifiedReport } from './publishable';
 import { readSpec } from '../container/read-spec';
-import { connectEngine } from '../verify/engine';
+import { connectEngine } from '../engine';
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const registry = checkRegistry(env.REGISTRY);

@@ -5,7 +5,7 @@
  * Naming: `judge*` functions are pure (plain facts in, a Row out) and are
  * tested without an engine; `check*` functions touch the engine to gather
  * those facts and then call the judges. Everything that talks to Docker
- * goes through `./engine`, which the bench shares.
+ * goes through `../engine`, which lock, publish and the bench share.
  */
 export { main, reportError } from './run';
 export type { Io } from './run';
@@ -14,8 +14,3 @@ export type { VerifyInput } from './verify';
 export { VerifyError } from './errors';
 export { isOk, renderTable, rowId, summary, writeReport } from './report';
 export type { Report, Row, Status } from './report';
-export {
-  chooseReach, connectEngine, demux, fastHealthcheck, freePorts, healthDeadlineMs, httpGet, inspectImage, logTail,
-  newRunId, removeLabelled, RUN_LABEL, RunScope, sleep, waitForHealth, withTimeout,
-} from './engine';
-export type { ContainerRequest, Engine, HealthOutcome, HttpAnswer, Reach, RunResult } from './engine';

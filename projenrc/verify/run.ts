@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { connectEngine, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from './engine';
+import { connectEngine, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
 import { VerifyError } from './errors';
 import { builtTag, judgeBuild, judgeGivenImage, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
@@ -7,6 +7,7 @@ import { isOk, renderTable, Report, Row, summary, writeReport } from './report';
 import { skipPlan, verifyImage } from './verify';
 import { readSpec, SpecError } from '../container/read-spec';
 import type { ResolvedContainer } from '../container/resolved-container';
+import { EngineError } from '../engine/errors';
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -116,7 +117,7 @@ function onSignals(docker: Docker, runId: string, io: Io, forward: (s: NodeJS.Si
 
 /** Prints user errors as one line (no stack); anything else is a bug and keeps its stack. */
 export function reportError(e: unknown, io: Io = consoleIo): number {
-  if (e instanceof VerifyError) {
+  if (e instanceof VerifyError || e instanceof EngineError) {
     io.err(`docker:verify: ${e.message}`);
     return 2;
   }

@@ -1,11 +1,11 @@
 import { CHECK_CATEGORIES, CheckCategory, planEntries } from '../container/check-plan';
 import { runtimeFrom } from '../container/dockerfile';
 import type { ResolvedContainer } from '../container/resolved-container';
+import { RunScope } from '../engine';
 import { checkCommands } from './categories/commands';
 import { checkFileExistence } from './categories/file-existence';
 import { checkMetadata } from './categories/metadata';
 import { checkRuntime } from './categories/runtime';
-import { RunScope } from './engine';
 import { broken, Row, rowId, skipped } from './report';
 
 export interface VerifyInput {

@@ -1,5 +1,5 @@
 import type { CommandCheck } from '../../container/check-plan';
-import type { RunResult, RunScope } from '../engine';
+import type { RunResult, RunScope } from '../../engine';
 import { broken, oneLine, Row, row, RowHead, rowId } from '../report';
 
 function head(check: CommandCheck): RowHead {

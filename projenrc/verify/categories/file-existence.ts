@@ -1,5 +1,5 @@
 import type { FileExistenceCheck } from '../../container/check-plan';
-import type { RunScope } from '../engine';
+import type { RunScope } from '../../engine';
 import { broken, list, Row, row, RowHead, rowId } from '../report';
 import { FileFacts, runFileProbe, WALK_LIMIT } from './file-probe';
 

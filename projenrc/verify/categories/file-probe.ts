@@ -1,4 +1,4 @@
-import type { RunScope } from '../engine';
+import type { RunScope } from '../../engine';
 
 /** What the host asks the in-image probe to resolve. */
 export interface ProbeRequest {

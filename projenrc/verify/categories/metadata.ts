@@ -2,7 +2,7 @@ import { posix } from 'path';
 import type Docker from 'dockerode';
 import type { HealthTiming, MetadataCheck } from '../../container/check-plan';
 import { SCRATCH } from '../../container/dockerfile';
-import { inspectImage } from '../engine';
+import { inspectImage } from '../../engine';
 import { broken, list, mb, Row, row, RowHead, rowId } from '../report';
 
 /** The parts of `docker image inspect` metadata checks read. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../deploy/kubernetes';
 import type { PodProbe, PodRunSettings } from '../../deploy/pod-settings';
-import { HttpAnswer, httpGet, RunScope, sleep } from '../engine';
+import { HttpAnswer, httpGet, RunScope, sleep } from '../../engine';
 import { oneLine, Row, row, RowHead } from '../report';
 import { hardenedHostConfig } from './hardening';
 import type { HardenedProfile } from '../../container/check-plan';

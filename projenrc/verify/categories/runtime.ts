@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { HardenedProfile, HealthTiming, RuntimeCheck } from '../../container/check-plan';
 import {
   ContainerRequest, fastHealthcheck, HealthOutcome, healthDeadlineMs, HttpAnswer, httpGet, RunResult, RunScope, waitForHealth,
-} from '../engine';
+} from '../../engine';
 import { broken, oneLine, Row, row, RowHead, rowId, skipped } from '../report';
 import { hardenedHostConfig } from './hardening';
 import type { PodFacts } from './pod';

@@ -5,7 +5,8 @@ import { join } from 'path';
 import { buildImage, describeIfEngine, DOCKER, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
 import { planEntries } from '../../../projenrc/container/check-plan';
-import { Io, main, Report, reportError, RUN_LABEL, VerifyError } from '../../../projenrc/verify';
+import { RUN_LABEL } from '../../../projenrc/engine';
+import { Io, main, Report, reportError, VerifyError } from '../../../projenrc/verify';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
+import { chooseReach, connectEngine, EngineError, demux, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../projenrc/engine';
 import { FileFacts, PROBE_SCRIPT } from '../../../projenrc/verify/categories/file-probe';
 import { hardenedHostConfig } from '../../../projenrc/verify/categories/hardening';
-import { chooseReach, connectEngine, demux, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../projenrc/verify/engine';
 import { VerifyError } from '../../../projenrc/verify/errors';
 import { parseOptions } from '../../../projenrc/verify/options';
 import { isOk, list, renderTable, row, skipped, summary } from '../../../projenrc/verify/report';
@@ -69,7 +69,7 @@ describe('engine', () => {
 
   test('an unreachable engine is one line naming where the modem looked', async () => {
     await withDockerHost('unix:///tmp/verify-no-such.sock', async () => {
-      await expect(connectEngine()).rejects.toThrow(new VerifyError(
+      await expect(connectEngine()).rejects.toThrow(new EngineError(
         'cannot reach the Docker engine at /tmp/verify-no-such.sock (connect ENOENT): start the engine, or point DOCKER_HOST at one that runs'));
     });
     await withDockerHost('tcp://127.0.0.1:1', async () => {
@@ -79,7 +79,7 @@ describe('engine', () => {
 
   test('a missing docker CLI is one line naming $DOCKER', () => {
     expect(() => resolveDockerCli('/nonexistent/docker', {})).toThrow('docker CLI not found (DOCKER=/nonexistent/docker)');
-    expect(() => resolveDockerCli('docker', { PATH: '/nonexistent' })).toThrow(VerifyError);
+    expect(() => resolveDockerCli('docker', { PATH: '/nonexistent' })).toThrow(EngineError);
     expect(resolveDockerCli('node', { PATH: process.env.PATH })).toMatch(/node$/);
   });
 

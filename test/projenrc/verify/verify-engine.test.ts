@@ -3,7 +3,7 @@ import { join } from 'path';
 import { buildImage, describeIfEngine, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
 import { failedIds, FIXTURE_PLAN, fixtureSpec } from './fixture';
 import { planEntries } from '../../../projenrc/container/check-plan';
-import { connectEngine, Engine, newRunId, RUN_LABEL, RunScope } from '../../../projenrc/verify/engine';
+import { connectEngine, Engine, newRunId, RUN_LABEL, RunScope } from '../../../projenrc/engine';
 import { Row } from '../../../projenrc/verify/report';
 import { verifyImage } from '../../../projenrc/verify/verify';
 

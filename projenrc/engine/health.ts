@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { logTail } from './scope';
 import { sleep } from './time';
-import type { HealthTiming } from '../../container/check-plan';
+import type { HealthTiming } from '../container/check-plan';
 
 const MS = 1_000_000; // Docker durations are nanoseconds
 const FAST_INTERVAL_MS = 500;

@@ -1,8 +1,8 @@
 import { accessSync, constants } from 'fs';
 import { delimiter, isAbsolute, join } from 'path';
 import Docker from 'dockerode';
+import { EngineError } from './errors';
 import { withTimeout } from './time';
-import { VerifyError } from '../errors';
 
 /**
  * How the host reaches a port a container listens on: `host` shares the
@@ -40,7 +40,7 @@ export async function connectEngine(): Promise<Engine> {
   try {
     docker = new Docker();
   } catch (e) {
-    throw new VerifyError(`cannot reach the Docker engine (DOCKER_HOST=${process.env.DOCKER_HOST}): ${(e as Error).message}`);
+    throw new EngineError(`cannot reach the Docker engine (DOCKER_HOST=${process.env.DOCKER_HOST}): ${(e as Error).message}`);
   }
   const address = await engineAddress(docker);
   try {
@@ -48,7 +48,7 @@ export async function connectEngine(): Promise<Engine> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code ? `${err.syscall ?? 'connect'} ${err.code}` : (err.message || String(e));
-    throw new VerifyError(`cannot reach the Docker engine at ${address} (${why}): start the engine, or point DOCKER_HOST at one that runs`);
+    throw new EngineError(`cannot reach the Docker engine at ${address} (${why}): start the engine, or point DOCKER_HOST at one that runs`);
   }
   const networks = await docker.listNetworks();
   return { docker, address, reach: chooseReach(networks.map((n) => n.Name)) };
@@ -83,5 +83,5 @@ export function resolveDockerCli(docker: string, env: NodeJS.ProcessEnv): string
       return c;
     } catch { /* try the next PATH entry */ }
   }
-  throw new VerifyError(`docker CLI not found (DOCKER=${docker}): install Docker or set DOCKER to its path, e.g. DOCKER=/usr/bin/docker`);
+  throw new EngineError(`docker CLI not found (DOCKER=${docker}): install Docker or set DOCKER to its path, e.g. DOCKER=/usr/bin/docker`);
 }
