@@ -5,12 +5,13 @@ import type { typescript } from 'projen';
 import { LOCK_PATH, readLock } from './base-image-lock';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
+import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
 import type { ProjectFacts, ResolvedProps } from './resolve';
 import { resolveContainer, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
-import { CONTAINER_SPEC_PATH } from './resolved-container';
+import { CONTAINER_SPEC_PATH, specFileContent } from './resolved-container';
 import { checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
 
@@ -50,7 +51,9 @@ export class ContainerImage extends Component {
   public readonly dockerignore: IgnoreFile;
   public readonly specFile: JsonFile;
 
-  private readonly props: ResolvedProps;
+  /** The props, validated with their defaults: readable at construction, unlike {@link resolved}. */
+  public readonly declared: ResolvedProps;
+  private frozen?: ResolvedContainer;
   private readonly assets: string[] = [];
   private readonly env: Record<string, string> = {};
   private readonly labels: Record<string, string> = {};
@@ -58,7 +61,7 @@ export class ContainerImage extends Component {
 
   constructor(public readonly project: typescript.TypeScriptProject, props: ContainerImageProps) {
     super(project);
-    this.props = resolveProps(props);
+    this.declared = resolveProps(props);
     for (const asset of props.assets ?? []) this.addAsset(asset);
     for (const [k, v] of Object.entries(props.env ?? {})) this.addEnv(k, v);
     for (const [k, v] of Object.entries(props.labels ?? {})) this.addLabel(k, v);
@@ -67,16 +70,14 @@ export class ContainerImage extends Component {
       render: (marker) => renderDockerfile(dockerfileModel(this.resolved), marker),
     });
     this.dockerignore = new IgnoreFile(project, '.dockerignore', { filterCommentLines: false });
-    this.specFile = new JsonFile(project, CONTAINER_SPEC_PATH, { obj: () => this.resolved });
+    this.specFile = new JsonFile(project, CONTAINER_SPEC_PATH, { obj: () => specFileContent(this.resolved) });
     this.addTasks();
   }
 
   /** Copies a project file or folder into the image's workdir, under the same path. */
   public addAsset(path: string): this {
-    const facts = this.facts();
-    const reserved = ['package.json', facts.lockFile, facts.libdir, facts.srcdir, facts.tsconfigFile, 'node_modules',
-      'test', 'projenrc', '.projenrc.ts', 'coverage', '.git', '.env'];
-    const asset = checkAsset(path, reserved);
+    this.refuseAfterResolve('assets');
+    const asset = checkAsset(path, this.reservedPaths());
     if (!existsSync(join(this.project.outdir, asset))) fail('assets', 'entries must exist in the project', path);
     if (this.assets.includes(asset)) fail('assets', 'entries must be unique', path);
     this.assets.push(asset);
@@ -85,26 +86,38 @@ export class ContainerImage extends Component {
 
   /** Sets a runtime environment variable (never a secret: those are passed at run time). */
   public addEnv(key: string, value: string): this {
+    this.refuseAfterResolve('env');
     this.env[checkEnv(key)] = value;
     return this;
   }
 
   /** Adds an image label next to the derived OCI ones. */
   public addLabel(key: string, value: string): this {
+    this.refuseAfterResolve('labels');
     this.labels[checkLabel(key)] = value;
     return this;
   }
 
   /** Adds an entry to a category of the check plan: verify runs it and the docs list it. */
   public addCheck<C extends CheckCategory>(category: C, check: CheckPlan[C][number]): this {
+    this.refuseAfterResolve('checks');
     (this.checks[category] as CheckPlan[C][number][]).push(check);
     return this;
   }
 
-  /** The whole resolved declaration; later `add*` calls and dependencies are included. */
+  /**
+   * The whole resolved declaration, computed on first read (at synthesis:
+   * every `add*` call and dependency before it counts) and frozen: the
+   * lockfile, the manifests and the base-image lock are read once, and every
+   * file, check and doc renders from the same object. `add*` after it throws.
+   */
   public get resolved(): ResolvedContainer {
-    const added = { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels }, checks: this.checks };
-    return resolveContainer(this.props, this.facts(), added, readLock(join(this.project.outdir, LOCK_PATH)));
+    if (!this.frozen) {
+      const added = { assets: [...this.assets], env: { ...this.env }, labels: { ...this.labels }, checks: this.checks };
+      // A copy: freezing must not reach into objects the caller passed to add*.
+      this.frozen = deepFreeze(structuredClone(resolveContainer(this.declared, this.facts(), added, readLock(join(this.project.outdir, LOCK_PATH)))));
+    }
+    return this.frozen;
   }
 
   public preSynthesize(): void {
@@ -116,6 +129,17 @@ export class ContainerImage extends Component {
       '# Deny again inside the admitted folders.',
       ...DOCKERIGNORE_DENY,
     );
+  }
+
+  private refuseAfterResolve(field: string): void {
+    if (this.frozen) fail(field, 'cannot change once the declaration is resolved (its first read, at synthesis at the latest); add it before', field);
+  }
+
+  /** What must not be copied as an asset: the image builds or installs these itself, or they are not runtime files. */
+  private reservedPaths(): string[] {
+    const pkg = this.project.package;
+    return ['package.json', pkg.lockFile, this.project.libdir, this.project.srcdir, this.project.tsconfig?.fileName ?? 'tsconfig.json', 'node_modules',
+      'test', 'projenrc', '.projenrc.ts', 'coverage', '.git', '.env'];
   }
 
   private facts(): ProjectFacts {
@@ -163,7 +187,7 @@ export class ContainerImage extends Component {
   }
 
   private addTasks(): void {
-    const { imageName, port } = this.props;
+    const { imageName, port } = this.declared;
     // A release sets VERSION (v1.2.3 → 1.2.3); otherwise the package's version.
     const version = `\${VERSION:-${this.project.package.manifest.version}}`;
     const tag = `${imageName}:${version}`;

@@ -5,7 +5,7 @@ export type { ContainerImageProps } from './container-image-props';
 export { ContainerDocs } from './container-docs';
 export { ContainerWorkflow } from './container-workflow';
 export type { ContainerWorkflowProps } from './container-workflow';
-export { CONTAINER_SPEC_PATH } from './resolved-container';
+export { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION, specFileContent } from './resolved-container';
 export type { ResolvedContainer } from './resolved-container';
 export { readSpec, SpecError } from './read-spec';
 export type * from './check-plan';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CheckPlan, HardenedProfile, HealthTiming, MetadataCheck, RuntimeCheck } from './check-plan';
 import { RUNTIME_KINDS } from './container-image-props';
 import type { ResolvedContainer } from './resolved-container';
-import { CONTAINER_SPEC_PATH } from './resolved-container';
+import { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION } from './resolved-container';
 
 /**
  * The one reader of `.projen/container.json`, for every tool that runs
@@ -110,7 +110,11 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
 
 /** Validates a parsed spec; `source` names it in errors. */
 export function parseSpec(value: unknown, source: string): ResolvedContainer {
-  const { '//': _marker, ...fields } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const { '//': _marker, schemaVersion, ...fields } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (typeof value === 'object' && value !== null && schemaVersion !== SPEC_SCHEMA_VERSION) {
+    const found = schemaVersion === undefined ? 'no schemaVersion' : `schemaVersion ${JSON.stringify(schemaVersion)}`;
+    throw new SpecError(`${source} has ${found}, these tools read ${SPEC_SCHEMA_VERSION}: run npx projen to regenerate it`);
+  }
   const parsed = resolvedContainerSchema.safeParse(typeof value === 'object' && value !== null ? fields : value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -70,3 +70,14 @@ export interface ResolvedContainer {
 
 /** Where projen writes the {@link ResolvedContainer}, relative to the project root. */
 export const CONTAINER_SPEC_PATH = '.projen/container.json';
+
+/**
+ * The layout version of {@link CONTAINER_SPEC_PATH}. Bump it with any change
+ * a reader of the older file would misread; `readSpec()` refuses any other.
+ */
+export const SPEC_SCHEMA_VERSION = 1;
+
+/** The content of {@link CONTAINER_SPEC_PATH}: the model under its schema version. */
+export function specFileContent(r: ResolvedContainer): { readonly schemaVersion: number } & ResolvedContainer {
+  return { schemaVersion: SPEC_SCHEMA_VERSION, ...r };
+}

@@ -320,7 +320,7 @@ export class KubernetesManifests extends Component {
     const outdir = props.outdir ?? 'deploy/kubernetes';
     const files: Record<string, YamlFile> = {};
     // The file set is fixed by whether the app migrates; their content is rendered at synthesis.
-    const names = Object.values(MANIFEST_FILES).filter((f) => f !== MANIFEST_FILES.migrateJob || image.resolved.migrateCommand);
+    const names = Object.values(MANIFEST_FILES).filter((f) => f !== MANIFEST_FILES.migrateJob || image.declared.migrateCommand);
     for (const file of names) {
       files[file] = new YamlFile(image.project, `${outdir}/${file}`, { obj: () => this.manifests[file] });
     }

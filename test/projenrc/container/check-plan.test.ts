@@ -4,7 +4,8 @@ import type { ResolvedContainer } from '../../../projenrc';
 import { ContainerDocs, ContainerImage } from '../../../projenrc';
 import { CHECK_CATEGORIES, planEntries } from '../../../projenrc/container/check-plan';
 import { CATEGORY_TITLES, renderCheckRows } from '../../../projenrc/container/container-docs';
-import { parseSpec } from '../../../projenrc/container/read-spec';
+import { parseSpec, SpecError } from '../../../projenrc/container/read-spec';
+import { SPEC_SCHEMA_VERSION, specFileContent } from '../../../projenrc/container/resolved-container';
 
 /** The checks table of docs/container.md, read back as [category title, name]. */
 function docsChecks(markdown: string): [string, string][] {
@@ -77,10 +78,19 @@ describe('the check plan', () => {
 });
 
 describe('parseSpec, the one reader', () => {
-  const json = () => JSON.parse(JSON.stringify(resolved()));
+  const model = () => JSON.parse(JSON.stringify(resolved()));
+  const json = () => specFileContent(model());
 
-  test('accepts the resolved model and ignores the projen marker', () => {
-    expect(parseSpec({ ...json(), '//': 'marker' }, 'spec.json')).toEqual(json());
+  test('accepts the resolved model under its schema version and ignores the projen marker', () => {
+    expect(parseSpec({ ...json(), '//': 'marker' }, 'spec.json')).toEqual(model());
+  });
+
+  test.each([
+    ['an older schema version', { ...specFileContent(resolved()), schemaVersion: SPEC_SCHEMA_VERSION - 1 }, `schemaVersion ${SPEC_SCHEMA_VERSION - 1}`],
+    ['a spec from before schema versions', JSON.parse(JSON.stringify(resolved())), 'no schemaVersion'],
+  ])('refuses %s in one line that says to run npx projen', (_name, spec, found) => {
+    expect(() => parseSpec(spec, 'spec.json')).toThrow(new SpecError(
+      `spec.json has ${found}, these tools read ${SPEC_SCHEMA_VERSION}: run npx projen to regenerate it`));
   });
 
   test.each([
@@ -107,7 +117,10 @@ describe('ContainerImage.addCheck', () => {
     const out = Testing.synth(project);
     expect(out['.projen/container.json'].checks.commands).toHaveLength(before.spec.checks.commands.length + 1);
     expect(docsChecks(out['docs/container.md'])).toHaveLength(docsChecks(before.files['docs/container.md']).length + 1);
-    image.addCheck('runtime', { name: 'whoami', title: 'dup', kind: 'stop', limitMs: 1 });
-    expect(() => image.resolved).toThrow('ContainerImage: "checks" names must be unique across the plan, got "whoami"');
+    expect(() => image.addCheck('runtime', { name: 'late', title: 'late', kind: 'stop', limitMs: 1 })).toThrow(
+      'ContainerImage: "checks" cannot change once the declaration is resolved');
+    const dup = new ContainerImage(testProject(), BASE_PROPS);
+    dup.addCheck('runtime', { name: 'whoami', title: 'dup', kind: 'stop', limitMs: 1 });
+    expect(() => dup.resolved).toThrow('ContainerImage: "checks" names must be unique across the plan, got "whoami"');
   });
 });

@@ -6,6 +6,7 @@ import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixt
 import type { ResolvedContainer } from '../../../projenrc';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
 import { parseSpec } from '../../../projenrc/container/read-spec';
+import { SPEC_SCHEMA_VERSION } from '../../../projenrc/container/resolved-container';
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -27,11 +28,23 @@ describe('ContainerImage', () => {
     }
   });
 
-  test('the spec file is the resolved model, whole, and the one reader accepts it', () => {
+  test('the spec file is the resolved model, whole, under its schema version, and the one reader accepts it', () => {
     const { image, spec } = synthContainer();
-    const { '//': _marker, ...fields } = spec as ResolvedContainer & { '//': string };
+    const { '//': _marker, schemaVersion, ...fields } = spec as ResolvedContainer & { '//': string; 'schemaVersion': number };
+    expect(schemaVersion).toBe(SPEC_SCHEMA_VERSION);
     expect(fields).toEqual(JSON.parse(JSON.stringify(image.resolved)));
     expect(parseSpec(spec, CONTAINER_SPEC_PATH)).toEqual(fields);
+  });
+
+  test('the model is resolved once and frozen: later lockfile edits and readers see the same object', () => {
+    const project = testProject();
+    const image = new ContainerImage(project, BASE_PROPS);
+    const first = image.resolved;
+    writeFileSync(join(project.outdir, 'container.lock.json'), JSON.stringify({ images: { [first.baseImages.build]: `sha256:${'a'.repeat(64)}` } }));
+    expect(image.resolved).toBe(first);
+    expect(Testing.synth(project)['.projen/container.json'].baseImages).toEqual(first.baseImages);
+    expect(Object.isFrozen(first.checks.commands[0])).toBe(true);
+    expect(() => image.addAsset('config')).toThrow('ContainerImage: "assets" cannot change once the declaration is resolved');
   });
 
   test('a second declaration: every output, the plan included, follows port, user, uid, workers and health path', () => {

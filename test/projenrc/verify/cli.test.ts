@@ -5,13 +5,14 @@ import { join } from 'path';
 import { buildImage, describeIfEngine, DOCKER, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
 import { planEntries } from '../../../projenrc/container/check-plan';
+import { specFileContent } from '../../../projenrc/container/resolved-container';
 import { RUN_LABEL } from '../../../projenrc/engine';
 import { Io, main, Report, reportError, VerifyError } from '../../../projenrc/verify';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
 const specFile = join(dir, 'container.json');
-writeFileSync(specFile, JSON.stringify(fixtureSpec()));
+writeFileSync(specFile, JSON.stringify(specFileContent(fixtureSpec())));
 
 function captureIo(): Io & { lines: { out: string[]; err: string[] } } {
   const lines = { out: [] as string[], err: [] as string[] };

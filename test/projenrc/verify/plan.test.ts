@@ -1,6 +1,7 @@
 import { cleanFiles, FIXTURE_PLAN, fixtureSpec } from './fixture';
 import { CHECK_CATEGORIES, CheckCategory, CheckPlan } from '../../../projenrc/container/check-plan';
 import { parseSpec } from '../../../projenrc/container/read-spec';
+import { specFileContent } from '../../../projenrc/container/resolved-container';
 import { judgeCommand } from '../../../projenrc/verify/categories/commands';
 import { judgeFileExistence } from '../../../projenrc/verify/categories/file-existence';
 import { judgeMetadata } from '../../../projenrc/verify/categories/metadata';
@@ -34,7 +35,7 @@ const EXTRA: { [C in CheckCategory]: CheckPlan[C][number] } = {
 
 describe('one row per plan entry', () => {
   test('the fixture plan is a valid spec by the one reader', () => {
-    expect(() => parseSpec(fixtureSpec(), 'fixture')).not.toThrow();
+    expect(() => parseSpec(specFileContent(fixtureSpec()), 'fixture')).not.toThrow();
   });
 
   test('rows are named <category>/<name>, titled by the entry, in plan order', () => {

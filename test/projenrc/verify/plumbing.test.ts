@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
+import { specFileContent } from '../../../projenrc/container/resolved-container';
 import { chooseReach, connectEngine, EngineError, demux, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../projenrc/engine';
 import { FileFacts, PROBE_SCRIPT } from '../../../projenrc/verify/categories/file-probe';
 import { hardenedHostConfig } from '../../../projenrc/verify/categories/hardening';
@@ -34,7 +35,7 @@ describe('the spec is read by the one reader, and its errors are one line', () =
 
   test('a spec in another shape names the field', async () => {
     const path = join(dir, 'stale.json');
-    writeFileSync(path, JSON.stringify({ ...fixtureSpec(), port: 'eighty' }));
+    writeFileSync(path, JSON.stringify({ ...specFileContent(fixtureSpec()), port: 'eighty' }));
     await expect(main([], { CONTAINER_SPEC_PATH: path })).rejects.toThrow(VerifyError);
     await expect(main([], { CONTAINER_SPEC_PATH: path })).rejects.toThrow(`${path}: port: `);
   });
