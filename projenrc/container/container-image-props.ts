@@ -128,7 +128,8 @@ export const HARDENED_PROFILE: HardenedProfile = {
 };
 
 /**
- * Orchestrators allow 10-30 s before SIGKILL; an app that drains in-flight
- * requests is done in well under two, so anything slower is a bug.
+ * What `docker stop` of an idle container may take beyond the app's own
+ * drain limit: closing the pool and the process exiting. An app that ignores
+ * SIGTERM overruns it by far (Docker waits its full grace, then SIGKILLs).
  */
-export const STOP_LIMIT_MS = 2000;
+export const STOP_SLACK_MS = 1000;

@@ -5,7 +5,7 @@ import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
   DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
-  HARDENED_PROFILE, HEALTH_TIMING, STOP_LIMIT_MS, WORKDIR,
+  HARDENED_PROFILE, HEALTH_TIMING, STOP_SLACK_MS, WORKDIR,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
 import type { ResolvedContainer } from './resolved-container';
@@ -110,7 +110,8 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     runtime: p.runtime,
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,
-    stopLimitMs: STOP_LIMIT_MS,
+    // The app promises to be done draining by its shutdown timeout; an idle one is done at once.
+    stopLimitMs: p.shutdownTimeoutMs + STOP_SLACK_MS,
   };
   return { ...withoutChecks, checks: withAddedChecks(deriveChecks(withoutChecks), added.checks ?? {}) };
 }

@@ -62,7 +62,7 @@ export interface ResolvedContainer {
 
   readonly healthcheck: HealthTiming;
   readonly hardened: HardenedProfile;
-  /** How long `docker stop` of a healthy container may take. */
+  /** How long `docker stop` of a healthy container may take: the drain limit and a little slack. */
   readonly stopLimitMs: number;
 
   readonly checks: CheckPlan;

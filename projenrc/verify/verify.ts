@@ -12,7 +12,7 @@ export interface VerifyInput {
   readonly scope: RunScope;
   readonly spec: ResolvedContainer;
   readonly databaseUrl?: string;
-  /** `docker stop -t`; 10 like Docker's default. Tests lower it to fail fast. */
+  /** `docker stop -t`; by default Docker's 10, or past the stop limit, so a slow stop is measured, not cut short. Tests lower it to fail fast. */
   readonly stopTimeoutS?: number;
 }
 
@@ -54,7 +54,7 @@ export async function verifyImage(input: VerifyInput): Promise<Row[]> {
       timing: spec.healthcheck,
       port: spec.port,
       databaseUrl: input.databaseUrl,
-      stopTimeoutS: input.stopTimeoutS ?? 10,
+      stopTimeoutS: input.stopTimeoutS ?? Math.max(10, Math.ceil(spec.stopLimitMs / 1000) + 1),
     }),
   };
   try {

@@ -35,6 +35,12 @@ describe('the check plan', () => {
     expect(metadata.labels).toMatchObject({ keys: Object.keys(r.labels) });
   });
 
+  test('the stop limit follows the app\'s drain limit, with a second of slack', () => {
+    expect(resolved({ shutdownTimeoutMs: 3000 }).stopLimitMs).toBe(4000);
+    const slow = resolved({ shutdownTimeoutMs: 25_000 });
+    expect(slow.checks.runtime.find((c) => c.kind === 'stop')).toMatchObject({ limitMs: 26_000, title: 'docker stop exits 0 within 26 s' });
+  });
+
   test('forbidden paths: devDependencies, their binaries, npm, caches, build inputs, secrets', () => {
     const files = Object.fromEntries(r.checks.fileExistence.map((c) => [c.name, c]));
     expect(files['no-dev-dependencies'].paths).toEqual(['/app/node_modules/typescript', '/app/node_modules/jest', '/app/node_modules/constructs']);
