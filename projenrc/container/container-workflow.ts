@@ -1,4 +1,5 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { dirname } from 'path';
 import type { typescript } from 'projen';
 import { Component, github as gh } from 'projen';
 import { stringify } from 'yaml';
@@ -6,6 +7,7 @@ import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import { GeneratedFile } from '../generated-file';
 import type { RenovatePin } from '../renovate';
+import { REPORT_PATH } from '../verify/report';
 
 /**
  * Every action any of the project's workflows uses, pinned to the full commit
@@ -233,7 +235,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             name: 'Upload the verify report',
             if: 'always()',
             uses: ACTIONS.uploadArtifact.uses,
-            with: { 'name': 'verify-report', 'path': 'test-reports/verify-report.json', 'if-no-files-found': 'ignore' },
+            with: { 'name': 'verify-report', 'path': REPORT_PATH, 'if-no-files-found': 'ignore' },
           },
           {
             name: 'Save the verified image',
@@ -265,7 +267,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
           setupNode(o.nodeVersion),
           install,
           { name: 'Download the verified image', uses: ACTIONS.downloadArtifact.uses, with: { name: 'image', path: '${{ runner.temp }}' } },
-          { name: 'Download the verify report', uses: ACTIONS.downloadArtifact.uses, with: { name: 'verify-report', path: 'test-reports' } },
+          { name: 'Download the verify report', uses: ACTIONS.downloadArtifact.uses, with: { name: 'verify-report', path: dirname(REPORT_PATH) } },
           {
             name: 'Load it and check it is the verified image',
             env: { VERIFIED_ID: '${{ needs.verify.outputs.image-id }}' },

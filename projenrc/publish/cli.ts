@@ -8,13 +8,14 @@ import { existsSync, readFileSync } from 'fs';
 import { checkRegistry, pushedDigest, refusal, VerifiedReport } from './publishable';
 import { readSpec } from '../container/read-spec';
 import { connectEngine } from '../engine';
+import { REPORT_PATH } from '../verify/report';
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const registry = checkRegistry(env.REGISTRY);
   const spec = readSpec(env.CONTAINER_SPEC_PATH);
   const version = env.VERSION || spec.version;
   const local = `${spec.imageName}:${version}`;
-  const reportPath = env.VERIFY_REPORT || 'test-reports/verify-report.json';
+  const reportPath = env.VERIFY_REPORT || REPORT_PATH;
   const { docker } = await connectEngine();
   const info = await docker.getImage(local).inspect().catch(() => undefined);
   if (!info) throw new Error(`no image ${local}: run npx projen docker:verify`);

@@ -1,5 +1,6 @@
 import { join } from 'path';
 import { VerifyError } from './errors';
+import { REPORT_PATH } from './report';
 import { CONTAINER_SPEC_PATH } from '../container/resolved-container';
 
 export const USAGE = `usage: npx projen docker:verify [--image <ref>] [--report <file>]
@@ -41,8 +42,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
   return {
     image: flags.image || env.DOCKER_IMAGE || undefined,
     specPath: env.CONTAINER_SPEC_PATH || CONTAINER_SPEC_PATH,
-    // test-reports/ is git-ignored and is where jest-junit already writes.
-    reportPath: flags.report || env.VERIFY_REPORT || join(cwd, 'test-reports', 'verify-report.json'),
+    reportPath: flags.report || env.VERIFY_REPORT || join(cwd, REPORT_PATH),
     docker: env.DOCKER || 'docker',
     databaseUrl: env.VERIFY_DATABASE_URL || undefined,
     projectRoot: cwd,

@@ -2,6 +2,13 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { dirname } from 'path';
 import type { CheckCategory } from '../container/check-plan';
 
+/**
+ * Where verify writes its report and publish (and the workflow's artifact
+ * steps) look for it, relative to the project root. test-reports/ is
+ * git-ignored and is where jest-junit writes too. `VERIFY_REPORT` overrides it.
+ */
+export const REPORT_PATH = 'test-reports/verify-report.json';
+
 /** `skip` is never a pass: a skipped check is reported as such, not counted as green. */
 export type Status = 'pass' | 'fail' | 'skip';
 

