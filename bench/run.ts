@@ -23,7 +23,7 @@ import { measureStartStop, measureThroughput, startStopSection, type LoadParams,
 import { measureSynth } from './measure-synth';
 import { renderReport, tally } from './report';
 import { buildRuntimeVariants } from './runtime-variants';
-import { BASELINE, CPUS, IMAGE_MAX_MB, LOAD, RUNS, TAGS } from './targets';
+import { BASELINE, CPUS, LOAD, RUNS, TAGS } from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
 import { runtimeFrom } from '../projenrc/container/dockerfile';
 import { readSpec } from '../projenrc/container/read-spec';
@@ -105,9 +105,9 @@ async function main(): Promise<void> {
       party: ours,
       tag: TAGS.ours,
       base: runtimeFrom(spec),
-      sizeTarget: { max: IMAGE_MAX_MB, source: 'bench/targets.ts IMAGE_MAX_MB' },
+      sizeTarget,
     }, ...variants],
-    { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, sizeTarget, log));
+    { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, log));
   await measure('start and stop', async () => {
     const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline], spec.healthPath, runs('start'), log);
     const pair = (s: Server): [Server, StartStop] => [s, r.get(s)!];
