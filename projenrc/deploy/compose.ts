@@ -87,7 +87,7 @@ export function renderEnvExample(entries: readonly EnvFileEntry[], marker?: stri
   ].join('\n');
 }
 
-/** verify's hardened run, in compose's words: read-only root, the profile's tmpfs, no capabilities, no new privileges. */
+/** verify's hardened profile, in compose's words, as the declared user (the hardened check runs an arbitrary uid instead). */
 function hardening(r: ResolvedContainer): Record<string, unknown> {
   const h = r.hardened;
   return {
@@ -101,8 +101,8 @@ function hardening(r: ResolvedContainer): Record<string, unknown> {
 
 /**
  * The stack for local development: PostgreSQL, a one-shot migration once it
- * is healthy, and the API once the migration succeeded, run as verify's
- * hardened check runs the image. Pure.
+ * is healthy, and the API once the migration succeeded, run with verify's
+ * hardened profile as the declared user. Pure.
  */
 export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}): ComposeModel {
   const postgresImage = checkImageRef('postgresImage', props.postgresImage ?? POSTGRES_IMAGE);

@@ -22,6 +22,13 @@ describe('docs/deploy.md', () => {
     for (const name of ['POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']) expect(docs).toContain(`| \`${name}\` |`);
   });
 
+  test('says exactly how compose\'s user differs from the hardened check\'s, and why', () => {
+    expect(docs).not.toContain('runs as verify\'s hardened check runs it');
+    expect(docs).toContain('compose runs the declared user `10001:10001`, the image\'s own, while the hardened check runs `4242:4242`, a uid the image does not know');
+    expect(out['compose.yaml']).toContain('user: 10001:10001');
+    expect(out['.projen/container.json'].checks.runtime.find((c: { kind: string }) => c.kind === 'hardened').profile.user).toBe('4242:4242');
+  });
+
   test('walks through a deploy by digest', () => {
     for (const line of [
       'npx projen docker:publish',
