@@ -1,23 +1,7 @@
-import { JsonFile, github, javascript, typescript } from 'projen';
+import { github, javascript, typescript } from 'projen';
 import { ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, TaskMakefile } from './projenrc';
 import { PULL_BASE_IMAGES, RENOVATE_PINS, TEST_ADMIN_DATABASE_URL, postgresService } from './projenrc/container/container-workflow';
 import { Renovate } from './projenrc/renovate';
-
-/**
- * The service's runtime facts, declared once. The app's config defaults, the
- * container image, its docs and its verification all derive from these.
- */
-const service = {
-  port: 8000,
-  user: 'app',
-  // The production host has 2 vCPUs shared with PostgreSQL.
-  workers: 2,
-  // Readiness (503 while the database is unreachable) and liveness (the process can serve).
-  healthPath: '/health',
-  livenessPath: '/health/live',
-  // How long a worker drains in-flight requests after SIGTERM; orchestrators wait longer before SIGKILL.
-  shutdownTimeoutMs: 3000,
-} as const;
 
 const project = new typescript.TypeScriptAppProject({
   name: 'course-supporter-api',
@@ -99,31 +83,32 @@ const project = new typescript.TypeScriptAppProject({
   },
 });
 
-new JsonFile(project, 'config/default.json', {
-  obj: {
-    host: '0.0.0.0',
-    port: service.port,
-    workers: service.workers,
-    healthPath: service.healthPath,
-    livenessPath: service.livenessPath,
-    logLevel: 'info',
-    database: { probeTimeoutMs: 500, poolMax: 5 },
-    shutdownTimeoutMs: service.shutdownTimeoutMs,
-    promptsDir: 'prompts',
-  },
-});
-
+// The service's runtime facts, declared once: the image, its checks and docs, the deploy files and
+// the app's own config defaults (config/default.json, appConfig) all derive from them.
 const image = new ContainerImage(project, {
   imageName: 'course-supporter',
-  port: service.port,
-  user: service.user,
-  workers: service.workers,
-  healthPath: service.healthPath,
-  livenessPath: service.livenessPath,
-  shutdownTimeoutMs: service.shutdownTimeoutMs,
+  port: 8000,
+  user: 'app',
+  // The production host has 2 vCPUs shared with PostgreSQL.
+  workers: 2,
+  // Readiness (503 while the database is unreachable) and liveness (the process can serve).
+  healthPath: '/health',
+  livenessPath: '/health/live',
+  // How long a worker drains in-flight requests after SIGTERM; orchestrators wait longer before SIGKILL.
+  shutdownTimeoutMs: 3000,
   // The requirement is under 500 MB. The minimal runtime's floor is about 142 MB (node, its libraries
   // and the app; docs/decisions/0003), so 150 catches a regression of 10 MB, not one of 360.
   sizeBudgetMb: 150,
+  // The app's other defaults; the facts above are written beside them.
+  appConfig: {
+    path: 'config/default.json',
+    values: {
+      host: '0.0.0.0',
+      logLevel: 'info',
+      database: { probeTimeoutMs: 500, poolMax: 5 },
+      promptsDir: 'prompts',
+    },
+  },
   assets: ['config', 'prompts', 'migrations', 'scripts'],
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 });

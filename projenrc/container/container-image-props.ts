@@ -56,6 +56,13 @@ export interface ContainerImageProps {
    */
   readonly assets?: string[];
   /**
+   * The app's config defaults file, written from this declaration: its own
+   * values with the declared facts (`port`, `workers`, the health paths,
+   * `shutdownTimeoutMs`) on top, so the app reads each fact from here.
+   * @default - no file: the app learns the facts from the image's env only
+   */
+  readonly appConfig?: AppConfigProps;
+  /**
    * The command, in exec form, that migrates the database inside the image.
    * Verify runs it against `VERIFY_DATABASE_URL`.
    * @default - the app has no migrations
@@ -95,6 +102,17 @@ export interface ContainerImageProps {
    * @default - the `repository` of package.json; no label when neither is set
    */
   readonly sourceUrl?: string;
+}
+
+/** See {@link ContainerImageProps.appConfig}. */
+export interface AppConfigProps {
+  /** The JSON file, relative to the project root; it must lie inside an asset. */
+  readonly path: string;
+  /**
+   * The app's other defaults; the declared facts may not be among them.
+   * @default - none
+   */
+  readonly values?: Readonly<Record<string, unknown>>;
 }
 
 export type RuntimeKind = 'minimal' | 'debian' | 'node';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, DependencyType, IgnoreFile, JsonFile, TaskShell } from 'projen';
 import type { typescript } from 'projen';
+import { checkAppConfigShipped, renderAppConfig } from './app-config';
 import { LOCK_PATH, readLock } from './base-image-lock';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
@@ -50,6 +51,8 @@ export class ContainerImage extends Component {
   public readonly dockerfile: GeneratedFile;
   public readonly dockerignore: IgnoreFile;
   public readonly specFile: JsonFile;
+  /** The app's config defaults, when `appConfig` is declared. */
+  public readonly appConfigFile?: JsonFile;
 
   /** The props, validated with their defaults: readable at construction, unlike {@link resolved}. */
   public readonly declared: ResolvedProps;
@@ -71,6 +74,9 @@ export class ContainerImage extends Component {
     });
     this.dockerignore = new IgnoreFile(project, '.dockerignore', { filterCommentLines: false });
     this.specFile = new JsonFile(project, CONTAINER_SPEC_PATH, { obj: () => specFileContent(this.resolved) });
+    if (props.appConfig) {
+      this.appConfigFile = new JsonFile(project, props.appConfig.path, { obj: renderAppConfig(this.declared, props.appConfig.values) });
+    }
     this.addTasks();
   }
 
@@ -121,6 +127,7 @@ export class ContainerImage extends Component {
   }
 
   public preSynthesize(): void {
+    if (this.appConfigFile) checkAppConfigShipped(this.appConfigFile.path, this.resolved.assets);
     // Filled late so assets added after construction are admitted too.
     this.dockerignore.addPatterns(
       '# Allow-list: deny everything, then admit exactly what the Dockerfile copies.',

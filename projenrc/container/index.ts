@@ -1,7 +1,7 @@
 // The container image's public surface: the components, their props, and the
 // resolved model other tools read. Validators and renderers stay internal.
 export { ContainerImage, IMAGE_TASKS } from './container-image';
-export type { ContainerImageProps } from './container-image-props';
+export type { AppConfigProps, ContainerImageProps } from './container-image-props';
 export { ContainerDocs } from './container-docs';
 export { ContainerWorkflow } from './container-workflow';
 export type { ContainerWorkflowProps } from './container-workflow';

@@ -66,11 +66,11 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     `| ${code(api)} | the app image, published on ${code(`127.0.0.1:${r.port}`)} | ${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy |`,
     '',
     `The app image is built from the ${code('Dockerfile')} (tagged ${code(`${r.imageName}:${r.version}`)}, as ${code('npx projen docker:build')} tags it) `
-      + `and runs with verify's hardened profile: read-only root filesystem, `
+      + 'and runs with verify\'s hardened profile: read-only root filesystem, '
       + `tmpfs ${Object.keys(r.hardened.tmpfs).map(code).join(', ')}, capabilities ${r.hardened.capDrop.map(code).join(', ')} dropped, `
       + `${code('no-new-privileges')}. The user differs on purpose: compose runs the declared user ${code(`${r.uid}:${r.gid}`)}, `
       + `the image's own, while the hardened check runs ${code(r.hardened.user)}, a uid the image does not know, as an orchestrator `
-      + `that assigns one (OpenShift) would, to prove the image needs no particular uid. `
+      + 'that assigns one (OpenShift) would, to prove the image needs no particular uid. '
       + `The api's health is the image's own HEALTHCHECK on ${code(r.healthPath)}.`,
     '',
     '```sh',

@@ -47,6 +47,22 @@ describe('ContainerImage', () => {
     expect(() => image.addAsset('config')).toThrow('ContainerImage: "assets" cannot change once the declaration is resolved');
   });
 
+  test('owns the app\'s config defaults: its values with the declared facts on top, each fact passed once', () => {
+    const project = testProject();
+    new ContainerImage(project, { ...BASE_PROPS, port: 9000, workers: 3, appConfig: { path: 'config/default.json', values: { logLevel: 'info' } } });
+    const { '//': _marker, ...config } = Testing.synth(project)['config/default.json'];
+    expect(config).toEqual({
+      logLevel: 'info', port: 9000, workers: 3, healthPath: '/health', livenessPath: '/health/live', shutdownTimeoutMs: BASE_PROPS.shutdownTimeoutMs,
+    });
+  });
+
+  test.each([
+    ['a declared fact among the values', { path: 'config/default.json', values: { port: 1 } }, /"appConfig.values" must not set "port": it is declared on the image/],
+    ['a file no asset ships', { path: 'settings.json' }, /"appConfig.path" must lie inside one of the assets \(config, prompts\), or the image would not ship it, got "settings.json"/],
+  ])('refuses %s', (_name, appConfig, message) => {
+    expect(() => Testing.synth(new ContainerImage(testProject(), { ...BASE_PROPS, appConfig }).project)).toThrow(message);
+  });
+
   test('a second declaration: every output, the plan included, follows port, user, uid, workers and health path', () => {
     const { files, spec } = synthContainer(
       { port: 9000, user: 'svc', uid: 20000, workers: 4, healthPath: '/ready', assets: ['config', 'prompts', 'data/seed'] },
