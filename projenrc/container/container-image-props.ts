@@ -6,7 +6,7 @@ import type { HardenedProfile, HealthTiming } from './check-plan';
  * devDependencies.
  */
 export interface ContainerImageProps {
-  /** Image repository name, e.g. `course-supporter`. */
+  /** Image repository name, e.g. `my-api`. */
   readonly imageName: string;
   /** The port the app listens on inside the container. */
   readonly port: number;

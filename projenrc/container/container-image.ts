@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
-import { Component, DependencyType, IgnoreFile, JsonFile, TaskShell } from 'projen';
-import type { typescript } from 'projen';
+import { join, posix } from 'path';
+import { Component, DependencyType, IgnoreFile, JsonFile, ProjenrcFile, TaskShell, typescript } from 'projen';
 import { checkAppConfigShipped, renderAppConfig } from './app-config';
 import { LOCK_PATH, readLock } from './base-image-lock';
 import type { CheckCategory, CheckPlan } from './check-plan';
@@ -146,7 +145,19 @@ export class ContainerImage extends Component {
   private reservedPaths(): string[] {
     const pkg = this.project.package;
     return ['package.json', pkg.lockFile, this.project.libdir, this.project.srcdir, this.project.tsconfig?.fileName ?? 'tsconfig.json', 'node_modules',
-      'test', 'projenrc', '.projenrc.ts', 'coverage', '.git', '.env'];
+      ...this.buildOnlyPaths(), '.git', '.env'];
+  }
+
+  /** From projen's own components: the test folder, the projenrc file and its code folder, jest's coverage folder. */
+  private buildOnlyPaths(): string[] {
+    const projenrc = ProjenrcFile.of(this.project);
+    const paths = [
+      this.project.testdir,
+      projenrc?.filePath,
+      projenrc instanceof typescript.Projenrc ? posix.dirname(projenrc.tsconfig.fileName) : undefined,
+      this.project.jest ? this.project.jest.config.coverageDirectory ?? 'coverage' : undefined,
+    ];
+    return [...new Set(paths.filter((p): p is string => !!p && p !== '.'))];
   }
 
   private facts(): ProjectFacts {
@@ -163,6 +174,7 @@ export class ContainerImage extends Component {
       libdir: this.project.libdir,
       tsconfigFile: this.project.tsconfig?.fileName ?? 'tsconfig.json',
       lockFile: pkg.lockFile,
+      buildOnlyPaths: this.buildOnlyPaths(),
       entrypoint: pkg.entrypoint,
       repositoryUrl: typeof repository === 'string' ? repository
         : (repository as { url?: string } | undefined)?.url,

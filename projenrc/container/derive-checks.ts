@@ -66,7 +66,7 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
       name: 'no-build-inputs',
       title: 'no sources, tests, compiler or projen config',
       shouldExist: false,
-      paths: [r.srcdir, 'test', 'projenrc', '.projenrc.ts', r.tsconfigFile, 'coverage'].map(app),
+      paths: [r.srcdir, ...r.buildOnlyPaths, r.tsconfigFile].map(app),
     },
     { name: 'no-secrets-or-vcs', title: 'no .env file or .git folder anywhere in the app', shouldExist: false, paths: [app('**/.env*'), app('**/.git')] },
   ];

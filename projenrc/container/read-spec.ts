@@ -96,6 +96,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   libdir: text,
   tsconfigFile: text,
   lockFile: text,
+  buildOnlyPaths: strings,
   assets: strings,
   env: record,
   labels: record,

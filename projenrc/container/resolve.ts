@@ -21,6 +21,8 @@ export interface ProjectFacts {
   readonly libdir: string;
   readonly tsconfigFile: string;
   readonly lockFile: string;
+  /** What only builds or tests the project: its tests, projen's config and code, coverage output. */
+  readonly buildOnlyPaths: readonly string[];
   /** `main` of package.json, e.g. `lib/index.js`. */
   readonly entrypoint: string;
   readonly repositoryUrl?: string;
@@ -94,6 +96,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     libdir: facts.libdir,
     tsconfigFile: facts.tsconfigFile,
     lockFile: facts.lockFile,
+    buildOnlyPaths: facts.buildOnlyPaths,
     assets: added.assets,
     env: { NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env },
     labels: {

@@ -8,7 +8,7 @@ import type { RuntimeKind } from './container-image-props';
  * {@link CONTAINER_SPEC_PATH}.
  */
 export interface ResolvedContainer {
-  /** Image repository, e.g. `course-supporter`. */
+  /** Image repository, e.g. `my-api`. */
   readonly imageName: string;
   /** The project's package version; the image is tagged with it. */
   readonly version: string;
@@ -43,6 +43,8 @@ export interface ResolvedContainer {
   readonly libdir: string;
   readonly tsconfigFile: string;
   readonly lockFile: string;
+  /** Project paths that only build or test it (tests, projen's config and code): never in the image. */
+  readonly buildOnlyPaths: readonly string[];
   /** Runtime files and folders copied into `workdir`, relative to the project root. */
   readonly assets: readonly string[];
   /** Runtime environment, the derived variables included. */

@@ -9,7 +9,7 @@ import { withTimeout } from './time';
  * `finally` or a signal handler can remove exactly ours, even ones whose
  * create call was still in flight when the run was interrupted.
  */
-export const RUN_LABEL = 'dev.course-supporter.verify';
+export const RUN_LABEL = 'projen-container-image.run';
 
 export function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;

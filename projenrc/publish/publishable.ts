@@ -31,7 +31,7 @@ export function pushedDigest(repository: string, repoDigests: readonly string[])
 /** `REGISTRY` as a repository name: lowercase, no tag, no digest, no scheme. */
 export function checkRegistry(value: string | undefined): string {
   if (!value || !/^[a-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)+$/.test(value)) {
-    throw new Error(`REGISTRY must name a repository such as ghcr.io/acme/course-supporter, got ${JSON.stringify(value ?? '')}`);
+    throw new Error(`REGISTRY must name a repository such as ghcr.io/<owner>/<image>, got ${JSON.stringify(value ?? '')}`);
   }
   return value;
 }

@@ -1,7 +1,8 @@
 import { execFileSync } from 'child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
-import { DependencyType, Testing } from 'projen';
+import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../projenrc';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
@@ -61,6 +62,26 @@ describe('ContainerImage', () => {
     ['a file no asset ships', { path: 'settings.json' }, /"appConfig.path" must lie inside one of the assets \(config, prompts\), or the image would not ship it, got "settings.json"/],
   ])('refuses %s', (_name, appConfig, message) => {
     expect(() => Testing.synth(new ContainerImage(testProject(), { ...BASE_PROPS, appConfig }).project)).toThrow(message);
+  });
+
+  test('what never ships comes from the project\'s own components, not from this repository\'s layout', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'container-layout-'));
+    mkdirSync(join(outdir, 'assets'));
+    const project = new typescript.TypeScriptAppProject({
+      name: 'other',
+      defaultReleaseBranch: 'main',
+      outdir,
+      packageManager: javascript.NodePackageManager.NPM,
+      testdir: 'spec',
+      projenrcTs: true,
+      projenrcTsOptions: { filename: '.projenrc.build.ts', projenCodeDir: 'tools' },
+      jestOptions: { jestConfig: { coverageDirectory: 'cov' } },
+    });
+    const image = new ContainerImage(project, { ...BASE_PROPS, assets: ['assets'] });
+    expect(image.resolved.buildOnlyPaths).toEqual(['spec', '.projenrc.build.ts', 'tools', 'cov']);
+    expect(image.resolved.checks.fileExistence.find((c) => c.name === 'no-build-inputs')?.paths)
+      .toEqual(['/app/src', '/app/spec', '/app/.projenrc.build.ts', '/app/tools', '/app/cov', '/app/tsconfig.json']);
+    expect(() => new ContainerImage(testProject(['test']), { ...BASE_PROPS, assets: ['test'] })).toThrow(/"assets"/);
   });
 
   test('a second declaration: every output, the plan included, follows port, user, uid, workers and health path', () => {

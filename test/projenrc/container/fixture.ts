@@ -70,6 +70,7 @@ export const FACTS: ProjectFacts = {
   libdir: 'lib',
   tsconfigFile: 'tsconfig.json',
   lockFile: 'package-lock.json',
+  buildOnlyPaths: ['test', '.projenrc.ts', 'projenrc', 'coverage'],
   entrypoint: 'lib/index.js',
   devDependencies: { typescript: ['tsc', 'tsserver'], jest: ['jest'], constructs: [] },
 };

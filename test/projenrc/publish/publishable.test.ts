@@ -20,7 +20,7 @@ describe('what docker:publish accepts', () => {
   test('REGISTRY names a repository', () => {
     expect(checkRegistry('ghcr.io/acme/course-supporter')).toBe('ghcr.io/acme/course-supporter');
     expect(checkRegistry('127.0.0.1:5000/acme/api')).toBe('127.0.0.1:5000/acme/api');
-    expect(() => checkRegistry(undefined)).toThrow('REGISTRY must name a repository such as ghcr.io/acme/course-supporter, got ""');
+    expect(() => checkRegistry(undefined)).toThrow('REGISTRY must name a repository such as ghcr.io/<owner>/<image>, got ""');
     expect(() => checkRegistry('ghcr.io/Acme/api:1.0')).toThrow(/got "ghcr.io\/Acme\/api:1.0"/);
   });
 

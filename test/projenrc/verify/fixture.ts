@@ -101,6 +101,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     libdir: 'lib',
     tsconfigFile: 'tsconfig.json',
     lockFile: 'package-lock.json',
+    buildOnlyPaths: ['test', '.projenrc.ts', 'projenrc', 'coverage'],
     assets: ['config'],
     env: { NODE_ENV: 'production', PORT: '8000' },
     labels: { 'org.opencontainers.image.title': 'verify fixture', 'org.opencontainers.image.source': 'https://example.invalid/fixture' },
