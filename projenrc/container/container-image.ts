@@ -12,6 +12,7 @@ import type { ProjectFacts, ResolvedProps } from './resolve';
 import { resolveContainer, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, specFileContent } from './resolved-container';
+import { toolCommand } from './tool-command';
 import { checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
 
@@ -23,9 +24,6 @@ export const IMAGE_TASKS = {
   verify: 'docker:verify',
   publish: 'docker:publish',
 } as const;
-
-/** How the tasks run our TypeScript tools: type-checking is the build's job, not every run's. */
-const TS_TOOL = 'ts-node --transpile-only --project projenrc/tsconfig.json';
 
 /** Denied even inside admitted folders: secrets, local installs, and tests tsc would otherwise emit. */
 export const DOCKERIGNORE_DENY = [
@@ -207,12 +205,13 @@ export class ContainerImage extends Component {
 
   private addTasks(): void {
     const { imageName, port } = this.declared;
+    const tool = (entry: string) => toolCommand(this.project.outdir, entry);
     // A release sets VERSION (v1.2.3 → 1.2.3); otherwise the package's version.
     const version = `\${VERSION:-${this.project.package.manifest.version}}`;
     const tag = `${imageName}:${version}`;
     this.project.addTask(IMAGE_TASKS.lock, {
       description: `Pull each base image and pin its digest in ${LOCK_PATH}, then synthesize`,
-      steps: [{ exec: `${TS_TOOL} projenrc/container/lock-cli.ts` }, { spawn: 'default' }],
+      steps: [{ exec: tool('container/lock-cli') }, { spawn: 'default' }],
     });
     this.project.addTask(IMAGE_TASKS.build, {
       description: 'Build the image with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags, VERSION the tag)',
@@ -220,7 +219,7 @@ export class ContainerImage extends Component {
       // POSIX parameter expansion (`${DOCKER:-docker}`) is beyond projen's built-in shell.
       shell: TaskShell.sh(),
       steps: [
-        { name: 'lock', exec: `${TS_TOOL} projenrc/container/lock-cli.ts --check` },
+        { name: 'lock', exec: `${tool('container/lock-cli')} --check` },
         {
           exec: [
             '${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-}',
@@ -240,12 +239,12 @@ export class ContainerImage extends Component {
     });
     this.project.addTask(IMAGE_TASKS.verify, {
       description: `Build the image and verify it against ${CONTAINER_SPEC_PATH} (--image skips the build)`,
-      exec: `${TS_TOOL} projenrc/verify/cli.ts`,
+      exec: tool('verify/cli'),
       receiveArgs: true,
     });
     this.project.addTask(IMAGE_TASKS.publish, {
       description: 'Push the verified image to REGISTRY under its version tag and print its digest',
-      exec: `${TS_TOOL} projenrc/publish/cli.ts`,
+      exec: tool('publish/cli'),
       requiredEnv: ['REGISTRY'],
     });
   }

@@ -1,13 +1,14 @@
 import { execFileSync } from 'child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../projenrc';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
 import { parseSpec } from '../../../projenrc/container/read-spec';
 import { SPEC_SCHEMA_VERSION } from '../../../projenrc/container/resolved-container';
+import { toolCommand } from '../../../projenrc/container/tool-command';
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -82,6 +83,18 @@ describe('ContainerImage', () => {
     expect(image.resolved.checks.fileExistence.find((c) => c.name === 'no-build-inputs')?.paths)
       .toEqual(['/app/src', '/app/spec', '/app/.projenrc.build.ts', '/app/tools', '/app/cov', '/app/tsconfig.json']);
     expect(() => new ContainerImage(testProject(['test']), { ...BASE_PROPS, assets: ['test'] })).toThrow(/"assets"/);
+  });
+
+  test('tasks run the construct\'s own entry points, found from where it lives, wherever the project is', () => {
+    const project = testProject();
+    new ContainerImage(project, BASE_PROPS);
+    const tasks = Testing.synth(project)['.projen/tasks.json'].tasks;
+    const exec = (task: string) => tasks[task].steps.map((s: { exec?: string }) => s.exec).find(Boolean) as string;
+    for (const [task, entry] of [['docker:lock', 'container/lock-cli.ts'], ['docker:verify', 'verify/cli.ts'], ['docker:publish', 'publish/cli.ts']]) {
+      const [, file] = /^ts-node --transpile-only --project \S+ (\S+)/.exec(exec(task)) ?? [];
+      expect(resolve(project.outdir, file)).toBe(join(__dirname, '../../../projenrc', entry));
+    }
+    expect(tasks['docker:build'].steps[0].exec).toMatch(/container\/lock-cli\.ts --check$/);
   });
 
   test('a second declaration: every output, the plan included, follows port, user, uid, workers and health path', () => {
@@ -176,21 +189,21 @@ describe('ContainerImage', () => {
   });
 
   test('tasks: lock then synth; build checks the lock, then builds with BuildKit, build args and both tags', () => {
-    const { out } = synthContainer();
+    const { out, project } = synthContainer();
     const tasks = out['.projen/tasks.json'].tasks;
-    const tool = 'ts-node --transpile-only --project projenrc/tsconfig.json';
-    expect(tasks['docker:lock'].steps).toEqual([{ exec: `${tool} projenrc/container/lock-cli.ts` }, { spawn: 'default' }]);
+    const lock = toolCommand(project.outdir, 'container/lock-cli');
+    expect(tasks['docker:lock'].steps).toEqual([{ exec: lock }, { spawn: 'default' }]);
     const build = tasks['docker:build'];
     expect(build.env).toEqual({ DOCKER_BUILDKIT: '1' });
-    expect(build.steps[0]).toEqual({ name: 'lock', exec: `${tool} projenrc/container/lock-cli.ts --check` });
+    expect(build.steps[0]).toEqual({ name: 'lock', exec: `${lock} --check` });
     expect(build.steps[1].exec).toBe('${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-} '
       + '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" '
       + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg VERSION="${VERSION:-0.0.0}" '
       + '--tag demo:${VERSION:-0.0.0} --tag demo:latest .');
     expect(tasks['docker:run'].steps[0].exec)
       .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0}');
-    expect(tasks['docker:verify'].steps[0]).toEqual({ exec: `${tool} projenrc/verify/cli.ts`, receiveArgs: true });
-    expect(tasks['docker:publish']).toMatchObject({ requiredEnv: ['REGISTRY'], steps: [{ exec: `${tool} projenrc/publish/cli.ts` }] });
+    expect(tasks['docker:verify'].steps[0]).toEqual({ exec: toolCommand(project.outdir, 'verify/cli'), receiveArgs: true });
+    expect(tasks['docker:publish']).toMatchObject({ requiredEnv: ['REGISTRY'], steps: [{ exec: toolCommand(project.outdir, 'publish/cli') }] });
   });
 
   test('the lock pins each FROM by digest and labels the runtime base; without it the tags stay bare', () => {
