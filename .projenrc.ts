@@ -110,6 +110,7 @@ const image = new ContainerImage(project, {
     },
   },
   assets: ['config', 'prompts', 'migrations', 'scripts'],
+  engineHelp: 'start Docker, or on a Linux machine without it run bash ci/provision.sh (engine, PostgreSQL, registry mirror)',
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 });
 new ContainerDocs(image);

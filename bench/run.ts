@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
   const runs = (k: keyof typeof RUNS): number => envInt('BENCH_RUNS') ?? RUNS[k];
   const spec = readSpec(path.join(root, CONTAINER_SPEC_PATH));
-  const engine = await connectEngine();
+  const engine = await connectEngine(spec.engineHelp);
   for (const base of new Set([spec.baseImages.build, spec.baseImages.runtime, BASELINE.base])) {
     if (!(await engine.docker.getImage(base).inspect().then(() => true, () => false))) throw new Error(`base image ${base} missing: pull it, or build the stand-ins with ci/stand-in-bases.sh`);
   }

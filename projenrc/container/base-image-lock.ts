@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { z } from 'zod';
+import { IMAGE_TASKS } from './image-tasks';
 
 /**
  * The base-image lock: each FROM tag with the digest it resolved to when
@@ -76,4 +77,12 @@ export function renderLock(images: Readonly<Record<string, string>>): string {
     '//': 'Written by `npx projen docker:lock`: the digest each base tag resolved to. The Dockerfile is synthesized from it.',
     'images': sorted,
   }, null, 2) + '\n';
+}
+
+/** The fix for a pinned digest this machine cannot pull: pin the ones its registry (or mirror) serves. */
+export const RELOCK_HINT = `run npx projen ${IMAGE_TASKS.lock} to pin the digests this machine can pull`;
+
+/** The base references that are pinned to a digest: what a build pulls by digest. */
+export function pinnedRefs(baseImages: { readonly build: string; readonly runtime: string }): string[] {
+  return [...new Set([baseImages.build, baseImages.runtime])].filter((ref) => ref.includes('@'));
 }

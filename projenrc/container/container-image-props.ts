@@ -98,6 +98,12 @@ export interface ContainerImageProps {
    */
   readonly runtime?: RuntimeKind;
   /**
+   * What to do when no Docker engine answers: the end of the one-line error
+   * every task prints then, e.g. how this project's machines start one.
+   * @default DEFAULT_ENGINE_HELP
+   */
+  readonly engineHelp?: string;
+  /**
    * Value of the `org.opencontainers.image.source` label.
    * @default - the `repository` of package.json; no label when neither is set
    */
@@ -125,6 +131,7 @@ export const DEFAULT_UID = 10001;
 export const DEFAULT_NODE_IMAGE = 'node:24-trixie-slim';
 export const DEFAULT_RUNTIME_IMAGE = 'debian:trixie-slim';
 export const WORKDIR = '/app';
+export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
 
 /**
  * HEALTHCHECK timing: a probe every 30 s that may take 5 s, three misses to

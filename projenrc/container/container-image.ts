@@ -8,6 +8,7 @@ import type { ContainerImageProps } from './container-image-props';
 import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
+import { IMAGE_TASKS } from './image-tasks';
 import type { ProjectFacts, ResolvedProps } from './resolve';
 import { resolveContainer, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
@@ -16,14 +17,7 @@ import { toolCommand } from './tool-command';
 import { checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
 
-/** The projen tasks the component adds; the Makefile, docs and workflow call them by these names. */
-export const IMAGE_TASKS = {
-  lock: 'docker:lock',
-  build: 'docker:build',
-  run: 'docker:run',
-  verify: 'docker:verify',
-  publish: 'docker:publish',
-} as const;
+export { IMAGE_TASKS };
 
 /** Denied even inside admitted folders: secrets, local installs, and tests tsc would otherwise emit. */
 export const DOCKERIGNORE_DENY = [

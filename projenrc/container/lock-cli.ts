@@ -1,14 +1,15 @@
 /**
  * `npx projen docker:lock`: pulls each base tag the spec names through the
  * engine and writes the digest it resolved to into the lock. With
- * `--check` (the first step of docker:build) it only says, in one line,
- * whether the lock fits the declaration.
+ * `--check` (the first step of docker:build) it says in one line what stops
+ * the build before BuildKit would: a lock that does not fit the
+ * declaration, no engine answering, or a pinned digest it cannot pull.
  */
 import { writeFileSync } from 'fs';
 import type Docker from 'dockerode';
-import { digestFor, LOCK_PATH, readLock, renderLock, staleness, tagOf } from './base-image-lock';
+import { digestFor, LOCK_PATH, pinnedRefs, readLock, RELOCK_HINT, renderLock, staleness, tagOf } from './base-image-lock';
 import { readSpec } from './read-spec';
-import { connectEngine } from '../engine';
+import { connectEngine, ensureBaseImages } from '../engine';
 
 async function pullDigest(docker: Docker, tag: string): Promise<string> {
   const stream = await docker.pull(tag);
@@ -28,11 +29,13 @@ async function main(args: readonly string[]): Promise<void> {
     if ([spec.baseImages.build, spec.baseImages.runtime].some((ref) => !ref.includes('@'))) {
       throw new Error(`the Dockerfile predates ${LOCK_PATH}: run npx projen`);
     }
+    const { docker } = await connectEngine(spec.engineHelp);
+    await ensureBaseImages(docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
     return;
   }
   if (args.length) throw new Error(`unknown argument "${args[0]}" (usage: lock-cli.ts [--check])`);
   // The one engine layer: docker-modem's defaults, and one line when the engine does not answer.
-  const { docker } = await connectEngine();
+  const { docker } = await connectEngine(spec.engineHelp);
   const images: Record<string, string> = {};
   for (const tag of tags) {
     images[tag] = await pullDigest(docker, tag);
@@ -41,7 +44,8 @@ async function main(args: readonly string[]): Promise<void> {
   writeFileSync(LOCK_PATH, renderLock(images));
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  process.stderr.write(`docker:lock: ${e instanceof Error ? e.message : String(e)}\n`);
+const args = process.argv.slice(2);
+main(args).catch((e: unknown) => {
+  process.stderr.write(`${args[0] === '--check' ? 'docker:build' : 'docker:lock'}: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;
 });

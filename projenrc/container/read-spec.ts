@@ -103,6 +103,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   devDependencies: z.record(z.string(), strings).readonly(),
   baseImages: z.strictObject({ build: text, runtime: text }),
   runtime: z.enum(RUNTIME_KINDS),
+  engineHelp: text,
   healthcheck: timing,
   hardened,
   stopLimitMs: z.number().int().positive(),

@@ -4,13 +4,13 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  DEFAULT_ENGINE_HELP, DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
   HARDENED_PROFILE, HEALTH_TIMING, STOP_SLACK_MS, WORKDIR,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
 import type { ResolvedContainer } from './resolved-container';
 import {
-  OCI, checkBudget, checkCommand, checkOneOf, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
+  OCI, checkBudget, checkOneLine, checkCommand, checkOneOf, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
 
 /** What the construct learns from the project rather than from its props. */
@@ -41,7 +41,7 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp'>
   & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
@@ -63,6 +63,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     nodeImage: checkImageTag('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
     runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
     sourceUrl: props.sourceUrl,
+    engineHelp: checkOneLine('engineHelp', props.engineHelp ?? DEFAULT_ENGINE_HELP),
   };
 }
 
@@ -111,6 +112,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     devDependencies: facts.devDependencies,
     baseImages: { build: lockedRef(p.nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
     runtime: p.runtime,
+    engineHelp: p.engineHelp,
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,
     // The app promises to be done draining by its shutdown timeout; an idle one is done at once.

@@ -61,6 +61,8 @@ export interface ResolvedContainer {
   readonly baseImages: { readonly build: string; readonly runtime: string };
   /** What the app runs on; see {@link ContainerImageProps.runtime}. */
   readonly runtime: RuntimeKind;
+  /** What to do when no Docker engine answers; see {@link ContainerImageProps.engineHelp}. */
+  readonly engineHelp: string;
 
   readonly healthcheck: HealthTiming;
   readonly hardened: HardenedProfile;

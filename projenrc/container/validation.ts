@@ -89,3 +89,9 @@ export function checkLabel(key: string): string {
   if (key.startsWith(`${OCI}.`)) fail('labels', `keys must not override the derived ${OCI}.* labels`, key);
   return key;
 }
+
+/** Text that ends a one-line error: non-empty, no line breaks. */
+export function checkOneLine(field: string, value: string): string {
+  if (!value.trim() || /[\r\n]/.test(value)) fail(field, 'must be one non-empty line', value);
+  return value;
+}

@@ -33,14 +33,15 @@ export function chooseReach(networkNames: readonly string[]): Reach {
  * Connects with docker-modem's own defaults, so DOCKER_HOST (unix, tcp,
  * ssh), DOCKER_TLS_VERIFY and DOCKER_CERT_PATH mean what they mean to the
  * docker CLI. It reads `process.env`, not an env passed around: that is the
- * environment the modem sees.
+ * environment the modem sees. `help` ends the one line when no engine
+ * answers: what to do about it on this project's machines.
  */
-export async function connectEngine(): Promise<Engine> {
+export async function connectEngine(help: string): Promise<Engine> {
   let docker: Docker;
   try {
     docker = new Docker();
   } catch (e) {
-    throw new EngineError(`cannot reach the Docker engine (DOCKER_HOST=${process.env.DOCKER_HOST}): ${(e as Error).message}`);
+    throw new EngineError(`cannot reach the Docker engine (DOCKER_HOST=${process.env.DOCKER_HOST}): ${(e as Error).message}: ${help}`);
   }
   const address = await engineAddress(docker);
   try {
@@ -48,7 +49,7 @@ export async function connectEngine(): Promise<Engine> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code ? `${err.syscall ?? 'connect'} ${err.code}` : (err.message || String(e));
-    throw new EngineError(`cannot reach the Docker engine at ${address} (${why}): start the engine, or point DOCKER_HOST at one that runs`);
+    throw new EngineError(`cannot reach the Docker engine at ${address} (${why}): ${help}`);
   }
   const networks = await docker.listNetworks();
   return { docker, address, reach: chooseReach(networks.map((n) => n.Name)) };

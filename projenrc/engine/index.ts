@@ -3,6 +3,7 @@
  * bench share one connection rule, one way to reach containers, and one
  * label sweep.
  */
+export { ensureBaseImages } from './base-images';
 export { EngineError } from './errors';
 export { chooseReach, connectEngine, resolveDockerCli } from './connect';
 export type { Engine, Reach } from './connect';

@@ -16,7 +16,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const version = env.VERSION || spec.version;
   const local = `${spec.imageName}:${version}`;
   const reportPath = env.VERIFY_REPORT || REPORT_PATH;
-  const { docker } = await connectEngine();
+  const { docker } = await connectEngine(spec.engineHelp);
   const info = await docker.getImage(local).inspect().catch(() => undefined);
   if (!info) throw new Error(`no image ${local}: run npx projen docker:verify`);
   const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) as VerifiedReport : undefined;

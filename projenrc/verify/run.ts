@@ -1,10 +1,11 @@
 import type Docker from 'dockerode';
-import { connectEngine, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
+import { connectEngine, ensureBaseImages, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
 import { VerifyError } from './errors';
 import { builtTag, judgeBuild, judgeGivenImage, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
 import { isOk, renderTable, Report, Row, summary, writeReport } from './report';
 import { skipPlan, verifyImage } from './verify';
+import { pinnedRefs, RELOCK_HINT } from '../container/base-image-lock';
 import { readSpec, SpecError } from '../container/read-spec';
 import type { ResolvedContainer } from '../container/resolved-container';
 import { EngineError } from '../engine/errors';
@@ -41,7 +42,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   }
   const spec = loadSpec(options.specPath);
   if (!options.image) resolveDockerCli(options.docker, env);
-  const engine = await connectEngine();
+  const engine = await connectEngine(spec.engineHelp);
+  // A pinned base this machine cannot pull is the user's to fix: one line, not a failed build row under BuildKit's log.
+  if (!options.image) await ensureBaseImages(engine.docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
   const runId = newRunId();
   const startedAt = new Date();
   let killBuild: ((s: NodeJS.Signals) => void) | undefined;

@@ -70,11 +70,11 @@ describe('engine', () => {
 
   test('an unreachable engine is one line naming where the modem looked', async () => {
     await withDockerHost('unix:///tmp/verify-no-such.sock', async () => {
-      await expect(connectEngine()).rejects.toThrow(new EngineError(
-        'cannot reach the Docker engine at /tmp/verify-no-such.sock (connect ENOENT): start the engine, or point DOCKER_HOST at one that runs'));
+      await expect(connectEngine('start it')).rejects.toThrow(new EngineError(
+        'cannot reach the Docker engine at /tmp/verify-no-such.sock (connect ENOENT): start it'));
     });
     await withDockerHost('tcp://127.0.0.1:1', async () => {
-      await expect(connectEngine()).rejects.toThrow('cannot reach the Docker engine at http://127.0.0.1:1 (connect ECONNREFUSED)');
+      await expect(connectEngine('start it')).rejects.toThrow('cannot reach the Docker engine at http://127.0.0.1:1 (connect ECONNREFUSED)');
     });
   });
 

@@ -33,7 +33,7 @@ describeIfEngine('verifyImage against fixture images', () => {
   const byId = (rows: Row[], id: string) => rows.find((r) => r.id === id);
 
   beforeAll(async () => {
-    engine = await connectEngine();
+    engine = await connectEngine(spec.engineHelp);
     buildImage(TAGS.good, readFileSync(join(FIXTURE_DIR, 'Dockerfile'), 'utf8'));
     buildImage(TAGS.root, `FROM ${TAGS.good}\nUSER root\n`);
     // typescript "left behind" by a build stage that copied all of node_modules.
