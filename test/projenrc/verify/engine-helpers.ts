@@ -16,14 +16,15 @@ export const FIXTURE_BASES = ['node:24-trixie-slim', 'debian:trixie-slim'];
 export const FIXTURE_DIR = join(__dirname, 'fixture-image');
 
 /**
- * Why engine tests cannot run, or undefined when they can. Synchronous
- * because jest collects `describe` blocks synchronously.
+ * Why engine tests cannot run, or undefined when they can: an engine that
+ * answers, and the `bases` the tests build FROM. Synchronous because jest
+ * collects `describe` blocks synchronously.
  */
-export function engineUnavailable(): string | undefined {
+export function engineUnavailable(bases: readonly string[] = FIXTURE_BASES): string | undefined {
   const info = spawnSync(DOCKER, ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 10_000 });
   if (info.error) return `${DOCKER} not runnable (${(info.error as NodeJS.ErrnoException).code})`;
   if (info.status !== 0) return `no Docker engine answering (${info.stderr.trim().split('\n')[0]}); start it with bash ci/docker-engine.sh`;
-  const missing = FIXTURE_BASES.filter((img) => spawnSync(DOCKER, ['image', 'inspect', img], { timeout: 10_000 }).status !== 0);
+  const missing = bases.filter((img) => spawnSync(DOCKER, ['image', 'inspect', img], { timeout: 10_000 }).status !== 0);
   if (missing.length) return `base images missing: ${missing.join(', ')}; build them with bash ci/stand-in-bases.sh ${missing.join(' ')}`;
   return undefined;
 }
@@ -33,8 +34,8 @@ export function engineUnavailable(): string | undefined {
  * visible skip: a warning in the output plus a skipped block, never a
  * silent pass.
  */
-export function describeIfEngine(name: string, body: () => void): void {
-  const reason = engineUnavailable();
+export function describeIfEngine(name: string, body: () => void, bases: readonly string[] = FIXTURE_BASES): void {
+  const reason = engineUnavailable(bases);
   if (reason) {
     console.warn(`SKIPPED engine tests "${name}": ${reason}`);
     describe.skip(`${name} (skipped: ${reason})`, body);
