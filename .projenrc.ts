@@ -33,7 +33,7 @@ const project = new typescript.TypeScriptAppProject({
     // After `npm ci`: the spec names the bases, so the engine tests run instead of skipping.
     preBuildSteps: [PULL_BASE_IMAGES],
   },
-  typescriptVersion: '~5.9.3',
+  typescriptVersion: '~6.0.3',
   // `node .` starts the API: no npm or shell wrapper between the container and node.
   entrypoint: 'lib/index.js',
   deps: [
