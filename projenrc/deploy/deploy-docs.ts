@@ -2,7 +2,7 @@ import { Component } from 'projen';
 import type { ComposeModel, ComposeStack, EnvFileEntry } from './compose';
 import { COMPOSE_SERVICES, ENV_FILE, POSTGRES_VOLUME, envFileEntries } from './compose';
 import {
-  DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, POD_RESOURCES, POD_WORKERS,
+  DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, PLACEHOLDER_DIGEST, POD_RESOURCES, POD_WORKERS,
   PRE_STOP_SLEEP_S, READINESS, STARTUP_PERIOD_S,
 } from './defaults';
 import type { KubeObject, KubernetesManifests, ResolvedKubernetesProps } from './kubernetes';
@@ -143,21 +143,18 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     '### Deploy',
     '',
     '```sh',
-    'npx projen docker:publish            # pushes the image and prints digest: sha256:…',
-    `cd ${dir}`,
-    `kustomize edit set image ${r.imageName}=${k.registryImage}@sha256:…`,
-    'cd -',
+    `digest=$(REGISTRY=${k.registryImage} npx projen docker:publish | sed -n 's/^digest: //p')   # the verified image, pushed`,
     `kubectl create secret generic ${k.databaseSecret} --from-literal=${DATABASE_URL_KEY}='postgres://…'   # once per namespace`,
     ...(job ? [`kubectl delete job ${job.metadata.name} --ignore-not-found   # a Job's pod template cannot change`] : []),
-    `kubectl apply -k ${dir}`,
+    `kubectl kustomize ${dir} | sed "s/@${PLACEHOLDER_DIGEST}/@$digest/" | kubectl apply -f -`,
     ...(job ? [`kubectl wait --for=condition=complete job/${job.metadata.name} --timeout=10m`] : []),
     `kubectl rollout status deployment/${r.imageName}`,
     '```',
     '',
-    `${code(KUSTOMIZATION_FILE)} is generated with a placeholder digest; ${code('kustomize edit set image')} belongs to the deploy's `
-      + 'own checkout (the CI job), not to a commit; in a local checkout projen left the file read-only (`chmod u+w` first, '
-      + '`npx projen` restores it). A deploy that forgets it asks for an image that does not exist: the new pods '
-      + 'stay in ImagePullBackOff and, with maxUnavailable 0, the old ones keep serving.',
+    `${code(KUSTOMIZATION_FILE)} pins the image to a placeholder digest; the deploy swaps in the published one on the way to the `
+      + `cluster, so no commit and no generated file changes (kubectl's built-in kustomize renders, it has no ${code('edit')}). `
+      + 'A deploy that skips the swap asks for an image that does not exist: the new pods stay in ImagePullBackOff and, '
+      + 'with maxUnavailable 0, the old ones keep serving.',
     ...(job
       ? ['', 'The migration Job and the rollout start together, and old pods serve while the Job runs: a migration must work with '
         + 'the code before it and after it (expand, deploy, then contract).']
