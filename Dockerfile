@@ -19,9 +19,10 @@ FROM node:24-trixie-slim@sha256:8ec5d7557396cfe32d21c3f9c13072355ceab22b584578ca
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm keeps "devOptional" packages under --omit=dev alone: a devDependency that is also an optional peer
-# (e.g. @types/pg for node-pg-migrate) would ship. No dependency needs an install script; skipping them
-# keeps a compromised package from running code here.
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+# of a dependency would ship. No dependency needs an install script; skipping them keeps a compromised
+# package from running code here. An app without dependencies gets no node_modules from npm, and the
+# runtime stage copies the folder.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && mkdir -p node_modules
 
 # The runtime files taken from the context, with group/world write bits dropped: COPY keeps the
 # modes of the checkout, and a umask of 002 there must not make the app writable in the image.

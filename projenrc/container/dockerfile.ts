@@ -54,10 +54,11 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
           {
             kind: 'RUN',
             mounts: npmCache,
-            command: 'npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund',
+            command: 'npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && mkdir -p node_modules',
             comment: 'npm keeps "devOptional" packages under --omit=dev alone: a devDependency that is also an optional peer\n'
-              + '(e.g. @types/pg for node-pg-migrate) would ship. No dependency needs an install script; skipping them\n'
-              + 'keeps a compromised package from running code here.',
+              + 'of a dependency would ship. No dependency needs an install script; skipping them keeps a compromised\n'
+              + 'package from running code here. An app without dependencies gets no node_modules from npm, and the\n'
+              + 'runtime stage copies the folder.',
           },
         ],
       },
