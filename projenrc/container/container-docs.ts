@@ -62,7 +62,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `# Container image: ${r.imageName}`,
     '',
     `Tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}. `
-      + 'Everything here is generated from the `ContainerImage` declaration in `.projenrc.ts`.',
+      + 'Everything here is generated from the project\'s `ContainerImage` declaration: edit it and run `npx projen`.',
     '',
     '## Stages',
     '',

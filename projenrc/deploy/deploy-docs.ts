@@ -51,8 +51,8 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     ...(marker ? [`<!-- ${marker} -->`] : []),
     `# Deploying ${r.imageName}`,
     '',
-    `Generated from the ${code('ContainerImage')} declaration in ${code('.projenrc.ts')} by the deploy components `
-      + `(${code('projenrc/deploy')}): ${code(f.composeFile)}, ${code('.env.example')} and ${code(`${dir}/`)}. `
+    `Generated from the project's ${code('ContainerImage')} declaration by the deploy components: `
+      + `${code(f.composeFile)}, ${code('.env.example')} and ${code(`${dir}/`)}. `
       + 'Edit the declaration and run `npx projen`, never the files.',
     '',
     '## Local development with Compose',

@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join, relative } from 'path';
+import * as ts from 'typescript';
+
+const PROJENRC = join(__dirname, '..', '..', 'projenrc');
+
+/**
+ * Name the files of this repository that hold Renovate's pins, for
+ * Renovate: issue 15 moves them to projenrc/github/, where they are derived.
+ */
+const RENOVATE_SOURCES = ['container/container-workflow.ts', 'renovate.ts'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The code of a file without its comments: its identifiers and the text of its strings and templates. */
+function code(file: string): { identifiers: string[]; strings: string[] } {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const identifiers: string[] = [];
+  const strings: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) identifiers.push(node.text);
+    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) strings.push(node.text);
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return { identifiers, strings };
+}
+
+// The construct is for any projen project: what it knows of one comes from the project or from props.
+describe.each(sources(PROJENRC).map((f) => [relative(PROJENRC, f), f]))('projenrc/%s', (name, file) => {
+  const { identifiers, strings } = code(file);
+
+  test('names no app outside comments', () => {
+    expect([...identifiers, ...strings].filter((t) => /course.?supporter/i.test(t))).toEqual([]);
+  });
+
+  (RENOVATE_SOURCES.includes(name) ? test.skip : test)('hard-codes none of this repository\'s paths', () => {
+    expect(strings.filter((s) => /^(test|projenrc)$|(^|[\s`(])projenrc\/|\.projenrc\.ts/.test(s))).toEqual([]);
+  });
+});
