@@ -8,7 +8,7 @@ import { CONTAINER_SPEC_PATH, specFileContent } from '../../../projenrc/containe
 import { toolCommand } from '../../../projenrc/container/tool-command';
 import type { Io } from '../../../projenrc/verify';
 import { main, reportError } from '../../../projenrc/verify';
-import { describeIfEngine } from '../verify/engine-helpers';
+import { describeIfEngine, withDockerHost } from '../verify/engine-helpers';
 import { fixtureSpec } from '../verify/fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -54,16 +54,6 @@ async function verify(cwd: string): Promise<{ code: number; err: string[]; out: 
   }
 }
 
-async function withDockerHost<T>(host: string, body: () => Promise<T>): Promise<T> {
-  const before = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = host;
-  try {
-    return await body();
-  } finally {
-    if (before === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = before;
-  }
-}
 
 describe('no engine answers: one line naming the cause and the declared way to get one', () => {
   const spec = { ...fixtureSpec(), engineHelp: 'start Docker, or run the provisioning script' };

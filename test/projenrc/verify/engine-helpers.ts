@@ -74,3 +74,15 @@ export function labelledContainers(label: string): string[] {
   const r = spawnSync(DOCKER, ['ps', '-aq', '--filter', `label=${label}`], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean);
 }
+
+/** Runs `body` with DOCKER_HOST set, for docker-modem, which reads process.env; restores it after. */
+export async function withDockerHost<T>(host: string, body: () => Promise<T>): Promise<T> {
+  const before = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = host;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = before;
+  }
+}

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { withDockerHost } from './engine-helpers';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
 import { specFileContent } from '../../../projenrc/container/resolved-container';
 import { chooseReach, connectEngine, EngineError, demux, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../projenrc/engine';
@@ -15,16 +16,6 @@ import { main } from '../../../projenrc/verify/run';
 const dir = mkdtempSync(join(tmpdir(), 'verify-plumbing-'));
 
 /** Runs `body` with DOCKER_HOST set: docker-modem reads process.env itself. */
-async function withDockerHost<T>(host: string, body: () => Promise<T>): Promise<T> {
-  const before = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = host;
-  try {
-    return await body();
-  } finally {
-    if (before === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = before;
-  }
-}
 
 describe('the spec is read by the one reader, and its errors are one line', () => {
   test('a missing file says how to create it', async () => {
