@@ -73,7 +73,7 @@ export class ContainerImage extends Component {
 
   /** Copies a project file or folder into the image's workdir, under the same path. */
   public addAsset(path: string): this {
-    this.refuseAfterResolve('assets');
+    this.refuseAfterResolve('assets', path);
     const asset = checkAsset(path, this.reservedPaths());
     if (!existsSync(join(this.project.outdir, asset))) fail('assets', 'entries must exist in the project', path);
     if (this.assets.includes(asset)) fail('assets', 'entries must be unique', path);
@@ -83,21 +83,21 @@ export class ContainerImage extends Component {
 
   /** Sets a runtime environment variable (never a secret: those are passed at run time). */
   public addEnv(key: string, value: string): this {
-    this.refuseAfterResolve('env');
+    this.refuseAfterResolve('env', key);
     this.env[checkEnv(key)] = value;
     return this;
   }
 
   /** Adds an image label next to the derived OCI ones. */
   public addLabel(key: string, value: string): this {
-    this.refuseAfterResolve('labels');
+    this.refuseAfterResolve('labels', key);
     this.labels[checkLabel(key)] = value;
     return this;
   }
 
   /** Adds an entry to a category of the check plan: verify runs it and the docs list it. */
   public addCheck<C extends CheckCategory>(category: C, check: CheckPlan[C][number]): this {
-    this.refuseAfterResolve('checks');
+    this.refuseAfterResolve('checks', check.name);
     (this.checks[category] as CheckPlan[C][number][]).push(check);
     return this;
   }
@@ -129,8 +129,8 @@ export class ContainerImage extends Component {
     );
   }
 
-  private refuseAfterResolve(field: string): void {
-    if (this.frozen) fail(field, 'cannot change once the declaration is resolved (its first read, at synthesis at the latest); add it before', field);
+  private refuseAfterResolve(field: string, added: string): void {
+    if (this.frozen) fail(field, 'cannot change once the declaration is resolved (its first read, at synthesis at the latest): add to it before', added);
   }
 
   /** What must not be copied as an asset: the image builds or installs these itself, or they are not runtime files. */

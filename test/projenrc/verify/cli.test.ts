@@ -56,7 +56,7 @@ describe('user errors are one line, no stack', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toEqual([
-      'docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): start the engine, or point DOCKER_HOST at one that runs',
+      `docker:verify: cannot reach the Docker engine at /tmp/verify-absent.sock (connect ENOENT): ${fixtureSpec().engineHelp}`,
     ]);
   });
 });
