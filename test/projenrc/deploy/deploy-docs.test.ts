@@ -22,16 +22,47 @@ describe('docs/deploy.md', () => {
     for (const name of ['POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']) expect(docs).toContain(`| \`${name}\` |`);
   });
 
-  test('walks through a deploy by digest', () => {
-    for (const line of [
-      'npx projen docker:publish',
-      'kustomize edit set image demo=ghcr.io/acme/demo-api@sha256:',
-      'kubectl create secret generic demo-database --from-literal=DATABASE_URL=',
-      'kubectl delete job demo-migrate --ignore-not-found',
-      'kubectl apply -k deploy/kubernetes',
-      'kubectl wait --for=condition=complete job/demo-migrate',
-      'kubectl rollout status deployment/demo',
-    ]) expect(docs).toContain(line);
+  test('walks through a first deploy, an upgrade and a rollback with kubectl only, never kustomize edit', () => {
+    const section = (title: string) => {
+      const start = docs.indexOf(`### ${title}`);
+      const end = docs.indexOf('\n### ', start + 1);
+      return docs.slice(start, end < 0 ? undefined : end);
+    };
+    for (const [title, lines] of [
+      ['First deploy', [
+        'REGISTRY=ghcr.io/acme/demo-api VERSION=1.4.0 npx projen docker:publish',
+        '# deploy/releases.json: { "production": { "version": "1.4.0", "digest": "sha256:…" } }',
+        'kubectl create secret generic demo-database --from-literal=DATABASE_URL=',
+        'kubectl apply --server-side --field-manager=demo -k deploy/kubernetes/overlays/production',
+        'kubectl wait --for=condition=complete job/demo-migrate-1.4.0',
+        'kubectl rollout status deployment/demo',
+        'kubectl get hpa demo',
+      ]],
+      ['Upgrade', [
+        'VERSION=1.5.0 npx projen docker:publish',
+        'kubectl diff --server-side -k deploy/kubernetes/overlays/production',
+        'kubectl apply --server-side --field-manager=demo -k deploy/kubernetes/overlays/production',
+        'kubectl wait --for=condition=complete job/demo-migrate-1.5.0',
+      ]],
+      ['Rollback', [
+        'kubectl rollout undo deployment/demo',
+        'git revert <the release commit> && npx projen',
+        'kubectl apply --server-side --field-manager=demo -k deploy/kubernetes/overlays/production',
+      ]],
+    ] as const) {
+      for (const line of lines) expect(section(title)).toContain(line);
+    }
+    expect(docs).not.toContain('kustomize edit set');
+    expect(docs).not.toContain('kubectl delete job');
+  });
+
+  test('states the spread, the network policy\'s peers and the migration order', () => {
+    expect(docs).toContain('`topology.kubernetes.io/zone` with `whenUnsatisfiable: ScheduleAnyway`');
+    expect(docs).toContain('`kubernetes.io/hostname` with `whenUnsatisfiable: DoNotSchedule`');
+    expect(docs).toContain('| ingress (the ingress controller: `ingressFrom`) | every pod in namespace `ingress-nginx` | TCP 8000 |');
+    expect(docs).toContain('| egress (the database: `databaseTo`) | pods `app.kubernetes.io/name=postgresql` in the app\'s namespace | TCP 5432 |');
+    expect(docs).toContain('every API pod runs the same command as an init container');
+    expect(docs).toContain('| `production` | the context\'s | 3 to 9 | minAvailable 2 | 500m / 1000m | 256Mi | none yet (placeholder digest) |');
   });
 
   test('says why liveness is not readiness, with the probes as rendered', () => {
@@ -44,7 +75,7 @@ describe('docs/deploy.md', () => {
 
   test('states the capacity decision and the numbers it produced', () => {
     expect(docs).toContain('### Capacity: one worker per pod');
-    expect(docs).toContain('3 replicas');
+    expect(docs).toContain('floor of 3 replicas');
     expect(docs).toContain('`WEB_CONCURRENCY=1`');
     expect(docs).toContain(`shutdown timeout of ${BASE_PROPS.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds 10`);
   });
