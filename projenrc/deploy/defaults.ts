@@ -103,11 +103,11 @@ export const MIGRATE_DEADLINE_S = 600;
 /** Keep a finished Job a day for its logs; its name is the release's, so nothing waits for it to go. */
 export const MIGRATE_TTL_S = 86_400;
 /**
- * The digest the kustomization ships with until a deploy sets the real one:
- * valid, so every manifest validates, and never pullable, so a deploy that
- * forgot `kustomize edit set image` stalls in ImagePullBackOff while the old
- * pods keep serving (maxUnavailable 0), instead of running something else.
- * Each overlay replaces it with its release's digest ({@link RELEASES_FILE}).
+ * The digest the base, and an overlay without a release, ship with: valid,
+ * so every manifest validates, and never pullable, so applying an overlay
+ * whose release was never recorded ({@link RELEASES_FILE}) stalls in
+ * ImagePullBackOff while the old pods keep serving (maxUnavailable 0),
+ * instead of running something else.
  */
 export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
 /** Each environment's release (version and digest), written by the deploy, read at synthesis. */
