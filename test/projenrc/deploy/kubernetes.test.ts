@@ -181,6 +181,14 @@ describe('the other objects', () => {
   });
 });
 
+describe('verify\'s pod check', () => {
+  test('is in the plan, pointing at the production overlay and the app container, for kubectl kustomize to render', () => {
+    expect(synth.out['.projen/container.json'].checks.runtime).toContainEqual(expect.objectContaining({
+      name: 'pod', kind: 'pod', kustomization: 'deploy/kubernetes/overlays/production', container: 'api',
+    }));
+  });
+});
+
 describe('base/kustomization.yaml', () => {
   test('lists every manifest and maps the image to the registry with the placeholder digest', () => {
     expect(synth.kustomization).toEqual({
