@@ -1,9 +1,7 @@
 import { join } from 'path';
 import { Component, YamlFile } from 'projen';
 import { CONTAINER_NAMES, PRODUCTION, RELEASES_FILE } from './defaults';
-import {
-  BASE_DIR, KUSTOMIZATION_FILE, MANIFEST_FILES, OVERLAYS_DIR, baseTarget, renderBaseKustomization, renderKubernetes,
-} from './kubernetes';
+import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, baseTarget, renderBaseKustomization, renderKubernetes } from './kubernetes';
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import type { KubernetesManifestsProps, ResolvedKubernetesProps } from './kubernetes-props';
 import { resolveKubernetesProps } from './kubernetes-props';
@@ -19,23 +17,29 @@ import type { ContainerImage, KubeObject } from '../container';
  * files.json); `overlays/<environment>/` patch them per environment and pin
  * its release's image by digest.
  */
+/** Everything the component writes and says, rendered from one reading of the declaration. */
+interface Rendering {
+  readonly props: ResolvedKubernetesProps;
+  readonly releases: Record<string, Release>;
+  readonly base: Record<string, KubeObject>;
+  readonly baseKustomization: Record<string, unknown>;
+  readonly overlays: Record<string, Record<string, unknown>>;
+}
+
 export class KubernetesManifests extends Component {
   public readonly files: Readonly<Record<string, YamlFile>>;
-  private rendered?: Record<string, KubeObject>;
+  private rendering?: Rendering;
 
   constructor(private readonly image: ContainerImage, private readonly props: KubernetesManifestsProps = {}) {
     super(image.project);
-    const k = this.resolvedProps;
+    const { props: k, base, overlays } = this.rendered;
     const files: Record<string, YamlFile> = {};
     const write = (path: string, obj: () => unknown) => { files[path] = new YamlFile(image.project, path, { obj }); };
     // The file set is fixed by whether the app migrates and which environments exist; content renders at synthesis.
-    const names = Object.values(MANIFEST_FILES).filter((f) => f !== MANIFEST_FILES.migrateJob || image.resolved.migrateCommand);
-    for (const file of names) write(`${k.outdir}/${BASE_DIR}/${file}`, () => this.manifests[file]);
-    write(`${k.outdir}/${BASE_DIR}/${KUSTOMIZATION_FILE}`, () => renderBaseKustomization(this.image.resolved, this.resolvedProps, names));
-    for (const { name } of k.environments) {
-      for (const file of Object.keys(renderOverlay(this.image.resolved, k, this.releases, name))) {
-        write(`${k.outdir}/${OVERLAYS_DIR}/${name}/${file}`, () => renderOverlay(this.image.resolved, this.resolvedProps, this.releases, name)[file]);
-      }
+    for (const file of Object.keys(base)) write(`${k.outdir}/${BASE_DIR}/${file}`, () => this.rendered.base[file]);
+    write(`${k.outdir}/${BASE_DIR}/${KUSTOMIZATION_FILE}`, () => this.rendered.baseKustomization);
+    for (const [env, overlay] of Object.entries(overlays)) {
+      for (const file of Object.keys(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}/${file}`, () => this.rendered.overlays[env][file]);
     }
     this.files = files;
     // Verify runs the real image as the production Deployment runs it, from kustomize's rendering, not from here.
@@ -50,45 +54,57 @@ export class KubernetesManifests extends Component {
   }
 
   public get resolvedProps(): ResolvedKubernetesProps {
-    return resolveKubernetesProps(this.image.resolved, this.props);
+    return this.rendered.props;
   }
 
   /** Each environment's release, from {@link RELEASES_FILE}. */
   public get releases(): Record<string, Release> {
-    const k = this.resolvedProps;
-    const path = join(this.project.outdir, RELEASES_FILE);
-    return readReleases(path, RELEASES_FILE, k.environments.map((e) => e.name), this.image.resolved.version);
+    return this.rendered.releases;
   }
 
-  /** The base's objects by file name, rendered once per synthesis. */
+  /** The base's objects by file name. */
   public get manifests(): Record<string, KubeObject> {
-    const r = this.image.resolved;
-    const k = this.resolvedProps;
-    this.rendered ??= renderKubernetes(r, k, baseTarget(r, k));
-    return this.rendered;
+    return this.rendered.base;
   }
 
   /** An environment's objects, as `kubectl kustomize` renders its overlay. */
   public environment(name: string): Record<string, KubeObject> {
-    const r = this.image.resolved;
-    const k = this.resolvedProps;
-    return renderKubernetes(r, k, overlayTarget(k, this.releases, name));
+    const { props: k, releases } = this.rendered;
+    return renderKubernetes(this.image.resolved, k, overlayTarget(k, releases, name));
   }
 
   /** What docs/deploy.md says about the deploy. */
   public get docFacts(): KubernetesDocFacts {
-    const k = this.resolvedProps;
+    const { props: k, base, releases } = this.rendered;
     return {
       container: this.image.resolved,
       kubernetes: k,
-      base: this.manifests,
+      base,
       environments: Object.fromEntries(k.environments.map((e) => [e.name, this.environment(e.name)])),
-      releases: this.releases,
+      releases,
     };
   }
 
   public preSynthesize(): void {
     // The declaration is final now: render from it, not from what construction saw.
-    this.rendered = undefined;
+    this.rendering = undefined;
+  }
+
+  /** Rendered once per synthesis (and once at construction, for the file set). */
+  private get rendered(): Rendering {
+    if (!this.rendering) {
+      const r = this.image.resolved;
+      const k = resolveKubernetesProps(r, this.props);
+      const releases = readReleases(join(this.project.outdir, RELEASES_FILE), RELEASES_FILE, k.environments.map((e) => e.name), r.version);
+      const base = renderKubernetes(r, k, baseTarget(r, k));
+      this.rendering = {
+        props: k,
+        releases,
+        base,
+        baseKustomization: renderBaseKustomization(r, k, Object.keys(base)),
+        overlays: Object.fromEntries(k.environments.map((e) => [e.name, renderOverlay(r, k, releases, e.name)])),
+      };
+    }
+    return this.rendering;
   }
 }
