@@ -72,6 +72,8 @@ export const MIGRATE_HOOK_ANNOTATIONS = {
   'argocd.argoproj.io/hook': 'PreSync',
   'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
 } as const;
+/** Voluntary disruptions (drains) take one pod at a time. */
+export const PDB_MAX_UNAVAILABLE = 1;
 /** Pod spread: at most this many more pods in one zone or on one node than in the emptiest. */
 export const SPREAD_MAX_SKEW = 1;
 /**

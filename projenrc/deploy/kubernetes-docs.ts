@@ -1,8 +1,8 @@
 import {
   CLUSTER_DNS, CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_HOOK_ANNOTATIONS,
-  PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS, RELEASES_FILE, STARTUP_PERIOD_S,
+  PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS, RELEASES_FILE, STARTUP_PERIOD_S,
 } from './defaults';
-import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, migrateJobName, minAvailable } from './kubernetes';
+import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, migrateJobName } from './kubernetes';
 import type { NetworkPeer, ResolvedKubernetesProps } from './kubernetes-props';
 import { capacity } from './kubernetes-props';
 import type { Release } from './releases';
@@ -68,13 +68,13 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '| --- | --- |',
     ...Object.entries(f.base).map(([file, o]) => `| ${code(`${BASE_DIR}/${file}`)} | ${o.kind} ${code(o.metadata.name)} |`),
     '',
-    '| Environment | Namespace | Replicas (HPA) | PodDisruptionBudget | CPU request / limit | Memory | Release |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| Environment | Namespace | Replicas (HPA) | CPU request / limit | Memory | Release |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...k.environments.map((e) => {
       const rel = f.releases[e.name];
       const pinned = rel.digest === PLACEHOLDER_DIGEST ? 'none yet (placeholder digest)' : `${code(rel.version)}, ${code(`${rel.digest.slice(0, 19)}…`)}`;
       return `| ${code(e.name)} | ${e.namespace ? code(e.namespace) : 'the context\'s'} | ${e.minReplicas} to ${e.maxReplicas} | `
-        + `minAvailable ${minAvailable(e)} | ${e.resources.cpuRequestMillis}m / ${e.resources.cpuLimitMillis}m | ${e.resources.memoryMiB}Mi | ${pinned} |`;
+        + `${e.resources.cpuRequestMillis}m / ${e.resources.cpuLimitMillis}m | ${e.resources.memoryMiB}Mi | ${pinned} |`;
     }),
     '',
     '### Capacity: one worker per pod',
@@ -87,8 +87,9 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     `- HorizontalPodAutoscaler: between each environment's bounds (production ${prod.minReplicas} to ${prod.maxReplicas}) at `
       + `${HPA_CPU_UTILIZATION}% of the CPU request; memory request = limit.`,
-    `- PodDisruptionBudget: all but one pod of the floor available (production ${minAvailable(prod)}), so a drain takes one pod at a `
-      + 'time; unready pods (database down) may always be evicted.',
+    `- PodDisruptionBudget: maxUnavailable ${PDB_MAX_UNAVAILABLE}, at whatever scale the HPA chose: a drain takes one pod at a time, `
+      + `so at production's floor ${cap.baseline} of ${prod.minReplicas} keep serving, the declared capacity; unready pods (database down) `
+      + 'may always be evicted.',
     '- RollingUpdate with maxSurge 1 and maxUnavailable 0: a new pod must be ready before an old one goes.',
     `- Termination: a preStop sleep of ${PRE_STOP_SLEEP_S} s while endpoints update, then SIGTERM, and the app's own shutdown `
       + `timeout of ${r.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}.`,
@@ -109,8 +110,8 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '- across `topology.kubernetes.io/zone` with `whenUnsatisfiable: ScheduleAnyway`: a node without the zone label (one node, '
       + 'one zone, on-premises) would be ineligible under DoNotSchedule, and nothing would schedule;',
     '- across `kubernetes.io/hostname` with `whenUnsatisfiable: DoNotSchedule` and `nodeTaintsPolicy: Honor`: with as many nodes '
-      + `as the floor (${prod.minReplicas} in production) no node holds two pods, so a node failure takes at most the one pod the `
-      + 'PodDisruptionBudget gives up; one node is one domain, so a single-node cluster schedules every pod on it; cordoned nodes '
+      + `as the floor (${prod.minReplicas} in production) no node holds two pods, so a node failure, like a drain, takes at most one pod `
+      + '(what the PodDisruptionBudget allows); one node is one domain, so a single-node cluster schedules every pod on it; cordoned nodes '
       + 'do not count, so a drain does not block the spread. A pod that fits only on a node that already has more pods stays '
       + 'Pending until a node has room (the cluster autoscaler adds one); the old pods keep serving.',
     '',

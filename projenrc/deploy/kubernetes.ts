@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Size } f
 import * as kplus from 'cdk8s-plus-34';
 import {
   CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_BACKOFF_LIMIT, MIGRATE_DEADLINE_S,
-  MIGRATE_HOOK_ANNOTATIONS, MIGRATE_TTL_S, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS,
+  MIGRATE_HOOK_ANNOTATIONS, MIGRATE_TTL_S, PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS,
   SPREAD_MAX_SKEW, STARTUP_PERIOD_S, TERMINATION_SLACK_S,
 } from './defaults';
 import type { ResolvedEnvironment, ResolvedKubernetesProps } from './kubernetes-props';
@@ -54,11 +54,6 @@ export function migrateJobName(r: Pick<ResolvedContainer, 'imageName'>, version:
   // The Job controller copies the name into a label value of each pod: at most 63 characters.
   if (name.length > 63) fail('KubernetesManifests', 'version', `makes the Job name ${name} longer than 63 characters`, version);
   return name;
-}
-
-/** The PodDisruptionBudget keeps all but one pod of the floor: a drain takes one spare at a time. */
-export function minAvailable(e: Pick<ResolvedEnvironment, 'minReplicas'>): number {
-  return Math.max(1, e.minReplicas - 1);
 }
 
 /** The app's shutdown timeout, the preStop sleep before it, and slack. Pure. */
@@ -233,7 +228,9 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
   new kplus.k8s.KubePodDisruptionBudget(chart, 'pdb', {
     metadata: metadataOf(name, CONTAINER_NAMES.api),
     spec: {
-      minAvailable: kplus.k8s.IntOrString.fromNumber(minAvailable(env)),
+      // One pod at a time at any scale the HPA chose: at its floor (the declared workers plus a
+      // spare) the declared capacity stays, and the hostname spread keeps one pod per node.
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(PDB_MAX_UNAVAILABLE),
       selector: { matchLabels: apiSelector },
       // Pods that are not ready (the database is down) serve nothing; a drain may take them.
       unhealthyPodEvictionPolicy: 'AlwaysAllow',

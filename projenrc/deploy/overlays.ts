@@ -25,7 +25,6 @@ const PATCHED: ReadonlyArray<[keyof typeof MANIFEST_FILES, (o: any) => unknown]>
   ['migrateJob', podResources],
   // cdk8s-plus derives the scale-down policy from the bounds too.
   ['horizontalPodAutoscaler', (o) => ({ spec: { minReplicas: o.spec.minReplicas, maxReplicas: o.spec.maxReplicas, behavior: o.spec.behavior } })],
-  ['podDisruptionBudget', (o) => ({ spec: { minAvailable: o.spec.minAvailable } })],
 ];
 
 /**

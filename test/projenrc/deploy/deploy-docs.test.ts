@@ -62,7 +62,8 @@ describe('docs/deploy.md', () => {
     expect(docs).toContain('| ingress (the ingress controller: `ingressFrom`) | every pod in namespace `ingress-nginx` | TCP 8000 |');
     expect(docs).toContain('| egress (the database: `databaseTo`) | pods `app.kubernetes.io/name=postgresql` in the app\'s namespace | TCP 5432 |');
     expect(docs).toContain('every API pod runs the same command as an init container');
-    expect(docs).toContain('| `production` | the context\'s | 3 to 9 | minAvailable 2 | 500m / 1000m | 256Mi | none yet (placeholder digest) |');
+    expect(docs).toContain('PodDisruptionBudget: maxUnavailable 1, at whatever scale the HPA chose');
+    expect(docs).toContain('| `production` | the context\'s | 3 to 9 | 500m / 1000m | 256Mi | none yet (placeholder digest) |');
   });
 
   test('says why liveness is not readiness, with the probes as rendered', () => {

@@ -45,7 +45,7 @@ describe('projen owns the files', () => {
   const files = Object.keys(synth.out).filter((p) => p.startsWith('deploy/kubernetes/'));
   test('base and overlays', () => {
     expect(files.filter((f) => f.includes('/overlays/')).sort()).toEqual(['production', 'staging'].flatMap((e) =>
-      ['deployment.yaml', 'horizontal-pod-autoscaler.yaml', 'kustomization.yaml', 'migrate-job.yaml', 'pod-disruption-budget.yaml']
+      ['deployment.yaml', 'horizontal-pod-autoscaler.yaml', 'kustomization.yaml', 'migrate-job.yaml']
         .map((f) => `deploy/kubernetes/overlays/${e}/${f}`)).sort());
   });
 
@@ -141,9 +141,11 @@ describe('the other objects', () => {
     expect(svc.spec.selector).toEqual(apiLabels);
   });
 
-  test('PodDisruptionBudget keeps the declared capacity and lets drains take unready pods', () => {
+  test('PodDisruptionBudget: a drain takes one pod, so the HPA\'s floor keeps the declared capacity; unready pods may go', () => {
     const pdb = byKind(manifests, 'PodDisruptionBudget') as any;
-    expect(pdb.spec.minAvailable).toBe(r.workers);
+    const hpa = byKind(manifests, 'HorizontalPodAutoscaler') as any;
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(hpa.spec.minReplicas - pdb.spec.maxUnavailable).toBe(r.workers);
     expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
     expect(selects(pdb.spec.selector.matchLabels, job.spec.template.metadata.labels)).toBe(false);
   });

@@ -39,13 +39,14 @@ describe('kubectl kustomize renders the base and every overlay', () => {
     }
   });
 
-  test.each(OUTPUTS)('%s: no replicas next to the HPA; the PDB leaves one pod of the HPA floor to a drain', (_dir, objects) => {
+  test.each(OUTPUTS)('%s: no replicas next to the HPA; the PDB lets a drain take one pod at a time, above the declared capacity', (_dir, objects) => {
     const deployment = byKind(objects, 'Deployment') as any;
     const hpa = byKind(objects, 'HorizontalPodAutoscaler') as any;
     const pdb = byKind(objects, 'PodDisruptionBudget') as any;
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
     expect(deployment.spec).not.toHaveProperty('replicas');
-    expect(pdb.spec.minAvailable).toBe(hpa.spec.minReplicas - 1);
+    expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec).not.toHaveProperty('minAvailable');
     expect(pdb.spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
   });
 
