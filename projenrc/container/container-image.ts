@@ -24,7 +24,7 @@ export const IMAGE_TASKS = {
 } as const;
 
 /** How the tasks run our TypeScript tools: type-checking is the build's job, not every run's. */
-const TS_TOOL = 'ts-node --transpile-only --project projenrc/tsconfig.json';
+export const TS_TOOL = 'ts-node --transpile-only --project projenrc/tsconfig.json';
 
 /** Denied even inside admitted folders: secrets, local installs, and tests tsc would otherwise emit. */
 export const DOCKERIGNORE_DENY = [

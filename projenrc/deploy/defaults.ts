@@ -112,6 +112,8 @@ export const MIGRATE_TTL_S = 86_400;
  * instead of running something else.
  */
 export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+/** The task that records a release; the docs call it by this name. */
+export const DEPLOY_TASKS = { release: 'deploy:release' } as const;
 /** Each environment's release (version and digest), written by the deploy, read at synthesis. */
 export const RELEASES_FILE = 'deploy/releases.json';
 /** The Secret (created out of band, never committed) that holds `DATABASE_URL`. */

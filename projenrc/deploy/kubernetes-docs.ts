@@ -1,5 +1,5 @@
 import {
-  CLUSTER_DNS, CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_HOOK_ANNOTATIONS,
+  CLUSTER_DNS, CONTAINER_NAMES, DATABASE_URL_KEY, DEPLOY_TASKS, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_HOOK_ANNOTATIONS,
   PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS, RELEASES_FILE, STARTUP_PERIOD_S,
 } from './defaults';
 import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, migrateJobName } from './kubernetes';
@@ -179,13 +179,14 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     '### First deploy',
     '',
-    `The release is a commit: ${code(RELEASES_FILE)} records which version and digest each environment runs, \`npx projen\` writes `
-      + 'them into the overlay, and kubectl applies the overlay. Nothing but kubectl talks to the cluster; no `kustomize edit`.',
+    `The release is a commit: ${code(RELEASES_FILE)} records which version and digest each environment runs (`
+      + `${code(`npx projen ${DEPLOY_TASKS.release}`)} checks and writes it, then synthesizes the overlay that pins it), and kubectl `
+      + 'applies the overlay. Nothing but kubectl talks to the cluster; no `kustomize edit`.',
     '',
     '```sh',
     `REGISTRY=${k.registryImage} VERSION=1.4.0 npx projen docker:publish   # prints digest: sha256:…`,
-    `# ${RELEASES_FILE}: { "${PRODUCTION}": { "version": "1.4.0", "digest": "sha256:…" } }`,
-    `npx projen && git add ${RELEASES_FILE} ${dir} && git commit -m "production: 1.4.0"`,
+    `ENVIRONMENT=${PRODUCTION} VERSION=1.4.0 DIGEST=sha256:… npx projen ${DEPLOY_TASKS.release}   # writes ${RELEASES_FILE}, synthesizes`,
+    `git add ${RELEASES_FILE} ${dir} && git commit -m "production: 1.4.0"`,
     ...(k.namespace ? [`kubectl create namespace ${k.namespace}`] : []),
     `kubectl label namespace ${k.namespace ?? '<namespace>'} pod-security.kubernetes.io/enforce=restricted`,
     `kubectl create secret generic ${k.databaseSecret} --from-literal=${DATABASE_URL_KEY}='postgres://…'   # once per namespace, never in git`,
@@ -203,8 +204,8 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     '```sh',
     `REGISTRY=${k.registryImage} VERSION=1.5.0 npx projen docker:publish`,
-    `# ${RELEASES_FILE}: "${PRODUCTION}": { "version": "1.5.0", "digest": "sha256:…" }`,
-    `npx projen && git add ${RELEASES_FILE} ${dir} && git commit -m "production: 1.5.0"`,
+    `ENVIRONMENT=${PRODUCTION} VERSION=1.5.0 DIGEST=sha256:… npx projen ${DEPLOY_TASKS.release}   # writes ${RELEASES_FILE}, synthesizes`,
+    `git add ${RELEASES_FILE} ${dir} && git commit -m "production: 1.5.0"`,
     `kubectl diff --server-side -k ${overlay(PRODUCTION)}   # the digest, the version label${migrates ? ', a new Job' : ''}`,
     apply(PRODUCTION),
     ...waitJob('1.5.0'),

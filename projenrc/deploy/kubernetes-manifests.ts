@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { Component, YamlFile } from 'projen';
-import { CONTAINER_NAMES, PRODUCTION, RELEASES_FILE } from './defaults';
+import { CONTAINER_NAMES, DEPLOY_TASKS, PRODUCTION, RELEASES_FILE } from './defaults';
 import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, baseTarget, renderBaseKustomization, renderKubernetes } from './kubernetes';
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import type { KubernetesManifestsProps, ResolvedKubernetesProps } from './kubernetes-props';
@@ -9,6 +9,7 @@ import { overlayTarget, renderOverlay } from './overlays';
 import type { Release } from './releases';
 import { readReleases } from './releases';
 import type { ContainerImage, KubeObject } from '../container';
+import { TS_TOOL } from '../container/container-image';
 
 /**
  * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
@@ -42,6 +43,10 @@ export class KubernetesManifests extends Component {
       for (const file of Object.keys(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}/${file}`, () => this.rendered.overlays[env][file]);
     }
     this.files = files;
+    image.project.addTask(DEPLOY_TASKS.release, {
+      description: `Record the release an environment runs in ${RELEASES_FILE} (ENVIRONMENT, VERSION, DIGEST), then synthesize`,
+      steps: [{ exec: `${TS_TOOL} projenrc/deploy/release-cli.ts ${k.environments.map((e) => e.name).join(',')}` }, { spawn: 'default' }],
+    });
     // Verify runs the real image as the production Deployment runs it, from kustomize's rendering, not from here.
     image.addCheck('runtime', {
       name: 'pod',

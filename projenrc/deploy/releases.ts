@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'fs';
-import { PLACEHOLDER_DIGEST } from './defaults';
+import { PLACEHOLDER_DIGEST, RELEASES_FILE } from './defaults';
 import { fail } from './validation';
 
 /** What one environment runs: the release version and the image digest `docker:publish` printed. */
@@ -49,4 +49,20 @@ export function parseReleases(file: string, text: string, environments: readonly
 export function readReleases(path: string, file: string, environments: readonly string[], packageVersion: string): Record<string, Release> {
   const recorded = existsSync(path) ? parseReleases(file, readFileSync(path, 'utf8'), environments) : {};
   return Object.fromEntries(environments.map((env) => [env, recorded[env] ?? { version: packageVersion, digest: PLACEHOLDER_DIGEST }]));
+}
+
+/**
+ * The releases file's new text with one environment's release set, the
+ * others kept, in the declared order (a diff shows one entry). `given` is the
+ * deploy:release task's environment. Throws naming the variable. Pure.
+ */
+export function recordRelease(
+  current: string | undefined, environments: readonly string[], given: Readonly<Record<'ENVIRONMENT' | 'VERSION' | 'DIGEST', string | undefined>>,
+): string {
+  for (const [name, value] of Object.entries(given)) if (!value) throw new Error(`${name} is not set: ENVIRONMENT=<${environments.join('|')}> VERSION=<release> DIGEST=sha256:<digest>`);
+  const releases = current === undefined ? {} : parseReleases(RELEASES_FILE, current, environments);
+  const next: Record<string, unknown> = { ...releases, [given.ENVIRONMENT!]: { version: given.VERSION, digest: given.DIGEST } };
+  // Validated whole, as synthesis will read it.
+  parseReleases(RELEASES_FILE, JSON.stringify(next), environments);
+  return `${JSON.stringify(Object.fromEntries(environments.filter((e) => e in next).map((e) => [e, next[e]])), null, 2)}\n`;
 }

@@ -31,7 +31,8 @@ describe('docs/deploy.md', () => {
     for (const [title, lines] of [
       ['First deploy', [
         'REGISTRY=ghcr.io/acme/demo-api VERSION=1.4.0 npx projen docker:publish',
-        '# deploy/releases.json: { "production": { "version": "1.4.0", "digest": "sha256:…" } }',
+        'ENVIRONMENT=production VERSION=1.4.0 DIGEST=sha256:… npx projen deploy:release',
+        'git add deploy/releases.json deploy/kubernetes && git commit',
         'kubectl create secret generic demo-database --from-literal=DATABASE_URL=',
         'kubectl apply --server-side --field-manager=demo -k deploy/kubernetes/overlays/production',
         'kubectl wait --for=condition=complete job/demo-migrate-1.4.0',
@@ -40,6 +41,7 @@ describe('docs/deploy.md', () => {
       ]],
       ['Upgrade', [
         'VERSION=1.5.0 npx projen docker:publish',
+        'ENVIRONMENT=production VERSION=1.5.0 DIGEST=sha256:… npx projen deploy:release',
         'kubectl diff --server-side -k deploy/kubernetes/overlays/production',
         'kubectl apply --server-side --field-manager=demo -k deploy/kubernetes/overlays/production',
         'kubectl wait --for=condition=complete job/demo-migrate-1.5.0',

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { digestOf, synthDeploy } from './fixture';
 import { PLACEHOLDER_DIGEST } from '../../../projenrc/deploy/defaults';
-import { parseReleases, readReleases } from '../../../projenrc/deploy/releases';
+import { parseReleases, readReleases, recordRelease } from '../../../projenrc/deploy/releases';
 
 const ENVS = ['staging', 'production'];
 const F = 'deploy/releases.json';
@@ -38,5 +38,38 @@ describe('the releases file', () => {
     expect(files(after.out, 'deploy/kubernetes/overlays/staging/')).toEqual(files(before.out, 'deploy/kubernetes/overlays/staging/'));
     expect(after.out['deploy/kubernetes/overlays/production/kustomization.yaml']).toContain(digestOf('a'));
     expect(after.docs).toContain(`| \`1.4.0\`, \`${digestOf('a').slice(0, 19)}…\` |`);
+  });
+});
+
+describe('deploy:release', () => {
+  const given = (ENVIRONMENT?: string, VERSION?: string, DIGEST?: string) => ({ ENVIRONMENT, VERSION, DIGEST });
+
+  test('writes one environment\'s release and keeps the others, in the declared order', () => {
+    const first = recordRelease(undefined, ENVS, given('production', '1.4.0', digestOf('a')));
+    expect(JSON.parse(first)).toEqual({ production: { version: '1.4.0', digest: digestOf('a') } });
+    const second = recordRelease(first, ENVS, given('staging', '1.5.0-rc.1', digestOf('b')));
+    expect(Object.keys(JSON.parse(second))).toEqual(['staging', 'production']);
+    expect(JSON.parse(recordRelease(second, ENVS, given('production', '1.5.0', digestOf('c'))))).toEqual({
+      staging: { version: '1.5.0-rc.1', digest: digestOf('b') },
+      production: { version: '1.5.0', digest: digestOf('c') },
+    });
+    expect(first.endsWith('}\n')).toBe(true);
+  });
+
+  test.each([
+    [given(undefined, '1.0.0', digestOf('a')), 'ENVIRONMENT is not set: ENVIRONMENT=<staging|production> VERSION=<release> DIGEST=sha256:<digest>'],
+    [given('production', '1.0.0', undefined), 'DIGEST is not set'],
+    [given('prod', '1.0.0', digestOf('a')), '"prod" must be a declared environment (staging, production), got "prod"'],
+    [given('production', '1.0.0', 'abc'), '"production.digest" must be sha256:<64 hex>, got "abc"'],
+  ])('refuses %j before writing anything', (g, message) => {
+    expect(() => recordRelease(undefined, ENVS, g)).toThrow(message);
+  });
+
+  test('is a task that passes the declared environments and then synthesizes', () => {
+    const s = synthDeploy({}, { kubernetes: { environments: { production: {}, qa: {} } } });
+    expect(s.out['.projen/tasks.json'].tasks['deploy:release'].steps).toEqual([
+      { exec: 'ts-node --transpile-only --project projenrc/tsconfig.json projenrc/deploy/release-cli.ts production,qa' },
+      { spawn: 'default' },
+    ]);
   });
 });
