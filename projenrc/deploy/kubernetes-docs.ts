@@ -100,8 +100,9 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
       + 'fight it on every sync (server-side apply, Argo CD and Flux all reset it). A new Deployment starts one pod; the HPA raises it '
       + 'to the floor on its first pass (within 15 s, before it looks at any metric, so even without metrics-server), and a rollout '
       + 'surges from the current count, whatever the HPA made it. Apply with server-side apply (below): a field no manifest sets '
-      + 'has no owner to take it back. Moving from manifests that did set `replicas` with client-side apply, client-side apply '
-      + 'would delete the field and drop the Deployment to one pod; the first server-side apply does not.',
+      + 'has no owner to take it back. Moving a Deployment that earlier manifests applied with `replicas`: the first apply without '
+      + 'the field would reset it to one pod until the HPA\'s next pass, so first record the new manifests as the last applied, '
+      + `which changes no object: ${code(`kubectl kustomize ${overlay(PRODUCTION)} | kubectl apply set-last-applied -f -`)}.`,
     '',
     '### Spread across zones and nodes',
     '',
