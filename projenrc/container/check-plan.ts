@@ -93,12 +93,13 @@ export type RuntimeCheck = CheckBase & (
   /** With a database: `command` exits 0, then `path` answers 200 with `checks.db` "ok". */
   | { readonly kind: 'database'; readonly command: readonly string[]; readonly path: string }
   /**
-   * The image run with the settings of the Deployment in `manifest` (relative
-   * to the project root) and an unreachable database: the startup and
-   * liveness probes answer 200, readiness 503, and `docker stop` exits 0
-   * within the pod's termination grace period.
+   * The image run with the settings of `container` in the Deployment that
+   * `kubectl kustomize` renders from `kustomization` (a folder relative to the
+   * project root) and an unreachable database: the startup and liveness
+   * probes answer 200, readiness 503, and `docker stop` exits 0 within the
+   * pod's termination grace period.
    */
-  | { readonly kind: 'pod'; readonly manifest: string }
+  | { readonly kind: 'pod'; readonly kustomization: string; readonly container: string }
 );
 
 /** Every entry of the plan, with its category, in plan order. */

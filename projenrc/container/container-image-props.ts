@@ -21,6 +21,11 @@ export interface ContainerImageProps {
    * @default - none: the app has no liveness endpoint
    */
   readonly livenessPath?: string;
+  /**
+   * The path Prometheus scrapes, on the app's port.
+   * @default DEFAULT_METRICS_PATH - prometheus' own default, what a scraper asks when told nothing else
+   */
+  readonly metricsPath?: string;
   /** Upper bound for the uncompressed image size, in MB (10^6 bytes). */
   readonly sizeBudgetMb: number;
   /**
@@ -132,6 +137,7 @@ export const DEFAULT_NODE_IMAGE = 'node:24-trixie-slim';
 export const DEFAULT_RUNTIME_IMAGE = 'debian:trixie-slim';
 export const WORKDIR = '/app';
 export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
+export const DEFAULT_METRICS_PATH = '/metrics';
 
 /**
  * HEALTHCHECK timing: a probe every 30 s that may take 5 s, three misses to

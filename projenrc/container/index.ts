@@ -9,3 +9,5 @@ export { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION, specFileContent } from './res
 export type { ResolvedContainer } from './resolved-container';
 export { readSpec, SpecError } from './read-spec';
 export type * from './check-plan';
+export { podRunSettings } from './pod-run-settings';
+export type { KubeObject, PodProbe, PodRunSettings, ProbeKind } from './pod-run-settings';

@@ -58,7 +58,7 @@ const runtime: z.ZodType<RuntimeCheck> = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('hardened'), path: urlPath, profile: hardened }),
   z.strictObject({ ...base, kind: z.literal('stop'), limitMs: z.number().int().positive() }),
   z.strictObject({ ...base, kind: z.literal('database'), command: strings, path: urlPath }),
-  z.strictObject({ ...base, kind: z.literal('pod'), manifest: text }),
+  z.strictObject({ ...base, kind: z.literal('pod'), kustomization: text, container: text }),
 ]);
 
 const plan: z.ZodType<CheckPlan> = z.strictObject({
@@ -86,6 +86,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   workers: z.number().int().min(1),
   healthPath: urlPath,
   livenessPath: urlPath.optional(),
+  metricsPath: urlPath,
   sizeBudgetMb: z.number().positive(),
   shutdownTimeoutMs: z.number().int().positive(),
   workdir: z.string().regex(/^\//),

@@ -4,7 +4,7 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_ENGINE_HELP, DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
   HARDENED_PROFILE, HEALTH_TIMING, STOP_SLACK_MS, WORKDIR,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
@@ -41,7 +41,7 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp'>
   & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
@@ -56,6 +56,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     gid: checkInt('gid', props.gid ?? uid, 1, 2 ** 31 - 1),
     healthPath: checkUrlPath('healthPath', props.healthPath),
     livenessPath: props.livenessPath && checkUrlPath('livenessPath', props.livenessPath),
+    metricsPath: checkUrlPath('metricsPath', props.metricsPath ?? DEFAULT_METRICS_PATH),
     sizeBudgetMb: checkBudget(props.sizeBudgetMb),
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', props.shutdownTimeoutMs, 1, 3_600_000),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
@@ -87,6 +88,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     workers: p.workers,
     healthPath: p.healthPath,
     ...(p.livenessPath ? { livenessPath: p.livenessPath } : {}),
+    metricsPath: p.metricsPath,
     sizeBudgetMb: p.sizeBudgetMb,
     shutdownTimeoutMs: p.shutdownTimeoutMs,
     workdir: WORKDIR,

@@ -26,6 +26,8 @@ export interface ResolvedContainer {
   readonly healthPath: string;
   /** Liveness, when the app has one. */
   readonly livenessPath?: string;
+  /** What Prometheus scrapes, on {@link port}. */
+  readonly metricsPath: string;
   readonly sizeBudgetMb: number;
   /** The app's drain limit after SIGTERM, in ms. */
   readonly shutdownTimeoutMs: number;

@@ -35,8 +35,47 @@ export const POD_WORKERS = 1;
  * its limit, so the pod is never OOM-killed for using what it asked for.
  */
 export const POD_RESOURCES = { cpuRequestMillis: 500, cpuLimitMillis: 1000, memoryMiB: 256 } as const;
+/**
+ * Staging's pods: half production's CPU (staging measures behaviour, not
+ * capacity), the same memory, since a node process needs what it needs.
+ */
+export const STAGING_POD_RESOURCES = { cpuRequestMillis: 250, cpuLimitMillis: 500, memoryMiB: 256 } as const;
 /** Never fewer pods than this, whatever the declaration says: one node or pod can always go. */
 export const MIN_REPLICAS = 2;
+/** The overlay verify's pod check renders, and the one the docs deploy first. */
+export const PRODUCTION = 'production';
+export const STAGING = 'staging';
+/** `app.kubernetes.io/managed-by`: the tool that applies the objects (`kubectl apply -k`). */
+export const MANAGED_BY = 'kustomize';
+/**
+ * Who may open a connection to the app's port: the ingress controller's
+ * namespace (ingress-nginx's chart installs into `ingress-nginx`), nothing
+ * else, not even the app's own namespace.
+ */
+export const DEFAULT_INGRESS_FROM = [{ namespace: 'ingress-nginx' }] as const;
+/** Who scrapes the metrics path: Prometheus in `monitoring` (kube-prometheus-stack's namespace). */
+export const DEFAULT_METRICS_FROM = [{ namespace: 'monitoring' }] as const;
+/**
+ * Where the database is: PostgreSQL pods of the app's own namespace, labelled
+ * as the common PostgreSQL charts label them. Nothing outside the namespace
+ * until a CIDR or selector is declared.
+ */
+export const DEFAULT_DATABASE_TO = [{ podLabels: { 'app.kubernetes.io/name': 'postgresql' } }] as const;
+/** The cluster DNS: kube-dns (CoreDNS keeps the label) in kube-system, the only DNS egress allowed. */
+export const CLUSTER_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } as const;
+/**
+ * Argo CD runs the migration Job before it syncs anything else of a release
+ * and deletes the previous run first; kubectl ignores these, and the init
+ * container keeps the order there (docs/decisions/0006).
+ */
+export const MIGRATE_HOOK_ANNOTATIONS = {
+  'argocd.argoproj.io/hook': 'PreSync',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+} as const;
+/** Voluntary disruptions (drains) take one pod at a time. */
+export const PDB_MAX_UNAVAILABLE = 1;
+/** Pod spread: at most this many more pods in one zone or on one node than in the emptiest. */
+export const SPREAD_MAX_SKEW = 1;
 /**
  * The HPA may grow to this many times its minimum. Each pod holds up to the
  * app's `database.poolMax` (5) connections; 3 x (workers + 1) pods stay well
@@ -63,15 +102,20 @@ export const STARTUP_PERIOD_S = 2;
 export const MIGRATE_BACKOFF_LIMIT = 2;
 /** A migration that runs longer than this is stuck (a lock), not slow. */
 export const MIGRATE_DEADLINE_S = 600;
-/** Keep a finished Job an hour for its logs; then the next deploy can create it again. */
-export const MIGRATE_TTL_S = 3600;
+/** Keep a finished Job a day for its logs; its name is the release's, so nothing waits for it to go. */
+export const MIGRATE_TTL_S = 86_400;
 /**
- * The digest the kustomization ships with until a deploy sets the real one:
- * valid, so every manifest validates, and never pullable, so a deploy that
- * forgot `kustomize edit set image` stalls in ImagePullBackOff while the old
- * pods keep serving (maxUnavailable 0), instead of running something else.
+ * The digest the base, and an overlay without a release, ship with: valid,
+ * so every manifest validates, and never pullable, so applying an overlay
+ * whose release was never recorded ({@link RELEASES_FILE}) stalls in
+ * ImagePullBackOff while the old pods keep serving (maxUnavailable 0),
+ * instead of running something else.
  */
 export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+/** The task that records a release; the docs call it by this name. */
+export const DEPLOY_TASKS = { release: 'deploy:release' } as const;
+/** Each environment's release (version and digest), written by the deploy, read at synthesis. */
+export const RELEASES_FILE = 'deploy/releases.json';
 /** The Secret (created out of band, never committed) that holds `DATABASE_URL`. */
 export const DATABASE_URL_KEY = 'DATABASE_URL';
 /** The app container's name in the Deployment's pods, and the Job's. */

@@ -1,13 +1,9 @@
 import { Component } from 'projen';
 import type { ComposeModel, ComposeStack, EnvFileEntry } from './compose';
 import { COMPOSE_SERVICES, ENV_FILE, POSTGRES_VOLUME, envFileEntries } from './compose';
-import {
-  DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, PLACEHOLDER_DIGEST, POD_RESOURCES, POD_WORKERS,
-  PRE_STOP_SLEEP_S, READINESS, STARTUP_PERIOD_S,
-} from './defaults';
-import type { KubeObject, KubernetesManifests, ResolvedKubernetesProps } from './kubernetes';
-import { KUSTOMIZATION_FILE, capacity } from './kubernetes';
-import { podRunSettings } from './pod-settings';
+import type { KubernetesDocFacts } from './kubernetes-docs';
+import { kubernetesDocLines } from './kubernetes-docs';
+import type { KubernetesManifests } from './kubernetes-manifests';
 import type { ContainerImage, ResolvedContainer } from '../container';
 import { GeneratedFile } from '../generated-file';
 
@@ -18,9 +14,7 @@ export interface DeployFacts {
   readonly envFile: readonly EnvFileEntry[];
   /** Path of the compose file, e.g. `compose.yaml`. */
   readonly composeFile: string;
-  readonly kubernetes: ResolvedKubernetesProps;
-  /** The rendered manifests by file name. */
-  readonly manifests: Readonly<Record<string, KubeObject>>;
+  readonly kubernetes: KubernetesDocFacts;
 }
 
 const code = (s: string | number) => `\`${s}\``;
@@ -29,23 +23,9 @@ const code = (s: string | number) => `\`${s}\``;
 export function renderDeployDocs(f: DeployFacts, marker?: string): string {
   const r = f.container;
   const { api, migrate, postgres } = COMPOSE_SERVICES;
-  const pod = podRunSettings(f.manifests);
-  const cap = capacity(r);
-  const k = f.kubernetes;
   const postgresImage = f.compose.services[postgres].image ?? '';
   const apiUrl = `http://127.0.0.1:${r.port}`;
-  const probe = (kind: string) => pod.probes.find((p) => p.kind === kind);
-  const job = Object.values(f.manifests).find((o) => o.kind === 'Job');
-  const dir = k.outdir;
-
-  const probeRows = [
-    ['startup', `every ${STARTUP_PERIOD_S} s for the image's ${r.healthcheck.startPeriodS} s start period; liveness waits for it`],
-    ['readiness', `every ${READINESS.periodS} s; ${READINESS.failureThreshold} misses take the pod out of the Service`],
-    ['liveness', `every ${LIVENESS.periodS} s; ${LIVENESS.failureThreshold} misses restart the container`],
-  ].flatMap(([kind, when]) => {
-    const p = probe(kind);
-    return p ? [`| ${kind} | ${code(`GET ${p.path}`)} on ${p.port} | ${when} |`] : [];
-  });
+  const dir = f.kubernetes.kubernetes.outdir;
 
   return [
     ...(marker ? [`<!-- ${marker} -->`] : []),
@@ -92,73 +72,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); it knows '
       + '`service_completed_successfully`, and `docker-compose config -q` validates the file without running anything.',
     '',
-    '## Kubernetes',
-    '',
-    `${code(`${dir}/`)} holds one manifest per object, rendered with cdk8s-plus, and a ${code(KUSTOMIZATION_FILE)} that lists them `
-      + `and points the image ${code(r.imageName)} at ${code(k.registryImage)} by digest.`,
-    '',
-    '| File | Object |',
-    '| --- | --- |',
-    ...Object.entries(f.manifests).map(([file, o]) => `| ${code(file)} | ${o.kind} ${code(o.metadata.name)} |`),
-    '',
-    '### Capacity: one worker per pod',
-    '',
-    `The declaration asks for ${r.workers} worker${r.workers === 1 ? '' : 's'} (${code('WEB_CONCURRENCY')}), sized for one host. `
-      + `In the cluster each pod runs ${POD_WORKERS} (${code(`WEB_CONCURRENCY=${pod.env.WEB_CONCURRENCY}`)}) and the declared workers `
-      + `become ${cap.baseline} pod${cap.baseline === 1 ? '' : 's'} plus one spare: ${cap.replicas} replicas. Kubernetes then does what node's `
-      + 'cluster did inside one container: the HPA adds processes, liveness restarts a stuck one, and a pod\'s CPU is one '
-      + 'process\'s CPU, so requests and the HPA\'s utilization mean what they say.',
-    '',
-    `- Requests and limits per pod: CPU ${POD_RESOURCES.cpuRequestMillis}m (limit ${POD_RESOURCES.cpuLimitMillis}m: one JS thread `
-      + `rarely uses more than a core), memory ${POD_RESOURCES.memoryMiB}Mi (request = limit).`,
-    `- HorizontalPodAutoscaler: ${cap.replicas} to ${cap.maxReplicas} replicas at ${HPA_CPU_UTILIZATION}% of the CPU request `
-      + '(needs metrics-server). The Deployment states `replicas` too, so the first apply starts at the minimum; client-side '
-      + '`kubectl apply` leaves the HPA\'s count alone while that value does not change (server-side apply would take the field over).',
-    `- PodDisruptionBudget: at least ${cap.baseline} available, so a drain takes only the spare at a time; unready pods `
-      + '(database down) may always be evicted.',
-    '- RollingUpdate with maxUnavailable 0: a new pod must be ready before an old one goes.',
-    `- Termination: a preStop sleep of ${PRE_STOP_SLEEP_S} s while endpoints update, then SIGTERM, and the app's own shutdown `
-      + `timeout of ${r.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}.`,
-    `- NetworkPolicy: ingress to TCP ${r.port} only; egress to DNS (53 UDP and TCP) and the database (TCP ${k.databasePort}) only.`,
-    `- Pods pass the restricted Pod Security Standard: uid ${pod.user}, gid ${pod.groupId}, runAsNonRoot, no privilege escalation, `
-      + `capabilities ${pod.capDrop.join(', ')} dropped, seccomp RuntimeDefault, read-only root with an emptyDir on `
-      + `${pod.tmpfsPaths.map(code).join(', ')}, no service account token. Label the namespace `
-      + '`pod-security.kubernetes.io/enforce=restricted` to have the API server hold every pod to it.',
-    '',
-    '### Liveness is not readiness',
-    '',
-    '| Probe | Request | When |',
-    '| --- | --- | --- |',
-    ...probeRows,
-    '',
-    `Readiness asks ${code(r.healthPath)}, which answers 503 while the database is unreachable: the pod leaves the Service `
-      + 'and takes no traffic it would fail. '
-      + (r.livenessPath
-        ? `Liveness and startup ask ${code(r.livenessPath)}, which never touches the database: if it did, a database outage `
-          + 'would fail every pod\'s liveness at once and Kubernetes would restart them all in a loop, which cures nothing and '
-          + 'adds cold starts to the outage. A restart helps only a process that is stuck, and only liveness can tell that.'
-        : 'The app declares no liveness path, so there is no liveness or startup probe: probing readiness for liveness '
-          + 'would restart every pod whenever the database is down.'),
-    '',
-    '### Deploy',
-    '',
-    '```sh',
-    `digest=$(REGISTRY=${k.registryImage} npx projen docker:publish | sed -n 's/^digest: //p')   # the verified image, pushed`,
-    `kubectl create secret generic ${k.databaseSecret} --from-literal=${DATABASE_URL_KEY}='postgres://…'   # once per namespace`,
-    ...(job ? [`kubectl delete job ${job.metadata.name} --ignore-not-found   # a Job's pod template cannot change`] : []),
-    `kubectl kustomize ${dir} | sed "s/@${PLACEHOLDER_DIGEST}/@$digest/" | kubectl apply -f -`,
-    ...(job ? [`kubectl wait --for=condition=complete job/${job.metadata.name} --timeout=10m`] : []),
-    `kubectl rollout status deployment/${r.imageName}`,
-    '```',
-    '',
-    `${code(KUSTOMIZATION_FILE)} pins the image to a placeholder digest; the deploy swaps in the published one on the way to the `
-      + `cluster, so no commit and no generated file changes (kubectl's built-in kustomize renders, it has no ${code('edit')}). `
-      + 'A deploy that skips the swap asks for an image that does not exist: the new pods stay in ImagePullBackOff and, '
-      + 'with maxUnavailable 0, the old ones keep serving.',
-    ...(job
-      ? ['', 'The migration Job and the rollout start together, and old pods serve while the Job runs: a migration must work with '
-        + 'the code before it and after it (expand, deploy, then contract).']
-      : []),
+    ...kubernetesDocLines(f.kubernetes),
     '',
   ].join('\n');
 }
@@ -175,8 +89,7 @@ export class DeployDocs extends Component {
         compose: stack.model,
         envFile: envFileEntries(image.resolved),
         composeFile: stack.file.path,
-        kubernetes: kubernetes.resolvedProps,
-        manifests: kubernetes.manifests,
+        kubernetes: kubernetes.docFacts,
       }, marker),
     });
   }

@@ -1,24 +1,22 @@
-import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
-import { Component, YamlFile } from 'projen';
 import {
-  CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, HPA_MAX_FACTOR, LIVENESS, MIGRATE_BACKOFF_LIMIT,
-  MIGRATE_DEADLINE_S, MIGRATE_TTL_S, MIN_REPLICAS, PLACEHOLDER_DIGEST, POD_RESOURCES, POD_WORKERS, POSTGRES_PORT,
-  PRE_STOP_SLEEP_S, READINESS, STARTUP_PERIOD_S, TERMINATION_SLACK_S,
+  CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_BACKOFF_LIMIT, MIGRATE_DEADLINE_S,
+  MIGRATE_HOOK_ANNOTATIONS, MIGRATE_TTL_S, PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS,
+  SPREAD_MAX_SKEW, STARTUP_PERIOD_S, TERMINATION_SLACK_S,
 } from './defaults';
-import { checkInt, checkRepository, fail } from './validation';
-import type { ContainerImage, ResolvedContainer } from '../container';
+import type { ResolvedEnvironment, ResolvedKubernetesProps } from './kubernetes-props';
+import { networkPolicySpec } from './network-policy';
+import { fail } from './validation';
+import type { KubeObject, ResolvedContainer } from '../container';
 
-/** A Kubernetes object as JSON, as `kubectl apply` reads it. */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
-  readonly [field: string]: unknown;
-}
+/** The folders under the output folder: the objects, and one kustomization per environment. */
+export const BASE_DIR = 'base';
+export const OVERLAYS_DIR = 'overlays';
 
-/** One file per object under the output folder, in the order kustomize lists them. */
+/** One file per object under `base/`, in the order kustomize lists them. */
 export const MANIFEST_FILES = {
+  serviceAccount: 'service-account.yaml',
   deployment: 'deployment.yaml',
   service: 'service.yaml',
   podDisruptionBudget: 'pod-disruption-budget.yaml',
@@ -28,70 +26,34 @@ export const MANIFEST_FILES = {
 } as const;
 export type ManifestName = keyof typeof MANIFEST_FILES;
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+const KINDS: Record<string, ManifestName> = {
+  ServiceAccount: 'serviceAccount',
+  Deployment: 'deployment',
+  Service: 'service',
+  PodDisruptionBudget: 'podDisruptionBudget',
+  HorizontalPodAutoscaler: 'horizontalPodAutoscaler',
+  NetworkPolicy: 'networkPolicy',
+  Job: 'migrateJob',
+};
 
-export interface KubernetesManifestsProps {
-  /**
-   * The registry repository kustomize points the image at; the deploy sets
-   * the digest (`kustomize edit set image`).
-   * @default - `ghcr.io/<owner>/<repo>` of the image's source URL, where the container workflow publishes
-   */
-  readonly registryImage?: string;
-  /**
-   * The database's TCP port: the one egress the NetworkPolicy allows besides DNS.
-   * @default POSTGRES_PORT - PostgreSQL's default
-   */
-  readonly databasePort?: number;
-  /**
-   * The Secret (created out of band, never in git) whose `DATABASE_URL` key the pods read.
-   * @default - `<imageName>-database`
-   */
-  readonly databaseSecret?: string;
-  /**
-   * Folder of the manifests and `kustomization.yaml`.
-   * @default 'deploy/kubernetes'
-   */
-  readonly outdir?: string;
+/**
+ * What differs between the base and each overlay: the release, the image
+ * reference, the namespace and the environment's size.
+ */
+export interface DeployTarget {
+  /** `app.kubernetes.io/version`, and the migration Job's name. */
+  readonly version: string;
+  /** The containers' image: the bare image name in the base, for kustomize to map. */
+  readonly image: string;
+  readonly environment: ResolvedEnvironment;
 }
 
-/** The props with every default applied, validated. */
-export interface ResolvedKubernetesProps {
-  readonly registryImage: string;
-  readonly databasePort: number;
-  readonly databaseSecret: string;
-  readonly outdir: string;
-}
-
-/** Applies the defaults; throws naming the field and the value. Pure. */
-export function resolveKubernetesProps(r: ResolvedContainer, props: KubernetesManifestsProps = {}): ResolvedKubernetesProps {
-  return {
-    registryImage: checkRepository('registryImage', props.registryImage ?? ghcrImage(r.sourceUrl)),
-    databasePort: checkInt('KubernetesManifests', 'databasePort', props.databasePort ?? POSTGRES_PORT, 1, 65535),
-    databaseSecret: props.databaseSecret ?? `${r.imageName}-database`,
-    outdir: props.outdir ?? 'deploy/kubernetes',
-  };
-}
-
-/** `ghcr.io/<owner>/<repo>`, lowercased as the container workflow does for GHCR. */
-function ghcrImage(sourceUrl: string | undefined): string {
-  const m = /^https:\/\/github\.com\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(sourceUrl ?? '');
-  if (!m) fail('KubernetesManifests', 'registryImage', 'must be set when the source URL is not a GitHub repository', sourceUrl);
-  return `ghcr.io/${m[1]}/${m[2]}`.toLowerCase();
-}
-
-/** How many pods, and how low voluntary disruptions may take them. */
-export interface Capacity {
-  /** The declared workers, as single-worker pods: the capacity the service was sized for. */
-  readonly baseline: number;
-  /** The baseline plus one spare: a drain or a rollout never drops below the baseline. */
-  readonly replicas: number;
-  readonly maxReplicas: number;
-}
-
-/** The declared workers become that many one-worker pods, plus one. Pure. */
-export function capacity(r: ResolvedContainer): Capacity {
-  const baseline = Math.ceil(r.workers / POD_WORKERS);
-  const replicas = Math.max(MIN_REPLICAS, baseline + 1);
-  return { baseline, replicas, maxReplicas: replicas * HPA_MAX_FACTOR };
+/** The migration Job of a release: a new name per version, so each release's Job is a new object. */
+export function migrateJobName(r: Pick<ResolvedContainer, 'imageName'>, version: string): string {
+  const name = `${r.imageName}-${CONTAINER_NAMES.migrate}-${version}`.toLowerCase();
+  // The Job controller copies the name into a label value of each pod: at most 63 characters.
+  if (name.length > 63) fail('KubernetesManifests', 'version', `makes the Job name ${name} longer than 63 characters`, version);
+  return name;
 }
 
 /** The app's shutdown timeout, the preStop sleep before it, and slack. Pure. */
@@ -115,19 +77,35 @@ export function tmpfsSize(options: string): Size | undefined {
 /** cdk8s-plus labels every pod with its construct path; our selectors use the app.kubernetes.io labels instead. */
 const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
 
-const labelsOf = (r: ResolvedContainer, component: string) => ({
+/** What selects a component's pods: never the version, since selectors cannot change. */
+export const selectorOf = (r: Pick<ResolvedContainer, 'imageName'>, component: string) => ({
   'app.kubernetes.io/name': r.imageName,
   'app.kubernetes.io/component': component,
 });
 
 /**
- * Every manifest of the deploy, by file, rendered in memory with cdk8s-plus
- * from the resolved declaration. Pure: no file is written.
+ * Every object of the deploy for one target, by base file name, rendered in
+ * memory with cdk8s-plus from the resolved declaration. Pure: no file is
+ * written. For an overlay's target it is what `kubectl kustomize` renders
+ * from that overlay (a test holds the two equal).
  */
-export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetesProps): Record<string, KubeObject> {
+export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetesProps, target: DeployTarget): Record<string, KubeObject> {
   const chart = new Chart(new App(), 'deploy', { disableResourceNameHashes: true });
   const name = r.imageName;
   const h = r.hardened;
+  const env = target.environment;
+  const metadataOf = (objectName: string, component: string, annotations?: Record<string, string>): ApiObjectMetadata => ({
+    name: objectName,
+    ...(env.namespace ? { namespace: env.namespace } : {}),
+    labels: labelsOf(component),
+    ...(annotations ? { annotations } : {}),
+  });
+  const labelsOf = (component: string) => ({
+    ...selectorOf(r, component),
+    'app.kubernetes.io/version': target.version,
+    'app.kubernetes.io/part-of': props.partOf,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+  });
 
   // verify's hardened profile, as the restricted Pod Security Standard words it, as the declared user.
   const podSecurity: kplus.PodSecurityContextProps = { user: r.uid, group: r.gid, ensureNonRoot: true };
@@ -152,44 +130,74 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
     secret: kplus.Secret.fromSecretName(chart, 'database-secret', props.databaseSecret),
     key: DATABASE_URL_KEY,
   });
-  const env = (extra: Record<string, string>): Record<string, kplus.EnvValue> => ({
+  const envOf = (extra: Record<string, string>): Record<string, kplus.EnvValue> => ({
     ...Object.fromEntries(Object.entries({ ...r.env, ...extra }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
     [DATABASE_URL_KEY]: databaseUrl,
   });
+  const res = env.resources;
   const resources: kplus.ContainerResources = {
-    cpu: { request: kplus.Cpu.millis(POD_RESOURCES.cpuRequestMillis), limit: kplus.Cpu.millis(POD_RESOURCES.cpuLimitMillis) },
-    memory: { request: Size.mebibytes(POD_RESOURCES.memoryMiB), limit: Size.mebibytes(POD_RESOURCES.memoryMiB) },
+    cpu: { request: kplus.Cpu.millis(res.cpuRequestMillis), limit: kplus.Cpu.millis(res.cpuLimitMillis) },
+    memory: { request: Size.mebibytes(res.memoryMiB), limit: Size.mebibytes(res.memoryMiB) },
   };
   const appContainer = {
-    // kustomization.yaml maps this name to the registry image by digest.
-    image: r.imageName,
+    image: target.image,
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
     securityContext: containerSecurity,
     resources,
   };
+  const migrateContainer = (volumeMounts: kplus.VolumeMount[]): kplus.ContainerProps => ({
+    ...appContainer,
+    name: CONTAINER_NAMES.migrate,
+    command: [...(r.migrateCommand ?? [])],
+    envVariables: envOf({}),
+    volumeMounts,
+  });
   const timeoutSeconds = Duration.seconds(r.healthcheck.timeoutS);
   const httpProbe = (path: string, periodS: number, failureThreshold: number) =>
     kplus.Probe.fromHttpGet(path, { port: r.port, periodSeconds: Duration.seconds(periodS), failureThreshold, timeoutSeconds });
+  // Pods of the same release and component; a rollout's new ReplicaSet is spread on its own (pod-template-hash).
+  const podPatches = (pod: string) => [
+    JsonPatch.remove(ADDRESS_LABEL_PATH),
+    // cdk8s-plus has no pod-level seccomp profile.
+    JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
+    ...(props.imagePullSecrets.length ? [JsonPatch.add(`${pod}/imagePullSecrets`, props.imagePullSecrets.map((s) => ({ name: s })))] : []),
+  ];
 
-  const { baseline, replicas, maxReplicas } = capacity(r);
-  const apiLabels = labelsOf(r, CONTAINER_NAMES.api);
+  const serviceAccount = new kplus.ServiceAccount(chart, 'service-account', {
+    metadata: metadataOf(name, CONTAINER_NAMES.api),
+    // The app never calls the Kubernetes API: no token in its pods, and none to steal.
+    automountToken: false,
+  });
+
+  const apiSelector = selectorOf(r, CONTAINER_NAMES.api);
+  const apiMounts = tmpfsMounts('api');
   const deployment = new kplus.Deployment(chart, 'deployment', {
-    metadata: { name, labels: apiLabels },
+    metadata: metadataOf(name, CONTAINER_NAMES.api),
     strategy: kplus.DeploymentStrategy.rollingUpdate({
       maxSurge: kplus.PercentOrAbsolute.absolute(1),
       maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
     }),
     select: false,
-    podMetadata: { labels: apiLabels },
+    podMetadata: {
+      labels: labelsOf(CONTAINER_NAMES.api),
+      annotations: {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(r.port),
+        'prometheus.io/path': r.metricsPath,
+      },
+    },
+    serviceAccount,
     automountServiceAccountToken: false,
     securityContext: podSecurity,
     terminationGracePeriod: Duration.seconds(terminationGracePeriodSeconds(r)),
+    // The release's migration runs before this release's app starts, in every pod (docs/decisions/0006).
+    initContainers: r.migrateCommand ? [migrateContainer(apiMounts)] : [],
     containers: [{
       ...appContainer,
       name: CONTAINER_NAMES.api,
       ports: [{ number: r.port, name: 'http' }],
-      envVariables: env({ WEB_CONCURRENCY: String(POD_WORKERS) }),
-      volumeMounts: tmpfsMounts('api'),
+      envVariables: envOf({ WEB_CONCURRENCY: String(POD_WORKERS) }),
+      volumeMounts: apiMounts,
       // Readiness asks the database: a pod that cannot reach it leaves the Service. Liveness
       // and startup never do: a database outage must not restart every pod.
       readiness: httpProbe(r.healthPath, READINESS.periodS, READINESS.failureThreshold),
@@ -199,103 +207,111 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
       } : {}),
     }],
   });
-  deployment.select(kplus.LabelSelector.of({ labels: apiLabels }));
+  deployment.select(kplus.LabelSelector.of({ labels: apiSelector }));
   const deploymentObject = ApiObject.of(deployment);
-  // cdk8s-plus has neither a pod-level seccomp profile nor the kubelet's sleep action. And it refuses
-  // `replicas` beside an HPA; we set it anyway: without it the first apply (or a cluster without
-  // metrics-server) runs one pod, and client-side `kubectl apply` leaves the HPA's count alone while
-  // this value does not change.
   deploymentObject.addJsonPatch(
-    JsonPatch.add('/spec/replicas', replicas),
-    JsonPatch.remove(ADDRESS_LABEL_PATH),
-    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+    // The HPA owns the count: a `replicas` here would fight it on every sync (server-side apply,
+    // Argo CD, Flux). A new Deployment starts one pod and the HPA raises it to its floor at once.
+    JsonPatch.remove('/spec/replicas'),
+    ...podPatches('/spec/template/spec'),
+    JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(apiSelector)),
+    // cdk8s-plus has not the kubelet's sleep action: no binary in the image needed.
     JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: PRE_STOP_SLEEP_S } } }),
   );
 
   const service = new kplus.Service(chart, 'service', {
-    metadata: { name, labels: apiLabels },
+    metadata: metadataOf(name, CONTAINER_NAMES.api),
     ports: [{ name: 'http', port: r.port, targetPort: r.port }],
   });
-  for (const [key, value] of Object.entries(apiLabels)) service.selectLabel(key, value);
+  for (const [key, value] of Object.entries(apiSelector)) service.selectLabel(key, value);
 
   new kplus.k8s.KubePodDisruptionBudget(chart, 'pdb', {
-    metadata: { name, labels: apiLabels },
+    metadata: metadataOf(name, CONTAINER_NAMES.api),
     spec: {
-      // Voluntary disruptions (drains) take one spare at a time, never the declared capacity.
-      minAvailable: kplus.k8s.IntOrString.fromNumber(baseline),
-      selector: { matchLabels: apiLabels },
+      // One pod at a time at any scale the HPA chose: at its floor (the declared workers plus a
+      // spare) the declared capacity stays, and the hostname spread keeps one pod per node.
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(PDB_MAX_UNAVAILABLE),
+      selector: { matchLabels: apiSelector },
       // Pods that are not ready (the database is down) serve nothing; a drain may take them.
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   });
 
   new kplus.HorizontalPodAutoscaler(chart, 'hpa', {
-    metadata: { name, labels: apiLabels },
+    metadata: metadataOf(name, CONTAINER_NAMES.api),
     target: deployment,
-    minReplicas: replicas,
-    maxReplicas,
+    minReplicas: env.minReplicas,
+    maxReplicas: env.maxReplicas,
     metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(HPA_CPU_UTILIZATION))],
   });
 
   // Both the API's pods and the migration's: neither needs more than this.
-  new kplus.k8s.KubeNetworkPolicy(chart, 'network-policy', {
-    metadata: { name, labels: { 'app.kubernetes.io/name': name } },
-    spec: {
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
-      policyTypes: ['Ingress', 'Egress'],
-      // No `from`: clients may be pods or an ingress controller anywhere; the port is the restriction.
-      ingress: [{ ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(r.port) }] }],
-      // No `to`: cluster DNS may be kube-dns or a node-local cache, and the database may live outside.
-      egress: [
-        { ports: [53].flatMap((port) => ['UDP', 'TCP'].map((protocol) => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(port) }))) },
-        { ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(props.databasePort) }] },
-      ],
-    },
+  new ApiObject(chart, 'network-policy', {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { ...metadataOf(name, CONTAINER_NAMES.api), labels: { ...labelsOf(CONTAINER_NAMES.api), 'app.kubernetes.io/component': 'network' } },
+    spec: networkPolicySpec(r, props, { 'app.kubernetes.io/name': name }),
   });
 
   if (r.migrateCommand) {
-    const migrateLabels = labelsOf(r, CONTAINER_NAMES.migrate);
     const job = new kplus.Job(chart, 'migrate', {
-      metadata: { name: `${name}-migrate`, labels: migrateLabels },
-      podMetadata: { labels: migrateLabels },
+      metadata: metadataOf(migrateJobName(r, target.version), CONTAINER_NAMES.migrate, { ...MIGRATE_HOOK_ANNOTATIONS }),
+      podMetadata: { labels: labelsOf(CONTAINER_NAMES.migrate) },
       backoffLimit: MIGRATE_BACKOFF_LIMIT,
       activeDeadline: Duration.seconds(MIGRATE_DEADLINE_S),
       ttlAfterFinished: Duration.seconds(MIGRATE_TTL_S),
+      serviceAccount,
       automountServiceAccountToken: false,
       securityContext: podSecurity,
-      containers: [{
-        ...appContainer,
-        name: CONTAINER_NAMES.migrate,
-        command: [...r.migrateCommand],
-        envVariables: env({}),
-        volumeMounts: tmpfsMounts('migrate'),
-      }],
+      containers: [migrateContainer(tmpfsMounts('migrate'))],
     });
-    ApiObject.of(job).addJsonPatch(
-      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-      JsonPatch.remove(ADDRESS_LABEL_PATH),
-    );
+    ApiObject.of(job).addJsonPatch(...podPatches('/spec/template/spec'));
   }
 
-  const byKind: Record<string, ManifestName> = {
-    Deployment: 'deployment',
-    Service: 'service',
-    PodDisruptionBudget: 'podDisruptionBudget',
-    HorizontalPodAutoscaler: 'horizontalPodAutoscaler',
-    NetworkPolicy: 'networkPolicy',
-    Job: 'migrateJob',
-  };
   const rendered = chart.toJson() as KubeObject[];
   const files: Record<string, KubeObject> = {};
   for (const key of Object.keys(MANIFEST_FILES) as ManifestName[]) {
-    const obj = rendered.find((o) => byKind[o.kind] === key);
+    const obj = rendered.find((o) => KINDS[o.kind] === key);
     if (obj) files[MANIFEST_FILES[key]] = obj;
   }
   return files;
 }
 
-/** `kustomization.yaml`: the manifests, and the image by digest. Pure. */
-export function renderKustomization(r: ResolvedContainer, props: ResolvedKubernetesProps, files: readonly string[]): Record<string, unknown> {
+/**
+ * Zones softly, nodes firmly. Zones: ScheduleAnyway, since a node without
+ * the zone label (a single-node or on-premises cluster) would otherwise be
+ * ineligible and nothing would schedule. Nodes: DoNotSchedule with skew 1,
+ * so once there are as many nodes as the floor no node holds two pods and a
+ * node failure takes at most the spare the PodDisruptionBudget allows; one
+ * node is one domain, so a single-node cluster still schedules. Cordoned
+ * (tainted) nodes are not counted, so a drain does not block the spread.
+ */
+export function spreadConstraints(selector: Record<string, string>) {
+  return [
+    ['topology.kubernetes.io/zone', 'ScheduleAnyway'],
+    ['kubernetes.io/hostname', 'DoNotSchedule'],
+  ].map(([topologyKey, whenUnsatisfiable]) => ({
+    maxSkew: SPREAD_MAX_SKEW,
+    topologyKey,
+    whenUnsatisfiable,
+    labelSelector: { matchLabels: selector },
+    matchLabelKeys: ['pod-template-hash'],
+    nodeTaintsPolicy: 'Honor',
+  }));
+}
+
+/** The base's target: the package version, the bare image name, the declared (production) size. */
+export function baseTarget(r: ResolvedContainer, props: ResolvedKubernetesProps): DeployTarget {
+  const production = props.environments.find((e) => e.name === PRODUCTION)!;
+  return {
+    version: r.version,
+    image: r.imageName,
+    environment: { ...production, name: 'base', namespace: props.namespace },
+  };
+}
+
+/** `base/kustomization.yaml`: the manifests, and the image mapped to the registry with a placeholder digest. Pure. */
+export function renderBaseKustomization(r: ResolvedContainer, props: ResolvedKubernetesProps, files: readonly string[]): Record<string, unknown> {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -304,52 +320,3 @@ export function renderKustomization(r: ResolvedContainer, props: ResolvedKuberne
   };
 }
 
-/**
- * `deploy/kubernetes/`: the Deployment, Service, PodDisruptionBudget, HPA,
- * NetworkPolicy and migration Job, rendered with cdk8s-plus in-process and
- * written through projen's `YamlFile` (marker, files.json), plus the
- * kustomization that pins the image by digest.
- */
-export class KubernetesManifests extends Component {
-  public readonly files: Readonly<Record<string, YamlFile>>;
-  public readonly kustomization: YamlFile;
-  private rendered?: Record<string, KubeObject>;
-
-  constructor(private readonly image: ContainerImage, private readonly props: KubernetesManifestsProps = {}) {
-    super(image.project);
-    const outdir = props.outdir ?? 'deploy/kubernetes';
-    const files: Record<string, YamlFile> = {};
-    // The file set is fixed by whether the app migrates; their content is rendered at synthesis.
-    const names = Object.values(MANIFEST_FILES).filter((f) => f !== MANIFEST_FILES.migrateJob || image.declared.migrateCommand);
-    for (const file of names) {
-      files[file] = new YamlFile(image.project, `${outdir}/${file}`, { obj: () => this.manifests[file] });
-    }
-    this.files = files;
-    this.kustomization = new YamlFile(image.project, `${outdir}/${KUSTOMIZATION_FILE}`, {
-      obj: () => renderKustomization(this.image.resolved, this.resolvedProps, names),
-    });
-    // Verify runs the real image as this Deployment runs it, reading the settings from the file, not from here.
-    image.addCheck('runtime', {
-      name: 'pod',
-      title: 'run with the Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
-        + 'unreachable: startup and liveness probes pass, readiness fails, and it stops within the grace period',
-      kind: 'pod',
-      manifest: `${outdir}/${MANIFEST_FILES.deployment}`,
-    });
-  }
-
-  public get resolvedProps(): ResolvedKubernetesProps {
-    return resolveKubernetesProps(this.image.resolved, this.props);
-  }
-
-  /** Every manifest by file name, rendered once per synthesis. */
-  public get manifests(): Record<string, KubeObject> {
-    this.rendered ??= renderKubernetes(this.image.resolved, this.resolvedProps);
-    return this.rendered;
-  }
-
-  public preSynthesize(): void {
-    // The declaration is final now: render from it, not from what construction saw.
-    this.rendered = undefined;
-  }
-}

@@ -1,7 +1,6 @@
-import { readFileSync } from 'fs';
+import { execFileSync } from 'child_process';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../deploy/kubernetes';
-import type { PodProbe, PodRunSettings } from '../../deploy/pod-settings';
+import type { KubeObject, PodProbe, PodRunSettings } from '../../container/pod-run-settings';
 import { HttpAnswer, httpGet, RunScope, sleep } from '../../engine';
 import { oneLine, Row, row, RowHead } from '../report';
 import { hardenedHostConfig } from './hardening';
@@ -26,9 +25,20 @@ function expectedStatus(probe: PodProbe): number {
   return probe.kind === 'readiness' ? 503 : 200;
 }
 
-/** Reads the objects of a synthesized manifest file. */
-export function readManifests(path: string): KubeObject[] {
-  return parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS() as KubeObject);
+/**
+ * The objects `kubectl kustomize` renders from a kustomization folder: the
+ * Deployment exactly as it would reach the cluster, overlay patches applied.
+ */
+export function kustomize(dir: string): KubeObject[] {
+  let yaml: string;
+  try {
+    yaml = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') throw new Error(`kubectl not found on PATH: the pod check renders ${dir} with \`kubectl kustomize\`; install kubectl`);
+    throw new Error(`kubectl kustomize ${dir} failed: ${oneLine(err.stderr || err.message)}`);
+  }
+  return parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject);
 }
 
 /**

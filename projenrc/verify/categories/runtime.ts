@@ -6,8 +6,8 @@ import {
 import { broken, oneLine, Row, row, RowHead, rowId, skipped } from '../report';
 import { hardenedHostConfig } from './hardening';
 import type { PodFacts } from './pod';
-import { judgePod, readManifests, runAsPod } from './pod';
-import { podRunSettings } from '../../deploy/pod-settings';
+import { judgePod, kustomize, runAsPod } from './pod';
+import { podRunSettings } from '../../container/pod-run-settings';
 
 /** What serving the image showed: Docker's verdict from its own HEALTHCHECK, then a direct GET. */
 export interface ServedFacts {
@@ -58,7 +58,7 @@ function head(check: RuntimeCheck): RowHead {
       return {
         id,
         title: check.title,
-        expected: `with ${check.manifest}'s settings and no database: startup and liveness probes → 200, readiness → 503; `
+        expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment and no database: startup and liveness probes → 200, readiness → 503; `
           + 'docker stop exits 0 within the grace period',
       };
   }
@@ -207,7 +207,7 @@ export async function checkRuntime(scope: RunScope, checks: readonly RuntimeChec
         // Stop entries are measured after every other entry has started (below), so `kept` is set by now.
         return stopServed(await kept, opts.stopTimeoutS);
       case 'pod':
-        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(readManifests(check.manifest))) };
+        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(kustomize(check.kustomization), check.container)) };
       case 'database': {
         if (!opts.databaseUrl) return { kind: 'skipped', reason: 'skipped: VERIFY_DATABASE_URL not set' };
         const env = { DATABASE_URL: opts.databaseUrl };

@@ -91,6 +91,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     port: 8000,
     workers: 1,
     healthPath: '/health',
+    metricsPath: '/metrics',
     sizeBudgetMb: 250,
     shutdownTimeoutMs: 3000,
     workdir: APP,

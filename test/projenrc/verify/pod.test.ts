@@ -1,5 +1,5 @@
-import type { PodRunSettings } from '../../../projenrc/deploy/pod-settings';
-import { judgePod, PodFacts } from '../../../projenrc/verify/categories/pod';
+import type { PodRunSettings } from '../../../projenrc/container/pod-run-settings';
+import { judgePod, kustomize, PodFacts } from '../../../projenrc/verify/categories/pod';
 
 const AT = { id: 'runtime/pod', title: 't', expected: 'e' };
 const SETTINGS: PodRunSettings = {
@@ -46,5 +46,22 @@ describe('judgePod', () => {
     ['no probes at all', { ...outage(503), probes: [] }],
   ])('fails %s', (_name, facts) => {
     expect(judgePod(AT, facts as PodFacts).status).toBe('fail');
+  });
+});
+
+describe('kustomize', () => {
+  test('a folder kubectl cannot render is one line naming the folder and kubectl\'s reason', () => {
+    expect(() => kustomize('/nonexistent/overlay')).toThrow(/^kubectl kustomize \/nonexistent\/overlay failed: .*\S$/);
+  });
+
+  test('without kubectl on PATH it says so, and what to install', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => kustomize('deploy/kubernetes/overlays/production'))
+        .toThrow('kubectl not found on PATH: the pod check renders deploy/kubernetes/overlays/production with `kubectl kustomize`; install kubectl');
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

@@ -1,8 +1,19 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
-import { CONTAINER_NAMES } from './defaults';
-import type { KubeObject } from './kubernetes';
+
+/** A Kubernetes object as JSON, as `kubectl apply` reads it. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly [field: string]: unknown;
+}
 
 export type ProbeKind = 'startup' | 'readiness' | 'liveness';
 
@@ -14,9 +25,11 @@ export interface PodProbe {
 }
 
 /**
- * How the Deployment runs the app container, in the terms of `docker run`:
- * what a verify category needs to run the real image with the pod's own
- * settings. Read from the rendered manifests, never restated.
+ * How a Deployment runs the app container, in the terms of `docker run`:
+ * what verify's pod check needs to run the real image with the pod's own
+ * settings. Read from rendered manifests, never restated. Here, not under
+ * deploy/: the deploy renders the Deployment and verify reads it, and
+ * neither depends on the other.
  */
 export interface PodRunSettings {
   /** `runAsUser` (the container's, else the pod's). */
@@ -48,18 +61,18 @@ function settingsError(must: string): never {
 }
 
 /**
- * The app container's run settings, from the Deployment among `manifests`
- * (objects as rendered or as read back from `deploy/kubernetes/*.yaml`).
- * Throws when there is no Deployment, no app container, or a probe that is
- * not an HTTP GET on a numeric port. Pure.
+ * The run settings of `containerName`, from the Deployment among `manifests`
+ * (objects as rendered, or as `kubectl kustomize` prints them). Throws when
+ * there is no Deployment, no such container, or a probe that is not an HTTP
+ * GET on a numeric port. Pure.
  */
-export function podRunSettings(manifests: Iterable<KubeObject> | Readonly<Record<string, KubeObject>>): PodRunSettings {
+export function podRunSettings(manifests: Iterable<KubeObject> | Readonly<Record<string, KubeObject>>, containerName: string): PodRunSettings {
   const objects = Symbol.iterator in manifests ? [...(manifests as Iterable<KubeObject>)] : Object.values(manifests);
   const deployments = objects.filter((o) => o.kind === 'Deployment') as unknown as IDeployment[];
   if (deployments.length !== 1) settingsError(`expected exactly one Deployment, got ${deployments.length}`);
   const pod = deployments[0].spec?.template.spec ?? settingsError('the Deployment has no pod spec');
-  const container = pod.containers.find((c) => c.name === CONTAINER_NAMES.api)
-    ?? settingsError(`the Deployment has no container named "${CONTAINER_NAMES.api}"`);
+  const container = pod.containers.find((c) => c.name === containerName)
+    ?? settingsError(`the Deployment has no container named "${containerName}"`);
   const sc = container.securityContext ?? {};
   const emptyDirs = new Set((pod.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name));
 

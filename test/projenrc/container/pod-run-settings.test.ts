@@ -1,13 +1,11 @@
-import { parse } from 'yaml';
-import { MANIFESTS, renderManifests, synthDeploy } from './fixture';
-import { podRunSettings } from '../../../projenrc/deploy';
-import type { KubeObject } from '../../../projenrc/deploy';
+import { podRunSettings } from '../../../projenrc';
+import { KUSTOMIZATIONS, renderManifests, synthDeploy } from '../deploy/fixture';
 
 const synth = synthDeploy();
 
 describe('podRunSettings', () => {
   test('reads the Deployment\'s app container as docker run would need it', () => {
-    expect(podRunSettings(synth.manifests)).toEqual({
+    expect(podRunSettings(synth.manifests, 'api')).toEqual({
       user: 10001,
       groupId: 10001,
       readOnlyRootFilesystem: true,
@@ -25,15 +23,14 @@ describe('podRunSettings', () => {
     });
   });
 
-  test('the rendered objects and the files read back agree; a list works as well as a record', () => {
-    const fromFiles = MANIFESTS.map((m) => parse(synth.out[m]) as KubeObject);
+  test.each(KUSTOMIZATIONS)('what kubectl kustomize renders from %s agrees with the rendered objects', (dir) => {
     const { manifests } = renderManifests();
-    expect(podRunSettings(fromFiles)).toEqual(podRunSettings(manifests));
+    expect(podRunSettings(synth.rendered[dir], 'api')).toEqual(podRunSettings(manifests, 'api'));
   });
 
   test('follows the declaration', () => {
     const { manifests } = renderManifests({ port: 9000, uid: 20000, gid: 20001, healthPath: '/ready', livenessPath: undefined });
-    const s = podRunSettings(manifests);
+    const s = podRunSettings(manifests, 'api');
     expect([s.user, s.groupId, s.env.PORT]).toEqual([20000, 20001, '9000']);
     expect(s.probes).toEqual([{ kind: 'readiness', path: '/ready', port: 9000 }]);
   });
@@ -41,13 +38,12 @@ describe('podRunSettings', () => {
   test('names what it cannot read', () => {
     const { manifests } = renderManifests();
     const others = Object.values(manifests).filter((o) => o.kind !== 'Deployment');
-    expect(() => podRunSettings(others)).toThrow('podRunSettings: expected exactly one Deployment, got 0');
+    expect(() => podRunSettings(others, 'api')).toThrow('podRunSettings: expected exactly one Deployment, got 0');
     const deployment = structuredClone(Object.values(manifests).find((o) => o.kind === 'Deployment')) as any;
     deployment.spec.template.spec.containers[0].readinessProbe = { tcpSocket: { port: 8000 } };
-    expect(() => podRunSettings([deployment])).toThrow('podRunSettings: the readiness probe is not an HTTP GET');
+    expect(() => podRunSettings([deployment], 'api')).toThrow('podRunSettings: the readiness probe is not an HTTP GET');
     deployment.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/', port: 'http' } };
-    expect(() => podRunSettings([deployment])).toThrow('the readiness probe\'s port must be a number, got "http"');
-    deployment.spec.template.spec.containers[0].name = 'app';
-    expect(() => podRunSettings([deployment])).toThrow('the Deployment has no container named "api"');
+    expect(() => podRunSettings([deployment], 'api')).toThrow('the readiness probe\'s port must be a number, got "http"');
+    expect(() => podRunSettings([deployment], 'app')).toThrow('the Deployment has no container named "app"');
   });
 });

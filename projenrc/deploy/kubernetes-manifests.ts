@@ -1,0 +1,116 @@
+import { join } from 'path';
+import { Component, YamlFile } from 'projen';
+import { CONTAINER_NAMES, DEPLOY_TASKS, PRODUCTION, RELEASES_FILE } from './defaults';
+import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, baseTarget, renderBaseKustomization, renderKubernetes } from './kubernetes';
+import type { KubernetesDocFacts } from './kubernetes-docs';
+import type { KubernetesManifestsProps, ResolvedKubernetesProps } from './kubernetes-props';
+import { DEFAULT_KUBERNETES_OUTDIR, resolveKubernetesProps } from './kubernetes-props';
+import { overlayTarget, renderOverlay } from './overlays';
+import type { Release } from './releases';
+import { readReleases } from './releases';
+import type { ContainerImage, KubeObject } from '../container';
+import { toolCommand } from '../container/tool-command';
+
+/**
+ * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
+ * PodDisruptionBudget, HPA, NetworkPolicy and migration Job, rendered with
+ * cdk8s-plus in-process and written through projen's `YamlFile` (marker,
+ * files.json); `overlays/<environment>/` patch them per environment and pin
+ * its release's image by digest.
+ */
+/** Everything the component writes and says, rendered from one reading of the declaration. */
+interface Rendering {
+  readonly props: ResolvedKubernetesProps;
+  readonly releases: Record<string, Release>;
+  readonly base: Record<string, KubeObject>;
+  readonly baseKustomization: Record<string, unknown>;
+  readonly overlays: Record<string, Record<string, unknown>>;
+}
+
+export class KubernetesManifests extends Component {
+  public readonly files: Readonly<Record<string, YamlFile>>;
+  private rendering?: Rendering;
+
+  constructor(private readonly image: ContainerImage, private readonly props: KubernetesManifestsProps = {}) {
+    super(image.project);
+    // Verify runs the real image as the production Deployment runs it, from kustomize's rendering, not from here.
+    // Added before anything reads the image's model, which is final once read.
+    image.addCheck('runtime', {
+      name: 'pod',
+      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
+        + 'unreachable: startup and liveness probes pass, readiness fails, and it stops within the grace period',
+      kind: 'pod',
+      kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
+      container: CONTAINER_NAMES.api,
+    });
+    const { props: k, base, overlays } = this.rendered;
+    const files: Record<string, YamlFile> = {};
+    const write = (path: string, obj: () => unknown) => { files[path] = new YamlFile(image.project, path, { obj }); };
+    // The file set is fixed by whether the app migrates and which environments exist; content renders at synthesis.
+    for (const file of Object.keys(base)) write(`${k.outdir}/${BASE_DIR}/${file}`, () => this.rendered.base[file]);
+    write(`${k.outdir}/${BASE_DIR}/${KUSTOMIZATION_FILE}`, () => this.rendered.baseKustomization);
+    for (const [env, overlay] of Object.entries(overlays)) {
+      for (const file of Object.keys(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}/${file}`, () => this.rendered.overlays[env][file]);
+    }
+    this.files = files;
+    image.project.addTask(DEPLOY_TASKS.release, {
+      description: `Record the release an environment runs in ${RELEASES_FILE} (ENVIRONMENT, VERSION, DIGEST), then synthesize`,
+      steps: [{ exec: `${toolCommand(image.project.outdir, 'deploy/release-cli')} ${k.environments.map((e) => e.name).join(',')}` }, { spawn: 'default' }],
+    });
+  }
+
+  public get resolvedProps(): ResolvedKubernetesProps {
+    return this.rendered.props;
+  }
+
+  /** Each environment's release, from {@link RELEASES_FILE}. */
+  public get releases(): Record<string, Release> {
+    return this.rendered.releases;
+  }
+
+  /** The base's objects by file name. */
+  public get manifests(): Record<string, KubeObject> {
+    return this.rendered.base;
+  }
+
+  /** An environment's objects, as `kubectl kustomize` renders its overlay. */
+  public environment(name: string): Record<string, KubeObject> {
+    const { props: k, releases } = this.rendered;
+    return renderKubernetes(this.image.resolved, k, overlayTarget(k, releases, name));
+  }
+
+  /** What docs/deploy.md says about the deploy. */
+  public get docFacts(): KubernetesDocFacts {
+    const { props: k, base, releases } = this.rendered;
+    return {
+      container: this.image.resolved,
+      kubernetes: k,
+      base,
+      environments: Object.fromEntries(k.environments.map((e) => [e.name, this.environment(e.name)])),
+      releases,
+    };
+  }
+
+  public preSynthesize(): void {
+    // The declaration is final now: render from it, not from what construction saw.
+    this.rendering = undefined;
+  }
+
+  /** Rendered once per synthesis (and once at construction, for the file set). */
+  private get rendered(): Rendering {
+    if (!this.rendering) {
+      const r = this.image.resolved;
+      const k = resolveKubernetesProps(r, this.props);
+      const releases = readReleases(join(this.project.outdir, RELEASES_FILE), RELEASES_FILE, k.environments.map((e) => e.name), r.version);
+      const base = renderKubernetes(r, k, baseTarget(r, k));
+      this.rendering = {
+        props: k,
+        releases,
+        base,
+        baseKustomization: renderBaseKustomization(r, k, Object.keys(base)),
+        overlays: Object.fromEntries(k.environments.map((e) => [e.name, renderOverlay(r, k, releases, e.name)])),
+      };
+    }
+    return this.rendering;
+  }
+}
