@@ -4,7 +4,8 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS,
+  DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
   HARDENED_PROFILE, HEALTH_TIMING, STOP_SLACK_MS, WORKDIR,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
