@@ -136,7 +136,16 @@ export class ContainerImage extends Component {
       repositoryUrl: typeof repository === 'string' ? repository
         : (repository as { url?: string } | undefined)?.url,
       devDependencies: Object.fromEntries(devDependencies.map((d) => [d, this.binariesOf(d)])),
+      nodeMajor: this.nodeMajor(),
     };
+  }
+
+  /** The major of the project's minNodeVersion: the image runs the Node the tests run on. */
+  private nodeMajor(): number {
+    const min = this.project.minNodeVersion;
+    const major = min ? Number.parseInt(min, 10) : NaN;
+    if (!Number.isInteger(major) || major < 1) fail('minNodeVersion', 'the project must declare it (the image\'s Node major derives from it)', String(min));
+    return major;
   }
 
   /**

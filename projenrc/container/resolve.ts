@@ -4,11 +4,11 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
-  HARDENED_PROFILE, HEALTH_TIMING, STOP_LIMIT_MS, WORKDIR,
+  DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  HARDENED_PROFILE, HEALTH_TIMING, MINIMAL_PACKAGES, PLATFORM, STOP_LIMIT_MS, WORKDIR, nodeImageOf,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
-import type { ResolvedContainer } from './resolved-container';
+import type { DebianPackage, ResolvedContainer } from './resolved-container';
 import {
   OCI, checkBudget, checkCommand, checkOneOf, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
@@ -26,6 +26,8 @@ export interface ProjectFacts {
   readonly repositoryUrl?: string;
   /** Each devDependency with the executables its manifest declares. */
   readonly devDependencies: Readonly<Record<string, readonly string[]>>;
+  /** The major of the project's `minNodeVersion`: the Node the tests run on. */
+  readonly nodeMajor: number;
 }
 
 /** Validated assets, env, labels and checks, from the props and later `add*` calls. */
@@ -40,7 +42,7 @@ export interface Additions {
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
   'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime'>
-  & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
+  & { readonly nodeImage?: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
 export function resolveProps(props: ContainerImageProps): ResolvedProps {
@@ -58,7 +60,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', props.shutdownTimeoutMs, 1, 3_600_000),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
     runtime: checkOneOf('runtime', props.runtime ?? DEFAULT_RUNTIME, RUNTIME_KINDS),
-    nodeImage: checkImageTag('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
+    nodeImage: props.nodeImage && checkImageTag('nodeImage', props.nodeImage),
     runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
     sourceUrl: props.sourceUrl,
   };
@@ -70,7 +72,8 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
  */
 export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: Additions, lock?: BaseImageLock): ResolvedContainer {
   const sourceUrl = p.sourceUrl ?? facts.repositoryUrl;
-  const runtimeTag = p.runtime === 'node' ? p.nodeImage : p.runtimeImage;
+  const nodeImage = p.nodeImage ?? nodeImageOf(facts.nodeMajor);
+  const runtimeTag = p.runtime === 'node' ? nodeImage : p.runtimeImage;
   const runtimeDigest = lock?.images[runtimeTag];
   const withoutChecks: Omit<ResolvedContainer, 'checks'> = {
     imageName: p.imageName,
@@ -106,13 +109,22 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
       ...added.labels,
     },
     devDependencies: facts.devDependencies,
-    baseImages: { build: lockedRef(p.nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
+    baseImages: { build: lockedRef(nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
     runtime: p.runtime,
+    nodeMajor: facts.nodeMajor,
+    debianPackages: { platform: PLATFORM, packages: p.runtime === 'minimal' ? minimalPackages(lock) : [] },
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,
     stopLimitMs: STOP_LIMIT_MS,
   };
   return { ...withoutChecks, checks: withAddedChecks(deriveChecks(withoutChecks), added.checks ?? {}) };
+}
+
+/** The minimal runtime's packages, shipped ones first, each with what the lock says of it on {@link PLATFORM}. */
+function minimalPackages(lock: BaseImageLock | undefined): DebianPackage[] {
+  const locked = lock?.packages?.[PLATFORM] ?? {};
+  const entry = (name: string, ships: boolean): DebianPackage => ({ name, ships, ...locked[name] });
+  return [...MINIMAL_PACKAGES.ships.map((n) => entry(n, true)), ...MINIMAL_PACKAGES.tools.map((n) => entry(n, false))];
 }
 
 /** The derived plan with the added entries at the end of their categories; names stay unique. */

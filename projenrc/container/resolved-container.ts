@@ -59,6 +59,13 @@ export interface ResolvedContainer {
   readonly baseImages: { readonly build: string; readonly runtime: string };
   /** What the app runs on; see {@link ContainerImageProps.runtime}. */
   readonly runtime: RuntimeKind;
+  /** The Node major the app is built and tested on: the node image's, the workflows'. */
+  readonly nodeMajor: number;
+  /**
+   * The Debian packages the runtime is assembled from on `platform`, at the
+   * versions container.lock.json locks (none unless `runtime` is `minimal`).
+   */
+  readonly debianPackages: { readonly platform: string; readonly packages: readonly DebianPackage[] };
 
   readonly healthcheck: HealthTiming;
   readonly hardened: HardenedProfile;
@@ -66,6 +73,15 @@ export interface ResolvedContainer {
   readonly stopLimitMs: number;
 
   readonly checks: CheckPlan;
+}
+
+/** A Debian package of the runtime; `version` and `architecture` once the lock has them. */
+export interface DebianPackage {
+  readonly name: string;
+  /** Its files are in the image, so it gets a dpkg status entry; otherwise a build-only tool. */
+  readonly ships: boolean;
+  readonly version?: string;
+  readonly architecture?: string;
 }
 
 /** Where projen writes the {@link ResolvedContainer}, relative to the project root. */

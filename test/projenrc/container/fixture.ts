@@ -35,6 +35,7 @@ export function testProject(
     projenrcTs: true,
     packageManager: javascript.NodePackageManager.NPM,
     entrypoint: 'lib/index.js',
+    minNodeVersion: '24.0.0',
     devDeps: ['dockerode@^4'],
   });
 }
@@ -72,6 +73,7 @@ export const FACTS: ProjectFacts = {
   lockFile: 'package-lock.json',
   entrypoint: 'lib/index.js',
   devDependencies: { typescript: ['tsc', 'tsserver'], jest: ['jest'], constructs: [] },
+  nodeMajor: 24,
 };
 
 /** A resolved declaration for the pure renderers, without a project. */

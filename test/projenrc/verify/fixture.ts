@@ -107,6 +107,8 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     devDependencies: { 'typescript': ['tsc', 'tsserver'], '@types/node': [], 'jest': ['jest'], 'ts-node': ['ts-node', 'ts-node-cwd', 'ts-node-esm', 'ts-script'] },
     baseImages: { build: 'node:24-trixie-slim', runtime: 'debian:trixie-slim' },
     runtime: 'debian',
+    nodeMajor: 24,
+    debianPackages: { platform: 'linux/amd64', packages: [] },
     healthcheck: { intervalS: 30, timeoutS: 3, startPeriodS: 5, retries: 3 },
     hardened: FIXTURE_PLAN.runtime.flatMap((r) => (r.kind === 'hardened' ? [r.profile] : []))[0],
     stopLimitMs: 2000,
