@@ -77,7 +77,7 @@ CMD ["node", "lib/index.js"]
 ARG REVISION=unknown
 ARG CREATED=1970-01-01T00:00:00Z
 # A release tag's version; the app reports it on its health endpoint.
-ARG VERSION=0.0.0
+ARG VERSION=0.0.0-dev
 ENV APP_VERSION="${VERSION}"
 LABEL org.opencontainers.image.title="course-supporter-api" \
       org.opencontainers.image.version="${VERSION}" \

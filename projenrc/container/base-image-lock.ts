@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { z } from 'zod';
+import type { RenovatePin } from '../renovate';
 
 /**
  * The base-image lock: each FROM tag with the digest it resolved to when
@@ -8,6 +9,20 @@ import { z } from 'zod';
  * one-line change.
  */
 export const LOCK_PATH = 'container.lock.json';
+
+/**
+ * Renovate's view of the lock: new digests of the same tags. Only digests:
+ * the tags are declared in .projenrc.ts, and changing one here alone would
+ * contradict that declaration. The Debian packages are not Renovate's:
+ * `npx projen docker:lock` resolves them from the locked base.
+ */
+export const BASE_IMAGE_PIN: RenovatePin = {
+  description: 'base image digests',
+  file: LOCK_PATH,
+  matchString: '"(?<depName>[^"\\s:@]+):(?<currentValue>[^"\\s:@]+)": "(?<currentDigest>sha256:[a-f0-9]{64})"',
+  datasource: 'docker',
+  digestOnly: true,
+};
 
 export interface BaseImageLock {
   /** Tag (no digest) → `sha256:…`. */

@@ -126,6 +126,13 @@ export const MINIMAL_PACKAGES = {
 /** The platform images are built for; the lock's Debian packages are keyed by it. */
 export const PLATFORM = 'linux/amd64';
 export const WORKDIR = '/app';
+/**
+ * The version of an image built without `VERSION`: a development build.
+ * Never the package's version, which projen's release machinery keeps at
+ * 0.0.0 between releases and bumps only inside the release job; CI passes
+ * the release's version, or `0.0.0-main.<sha>` on the main branch.
+ */
+export const DEV_VERSION = '0.0.0-dev';
 
 /**
  * HEALTHCHECK timing: a probe every 30 s that may take 5 s, three misses to

@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Component, DependencyType, IgnoreFile, JsonFile, TaskShell } from 'projen';
 import type { typescript } from 'projen';
-import { LOCK_PATH, readLock } from './base-image-lock';
+import { BASE_IMAGE_PIN, LOCK_PATH, readLock } from './base-image-lock';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
+import { DEV_VERSION } from './container-image-props';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
 import type { ProjectFacts, ResolvedProps } from './resolve';
@@ -13,6 +14,7 @@ import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH } from './resolved-container';
 import { checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
+import { Renovate } from '../renovate';
 
 /** The projen tasks the component adds; the Makefile, docs and workflow call them by these names. */
 export const IMAGE_TASKS = {
@@ -108,6 +110,7 @@ export class ContainerImage extends Component {
   }
 
   public preSynthesize(): void {
+    Renovate.of(this.project)?.addPins(BASE_IMAGE_PIN);
     // Filled late so assets added after construction are admitted too.
     this.dockerignore.addPatterns(
       '# Allow-list: deny everything, then admit exactly what the Dockerfile copies.',
@@ -127,7 +130,6 @@ export class ContainerImage extends Component {
       .map((d) => d.name))].sort();
     return {
       name: this.project.name,
-      version: pkg.manifest.version,
       srcdir: this.project.srcdir,
       libdir: this.project.libdir,
       tsconfigFile: this.project.tsconfig?.fileName ?? 'tsconfig.json',
@@ -173,8 +175,8 @@ export class ContainerImage extends Component {
 
   private addTasks(): void {
     const { imageName, port } = this.props;
-    // A release sets VERSION (v1.2.3 → 1.2.3); otherwise the package's version.
-    const version = `\${VERSION:-${this.project.package.manifest.version}}`;
+    // CI sets VERSION (a release's 1.2.3, main's 0.0.0-main.<sha>); otherwise a development build.
+    const version = `\${VERSION:-${DEV_VERSION}}`;
     const tag = `${imageName}:${version}`;
     this.project.addTask(IMAGE_TASKS.lock, {
       description: `Pull each base image and pin its digest in ${LOCK_PATH}, then synthesize`,

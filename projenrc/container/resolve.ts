@@ -4,7 +4,7 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
+  DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS, DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
   HARDENED_PROFILE, HEALTH_TIMING, MINIMAL_PACKAGES, PLATFORM, STOP_LIMIT_MS, WORKDIR, nodeImageOf,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
@@ -16,7 +16,6 @@ import {
 /** What the construct learns from the project rather than from its props. */
 export interface ProjectFacts {
   readonly name: string;
-  readonly version: string;
   readonly srcdir: string;
   readonly libdir: string;
   readonly tsconfigFile: string;
@@ -77,7 +76,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
   const runtimeDigest = lock?.images[runtimeTag];
   const withoutChecks: Omit<ResolvedContainer, 'checks'> = {
     imageName: p.imageName,
-    version: facts.version,
+    version: DEV_VERSION,
     title: facts.name,
     ...(sourceUrl ? { sourceUrl } : {}),
     user: p.user,

@@ -10,7 +10,7 @@ import type { RuntimeKind } from './container-image-props';
 export interface ResolvedContainer {
   /** Image repository, e.g. `course-supporter`. */
   readonly imageName: string;
-  /** The project's package version; the image is tagged with it. */
+  /** The version of a build without `VERSION` (a development build); CI passes the release's. */
   readonly version: string;
   /** The OCI title label. */
   readonly title: string;

@@ -103,7 +103,8 @@ describe('ContainerImage', () => {
     expect(r).toMatchObject({
       imageName: 'demo',
       title: 'demo-api',
-      version: '0.0.0',
+      // Never the package's version, which a release bumps only inside its job: a development build's.
+      version: '0.0.0-dev',
       entrypoint: 'lib/index.js',
       cmd: ['node', 'lib/index.js'],
       workdir: '/app',
@@ -135,10 +136,10 @@ describe('ContainerImage', () => {
     expect(build.steps[0]).toEqual({ name: 'lock', exec: `${tool} projenrc/container/lock-cli.ts --check` });
     expect(build.steps[1].exec).toBe('${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-} '
       + '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" '
-      + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg VERSION="${VERSION:-0.0.0}" '
-      + '--tag demo:${VERSION:-0.0.0} --tag demo:latest .');
+      + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg VERSION="${VERSION:-0.0.0-dev}" '
+      + '--tag demo:${VERSION:-0.0.0-dev} --tag demo:latest .');
     expect(tasks['docker:run'].steps[0].exec)
-      .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0}');
+      .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0-dev}');
     expect(tasks['docker:verify'].steps[0]).toEqual({ exec: `${tool} projenrc/verify/cli.ts`, receiveArgs: true });
     expect(tasks['docker:publish']).toMatchObject({ requiredEnv: ['REGISTRY'], steps: [{ exec: `${tool} projenrc/publish/cli.ts` }] });
   });

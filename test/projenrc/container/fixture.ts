@@ -66,7 +66,6 @@ export function synthContainer(props: Partial<ContainerImageProps> = {}, folders
 
 export const FACTS: ProjectFacts = {
   name: 'demo-api',
-  version: '1.2.3',
   srcdir: 'src',
   libdir: 'lib',
   tsconfigFile: 'tsconfig.json',
