@@ -84,6 +84,17 @@ export const RULES: Record<string, Rule> = {
   DL3047: (st) => st.flatMap(runs).filter((i) => commands(i.args).some((c) => words(c)[0] === 'wget')).map((i) => `line ${i.line}`),
   DL3048: (st) => st.flatMap((s) => s.instructions.filter((i) => i.keyword === 'LABEL').flatMap((i) => [...i.args.matchAll(/(\S+?)=/g)].map((m) => m[1]).filter((k) => !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(k)))),
   DL3057: (st) => (st[st.length - 1].instructions.some((i) => i.keyword === 'HEALTHCHECK') ? [] : ['no HEALTHCHECK']),
+  DL3061: (st) => (st.length ? [] : ['no FROM']),
+  DL3062: (st) => st.flatMap(runs).flatMap((i) => commands(i.args).map(words)).filter((w) => w[0] === 'go' && w[1] === 'install' && w.slice(2).some((a) => !a.startsWith('-') && !a.includes('@'))).map((w) => w.join(' ')),
+  DL3063: (st) => st.map((s) => s.alias).filter((a) => a === 'scratch' || a === 'context') as string[],
+  // Its suspicious substrings; its list of known names (AWS_SECRET_ACCESS_KEY, DOCKER_PASSWORD, …) all contain one or are far from ours.
+  DL3064: (st) => st.flatMap((s) => s.instructions.filter((i) => i.keyword === 'ARG' || i.keyword === 'ENV')
+    .flatMap((i) => (i.keyword === 'ARG' ? [i.args.split('=')[0]] : [...i.args.matchAll(/(\w+)=/g)].map((m) => m[1])))
+    .filter((n) => ['api_key', 'client_key', 'password', 'private', 'secret', 'token', 'username'].some((x) => n.toLowerCase().includes(x)))),
+  DL3065: (st) => st.filter((s) => s.from.includes('$TARGETPLATFORM')).map((s) => s.from),
+  DL3066: (st) => st.flatMap((s) => s.instructions.filter((i) => i.keyword === 'USER' && !/^\d+(:\d+)?$/.test(i.args)).map((i) => i.args)),
+  DL3067: (st) => st.flatMap((s) => s.instructions.filter((i) => i.keyword === 'COPY' && i.flags.some((f) => f.startsWith('--from='))
+    && words(i.args).slice(0, -1).includes('/') && words(i.args).pop() === '/').map((i) => `line ${i.line}`)),
   DL3059: (st) => st.flatMap((s) => s.instructions.filter((i, n) => n > 0 && i.keyword === 'RUN' && s.instructions[n - 1].keyword === 'RUN'
     && i.flags.join() === s.instructions[n - 1].flags.join()).map((i) => `line ${i.line}`)),
   DL4000: (st) => st.flatMap((s) => s.instructions.filter((i) => i.keyword === 'MAINTAINER').map((i) => `line ${i.line}`)),
@@ -154,6 +165,8 @@ describe('hadolint\'s rules, from its sources', () => {
     expect(RULES.DL3015(parseStages('FROM a:1\nRUN apt-get install -y b=1\n'))).toHaveLength(1);
     expect(RULES.DL3046(parseStages('FROM a:1\nRUN useradd --uid 100001 x\n'))).toHaveLength(1);
     expect(RULES.DL3002(parseStages('FROM a:1\nUSER 0\n'))).toEqual(['0']);
+    expect(RULES.DL3067(parseStages('FROM a:1 AS x\nFROM scratch\nCOPY --from=x / /\n'))).toEqual(['line 3']);
+    expect(RULES.DL3064(parseStages('FROM a:1\nARG GITHUB_TOKEN\n'))).toEqual(['GITHUB_TOKEN']);
   });
 });
 
