@@ -78,6 +78,12 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
       commands: managers,
     },
     ...(r.runtime === 'minimal' ? [{
+      name: 'os-release',
+      title: 'scanners can tell the distribution: /etc/os-release ships, beside the dpkg status entries',
+      shouldExist: true,
+      kind: 'file' as const,
+      paths: ['/etc/os-release'],
+    }, {
       name: 'no-shell',
       title: 'no shell, no package manager or its database: nothing but node, its libraries, CA certificates and whoami',
       shouldExist: false,
