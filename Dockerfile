@@ -35,18 +35,24 @@ COPY migrations ./migrations
 COPY scripts ./scripts
 RUN chmod -R go-w .
 
-# The minimal runtime's root filesystem, from Debian's own packages: whoami (the original's manual check), the
-# loader and the libraries ldd lists for node and whoami (glibc >= 2.34 has NSS "files" built in), the CA bundle,
-# and passwd/group for root and the app user. node loses its symbol table (127 -> 108 MB); its dynamic symbols
-# stay, so native addons still link. The last line proves loader, libc and passwd work before anything ships.
+# The minimal runtime's root filesystem, from Debian's own packages at the versions container.lock.json locks:
+# whoami (the original's manual check), the loader and the libraries ldd lists for node and whoami (glibc >= 2.34
+# has NSS "files" built in), the CA bundle, os-release, and passwd/group for root and the app user. Each shipped
+# package gets its dpkg status entry in /var/lib/dpkg/status.d, so scanners see it. node loses its symbol table
+# (127 -> 108 MB); its dynamic symbols stay, so native addons still link. The last line proves loader, libc and
+# passwd work before anything ships.
 FROM debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f AS rootfs
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN --mount=type=bind,from=node:24-trixie-slim@sha256:8ec5d7557396cfe32d21c3f9c13072355ceab22b584578ca4bb28af31120cffe,source=/usr/local/bin/node,target=/usr/local/bin/node set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends binutils ca-certificates coreutils libc6 libgcc-s1 libstdc++6; \
+    apt-get install -y --no-install-recommends base-files=13.8+deb13u8 binutils=2.44-3 ca-certificates=20250419+deb13u1 coreutils=9.7-3 libc6=2.41-12+deb13u5 libgcc-s1=14.2.0-19 libstdc++6=14.2.0-19; \
     if ldd /usr/local/bin/node /usr/bin/whoami | grep 'not found'; then exit 1; fi; \
-    mkdir -p -m 1777 /rootfs/tmp; \
-    mkdir -p /rootfs/usr/local/bin; \
-    for f in /usr/bin/whoami /etc/ssl/certs/ca-certificates.crt $(ldd /usr/local/bin/node /usr/bin/whoami | sed -n 's|.*[[:space:]]\(/[^ ]*\) (0x.*|\1|p' | sort -u); do cp -L --parents "$f" /rootfs; done; \
+    mapfile -t libs < <(ldd /usr/local/bin/node /usr/bin/whoami | sed -n 's|.*[[:space:]]\(/[^ ]*\) (0x.*|\1|p' | sort -u); \
+    for f in "${libs[@]}"; do owner="$(dpkg-query --search "$(realpath "$f")")"; case "${owner%%:*}" in base-files|ca-certificates|coreutils|libc6|libgcc-s1|libstdc++6) ;; *) echo "$f is from ${owner%%:*}, which is not among the runtime's declared packages" >&2; exit 1 ;; esac; done; \
+    mkdir -p /rootfs/tmp /rootfs/usr/local/bin /rootfs/var/lib/dpkg/status.d; \
+    chmod 1777 /rootfs/tmp; \
+    for f in /usr/bin/whoami /etc/os-release /etc/ssl/certs/ca-certificates.crt "${libs[@]}"; do cp -L --parents "$f" /rootfs; done; \
+    for p in base-files ca-certificates coreutils libc6 libgcc-s1 libstdc++6; do dpkg-query --status "$p" >"/rootfs/var/lib/dpkg/status.d/$p"; done; \
     strip --strip-all -o /rootfs/usr/local/bin/node /usr/local/bin/node; \
     printf 'root:x:0:0:root:/root:/usr/sbin/nologin\napp:x:10001:10001::/nonexistent:/usr/sbin/nologin\n' >/rootfs/etc/passwd; \
     printf 'root:x:0:\napp:x:10001:\n' >/rootfs/etc/group; \
@@ -72,7 +78,7 @@ CMD ["node", "lib/index.js"]
 ARG REVISION=unknown
 ARG CREATED=1970-01-01T00:00:00Z
 # A release tag's version; the app reports it on its health endpoint.
-ARG VERSION=0.0.0
+ARG VERSION=0.0.0-dev
 ENV APP_VERSION="${VERSION}"
 LABEL org.opencontainers.image.title="course-supporter-api" \
       org.opencontainers.image.version="${VERSION}" \

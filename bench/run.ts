@@ -25,6 +25,7 @@ import { renderReport, tally } from './report';
 import { buildRuntimeVariants } from './runtime-variants';
 import { BASELINE, CPUS, LOAD, RUNS, TAGS } from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
+import { nodeImageOf } from '../projenrc/container/container-image-props';
 import { runtimeFrom } from '../projenrc/container/dockerfile';
 import { readSpec } from '../projenrc/container/read-spec';
 import { CONTAINER_SPEC_PATH } from '../projenrc/container/resolved-container';
@@ -46,11 +47,13 @@ async function main(): Promise<void> {
   }
   const runs = (k: keyof typeof RUNS): number => envInt('BENCH_RUNS') ?? RUNS[k];
   const spec = readSpec(path.join(root, CONTAINER_SPEC_PATH));
+  // The baseline's FROM, node:${NODE_VERSION}-trixie-slim, with the spec's major: our build stage's image.
+  const baselineBase = nodeImageOf(spec.nodeMajor);
   const engine = await connectEngine(spec.engineHelp);
-  for (const base of new Set([spec.baseImages.build, spec.baseImages.runtime, BASELINE.base])) {
+  for (const base of new Set([spec.baseImages.build, spec.baseImages.runtime, baselineBase])) {
     if (!(await engine.docker.getImage(base).inspect().then(() => true, () => false))) throw new Error(`base image ${base} missing: pull it, or build the stand-ins with ci/stand-in-bases.sh`);
   }
-  const machine = await machineInfo(engine, BASELINE.base, os.loadavg()[0]);
+  const machine = await machineInfo(engine, baselineBase, os.loadavg()[0]);
   const head = (await exec('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, allowFail: true })).stdout.trim() || 'unknown';
   const dirty = (await exec('git', ['status', '--porcelain'], { cwd: root, allowFail: true })).stdout.trim() !== '';
   const revision = `${head}${dirty ? ' + uncommitted changes' : ''}`;
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
     what: `\`${TAGS.ours}\`, the synthesized Dockerfile, \`runtime: ${spec.runtime}\`, `
       + `CMD \`${spec.cmd.join(' ')}\` with ${spec.workers} workers`,
   };
-  const baseline: Party = { label: 'docker init', what: `\`${TAGS.baseline}\`, \`${BASELINE.dockerfile}\`: the same app as \`docker init\` writes it, one stage on \`${BASELINE.base}\`` };
+  const baseline: Party = { label: 'docker init', what: `\`${TAGS.baseline}\`, \`${BASELINE.dockerfile}\`: the same app as \`docker init\` writes it, one stage on \`${baselineBase}\`` };
   const bare: Party = { label: 'bare node:http', what: `\`bench/bare-server.js\` run by ours' image itself (\`--entrypoint node\`), a cluster of ${spec.workers} workers like ours` };
   const servers: Record<'ours' | 'baseline' | 'bare', Server> = {
     ours: { party: ours, image: TAGS.ours, port: spec.port, request: {} },
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
 
   // The same build args as `npx projen docker:build` (they only feed the final LABEL).
   const oursBuild: ImageDef = { party: ours, tag: TAGS.ours, dockerfile: 'Dockerfile', buildArgs: () => ({ REVISION: head, CREATED: now() }) };
-  const baselineBuild: ImageDef = { party: baseline, tag: TAGS.baseline, dockerfile: BASELINE.dockerfile };
+  const baselineBuild: ImageDef = {
+    party: baseline, tag: TAGS.baseline, dockerfile: BASELINE.dockerfile, buildArgs: () => ({ NODE_VERSION: String(spec.nodeMajor) }),
+  };
   sections.push(await measureBuilds(root, oursBuild, baselineBuild, runs('build'), log));
 
   // The construct's other runtimes, rendered from the same resolved spec, counted beside ours.
@@ -107,7 +112,7 @@ async function main(): Promise<void> {
       base: runtimeFrom(spec),
       sizeTarget,
     }, ...variants],
-    { party: baseline, tag: TAGS.baseline, base: BASELINE.base }, log));
+    { party: baseline, tag: TAGS.baseline, base: baselineBase }, log));
   await measure('start and stop', async () => {
     const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline], spec.healthPath, runs('start'), log);
     const pair = (s: Server): [Server, StartStop] => [s, r.get(s)!];

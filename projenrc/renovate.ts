@@ -26,9 +26,10 @@ export interface RenovatePin {
   readonly digestOnly?: boolean;
 }
 
+/** How long every update waits after its release, npm, actions and images alike. */
+export const MINIMUM_RELEASE_AGE = '3 days';
+
 export interface RenovateProps {
-  /** Pins in files no built-in manager reads: each becomes a regex custom manager. */
-  readonly pins: readonly RenovatePin[];
   /**
    * Commit the regenerated files onto Renovate's branches: narrows the build
    * workflow's self-mutation job (`mutableBuild: true`) to `renovate/`
@@ -52,14 +53,21 @@ function escape(path: string): string {
  * are declared (docs/updates.md).
  */
 export class Renovate extends Component {
-  public readonly file: JsonFile;
+  /** The project's Renovate, for components that register the pins they declare. */
+  public static of(project: Project): Renovate | undefined {
+    return project.components.find((c): c is Renovate => c instanceof Renovate);
+  }
 
-  constructor(scope: IConstruct, props: RenovateProps) {
+  public readonly file: JsonFile;
+  private readonly pins: RenovatePin[] = [];
+
+  constructor(scope: IConstruct, props: RenovateProps = {}) {
     super(scope);
     const project = Project.of(scope);
+    // Rendered at synthesis: the components register their pins until then (in preSynthesize).
     this.file = new JsonFile(project, '.github/renovate.json5', {
       allowComments: true,
-      obj: renovateConfig(props.pins),
+      obj: () => renovateConfig(this.pins),
     });
     const build = gh.GitHub.of(project)?.tryFindWorkflow('build');
     const selfMutation = tryFindJob(build, 'self-mutation');
@@ -72,6 +80,12 @@ export class Renovate extends Component {
         if: `${selfMutation.if} && startsWith(github.event.pull_request.head.ref, '${RENOVATE_BRANCH_PREFIX}')`,
       });
     }
+  }
+
+  /** Registers pins in files no built-in manager reads, each a regex custom manager; a pin registered twice counts once. */
+  public addPins(...pins: RenovatePin[]): this {
+    for (const pin of pins) if (!this.pins.some((p) => p.description === pin.description)) this.pins.push(pin);
+    return this;
   }
 }
 
@@ -104,19 +118,19 @@ export function renovateConfig(pins: readonly RenovatePin[]): Record<string, unk
     })),
     packageRules: [
       {
-        description: 'npm: ranges live in .projenrc.ts, so within them only package-lock.json moves (no drift)',
+        description: 'npm: ranges live in the projen declaration, so within them only package-lock.json moves (no drift)',
         matchManagers: ['npm'],
         rangeStrategy: 'update-lockfile',
-        minimumReleaseAge: '3 days',
+        minimumReleaseAge: MINIMUM_RELEASE_AGE,
       },
       {
-        description: 'npm majors change a range in .projenrc.ts: proposed on the dashboard, done by hand',
+        description: 'npm majors change a range in the projen declaration: proposed on the dashboard, done by hand',
         matchManagers: ['npm'],
         matchUpdateTypes: ['major'],
         dependencyDashboardApproval: true,
       },
       ...pins.filter((p) => p.digestOnly).map((pin) => ({
-        description: `${pin.description}: digests only, the tags are declared in .projenrc.ts`,
+        description: `${pin.description}: digests only, the tags are declared in the projen declaration`,
         matchFileNames: [pin.file],
         matchDatasources: [pin.datasource],
         matchUpdateTypes: ['major', 'minor', 'patch'],
@@ -128,6 +142,13 @@ export function renovateConfig(pins: readonly RenovatePin[]): Record<string, unk
         matchDatasources: [pin.datasource],
         matchUpdateTypes: ['minor', 'patch', 'digest'],
         groupName: pin.description,
+      })),
+      ...pins.map((pin) => ({
+        // A digest has no release date Renovate can read (docker): it then waits on the dependency dashboard (docs/updates.md).
+        description: `${pin.description}: every update, digests included, waits as long as npm's`,
+        matchFileNames: [pin.file],
+        matchDatasources: [pin.datasource],
+        minimumReleaseAge: MINIMUM_RELEASE_AGE,
       })),
     ],
   };

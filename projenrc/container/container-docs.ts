@@ -5,7 +5,7 @@ import { planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
-import { dockerfileModel } from './dockerfile';
+import { DPKG_STATUS_DIR, dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import type { ResolvedContainer } from './resolved-container';
 import { GeneratedFile } from '../generated-file';
@@ -37,11 +37,23 @@ const code = (s: string) => `\`${s}\``;
 
 const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
   minimal: (r) => `The runtime (${code('runtime: minimal')}) starts from an empty image. It holds node, the libraries `
-    + `${code('ldd')} lists for it and for ${code('whoami')}, the CA certificates, and the passwd and group entries of root and `
-    + `${code(r.user)}, all taken from Debian's own packages in the ${code('rootfs')} stage (assembled in `
-    + `${code(r.baseImages.runtime)}): no shell, no package manager, no dpkg database. node's symbol table is stripped `
-    + '(its dynamic symbols stay, so native addons still link). A scanner that reads dpkg\'s database finds no OS '
-    + `packages here; ${code('runtime: debian')} gives a shell to debug with.`,
+    + `${code('ldd')} lists for it and for ${code('whoami')}, the CA certificates, ${code('/etc/os-release')}, and the passwd and `
+    + `group entries of root and ${code(r.user)}, all taken from Debian's own packages in the ${code('rootfs')} stage (assembled in `
+    + `${code(r.baseImages.runtime)}, each package installed at the version ${code(LOCK_PATH)} locks): no shell, no package `
+    + 'manager. node\'s symbol table is stripped (its dynamic symbols stay, so native addons still link). '
+    + `${code('runtime: debian')} gives a shell to debug with.`
+    + '\n\n### What a scanner sees\n\n'
+    + `Each Debian package whose files ship has its dpkg status entry in ${code(DPKG_STATUS_DIR)}, as distroless images have, `
+    + 'written from dpkg\'s own record of the installed package, so Trivy, Grype and Syft report these OS packages with their '
+    + 'versions, and their CVEs:\n\n'
+    + '| Package | Version | Architecture |\n| --- | --- | --- |\n'
+    + r.debianPackages.packages.filter((p) => p.ships)
+      .map((p) => `| ${code(p.name)} | ${p.version ? code(p.version) : 'not locked'} | ${p.architecture ?? 'not locked'} |`).join('\n')
+    + `\n\nA scanner cannot see: the ${code('node')} binary, which comes from the ${code('node')} image (${code(r.baseImages.build)}), `
+    + 'not from a Debian package: no package database names it, so its CVEs must be followed by its version (the node image\'s '
+    + 'tag, renewed with the lock), and the build-only tools ('
+    + (r.debianPackages.packages.filter((p) => !p.ships).map((p) => code(p.name)).join(', ') || 'none')
+    + `), which never ship. The npm packages under ${code(`${r.workdir}/node_modules`)} are found from their own manifests.`,
   debian: (r) => `The runtime (${code('runtime: debian')}) starts from ${code(r.baseImages.runtime)} with only the `
     + `${code('node')} binary copied in: a shell to debug with, but no npm, npx or yarn.`,
   node: (r) => `The runtime (${code('runtime: node')}) starts from ${code(r.baseImages.runtime)}, so npm ships in the image.`,
@@ -108,9 +120,13 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '## Lock, build, run, verify, publish',
     '',
     `${code(run(IMAGE_TASKS.lock))} pulls each base tag and writes the digest it resolved to into ${code(LOCK_PATH)} (committed); `
-      + `every FROM is rendered from it as ${code('tag@digest')}, and the runtime base is named in the `
+      + 'for the minimal runtime it then installs the Debian packages in the locked runtime base, as the rootfs stage does, and '
+      + `records each one's version and architecture under ${code(`packages.${r.debianPackages.platform}`)}. `
+      + `Every FROM is rendered from the lock as ${code('tag@digest')}, every package as ${code('name=version')}, and the runtime base is named in the `
       + `${code('org.opencontainers.image.base.name')} and ${code('.digest')} labels. ${code(run(IMAGE_TASKS.build))} first checks `
-      + 'that the lock fits the declaration and stops with one line when it does not. '
+      + 'that the lock fits the declaration (every base tag, every declared package with its version) and stops with one line '
+      + 'when it does not. Debian keeps only the current version of a package in its archive: when a security update '
+      + `replaces a locked one, the build's ${code('apt-get install')} fails on it, and ${code(run(IMAGE_TASKS.lock))} moves the lock on. `
       + `${code(run(IMAGE_TASKS.publish))} pushes only the image whose id the last passing verify report names, to ${code('REGISTRY')} `
       + `under its version tag (${code('VERSION')}, else the package version), and prints ${code('digest: sha256:…')}.`,
     '',

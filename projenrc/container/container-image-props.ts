@@ -86,7 +86,8 @@ export interface ContainerImageProps {
   readonly labels?: Record<string, string>;
   /**
    * Node image for the build and deps stages (and the runtime when `runtime` is `node`).
-   * @default DEFAULT_NODE_IMAGE - the Node major the app is tested on, on the Debian release of the runtime
+   * @default - `node:<major>-trixie-slim`, the major of the project's `minNodeVersion`: the Node the app is
+   *   tested on, on the Debian release of the runtime
    */
   readonly nodeImage?: string;
   /**
@@ -133,11 +134,36 @@ export const DEFAULT_RUNTIME: RuntimeKind = 'minimal';
 export const DEFAULT_WORKERS = 1;
 export const DEFAULT_USER = 'app';
 export const DEFAULT_UID = 10001;
-export const DEFAULT_NODE_IMAGE = 'node:24-trixie-slim';
-export const DEFAULT_RUNTIME_IMAGE = 'debian:trixie-slim';
+/** The Debian release every default base image is built on, so node's libraries match the runtime's. */
+export const DEBIAN_RELEASE = 'trixie';
+export const DEFAULT_RUNTIME_IMAGE = `debian:${DEBIAN_RELEASE}-slim`;
+/** The official node image of a major on {@link DEBIAN_RELEASE}. */
+export const nodeImageOf = (major: number): string => `node:${major}-${DEBIAN_RELEASE}-slim`;
+
+/**
+ * The minimal runtime's Debian packages: `ships`, every package whose files
+ * the image carries (whoami, the loader and the libraries ldd lists for node
+ * and whoami, the CA bundle, os-release, by which scanners know the
+ * distribution); `tools`, what the rootfs stage needs and never ships (strip).
+ * Both are installed at the versions container.lock.json locks.
+ */
+export const MINIMAL_PACKAGES = {
+  ships: ['base-files', 'ca-certificates', 'coreutils', 'libc6', 'libgcc-s1', 'libstdc++6'],
+  tools: ['binutils'],
+} as const;
+
+/** The platform images are built for; the lock's Debian packages are keyed by it. */
+export const PLATFORM = 'linux/amd64';
 export const WORKDIR = '/app';
 export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
 export const DEFAULT_METRICS_PATH = '/metrics';
+/**
+ * The version of an image built without `VERSION`: a development build.
+ * Never the package's version, which projen's release machinery keeps at
+ * 0.0.0 between releases and bumps only inside the release job; CI passes
+ * the release's version, or `0.0.0-main.<sha>` on the main branch.
+ */
+export const DEV_VERSION = '0.0.0-dev';
 
 /**
  * HEALTHCHECK timing: a probe every 30 s that may take 5 s, three misses to

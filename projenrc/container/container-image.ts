@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'fs';
 import { join, posix } from 'path';
 import { Component, DependencyType, IgnoreFile, JsonFile, ProjenrcFile, TaskShell, typescript } from 'projen';
 import { checkAppConfigShipped, renderAppConfig } from './app-config';
-import { LOCK_PATH, readLock } from './base-image-lock';
+import { BASE_IMAGE_PIN, LOCK_PATH, readLock } from './base-image-lock';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
+import { DEV_VERSION } from './container-image-props';
 import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
@@ -16,6 +17,7 @@ import { CONTAINER_SPEC_PATH, specFileContent } from './resolved-container';
 import { toolCommand } from './tool-command';
 import { checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
+import { Renovate } from '../renovate';
 
 export { IMAGE_TASKS };
 
@@ -119,6 +121,7 @@ export class ContainerImage extends Component {
 
   public preSynthesize(): void {
     if (this.appConfigFile) checkAppConfigShipped(this.appConfigFile.path, this.resolved.assets);
+    Renovate.of(this.project)?.addPins(BASE_IMAGE_PIN);
     // Filled late so assets added after construction are admitted too.
     this.dockerignore.addPatterns(
       '# Allow-list: deny everything, then admit exactly what the Dockerfile copies.',
@@ -161,7 +164,6 @@ export class ContainerImage extends Component {
       .map((d) => d.name))].sort();
     return {
       name: this.project.name,
-      version: pkg.manifest.version,
       srcdir: this.project.srcdir,
       libdir: this.project.libdir,
       tsconfigFile: this.project.tsconfig?.fileName ?? 'tsconfig.json',
@@ -171,7 +173,16 @@ export class ContainerImage extends Component {
       repositoryUrl: typeof repository === 'string' ? repository
         : (repository as { url?: string } | undefined)?.url,
       devDependencies: Object.fromEntries(devDependencies.map((d) => [d, this.binariesOf(d)])),
+      nodeMajor: this.nodeMajor(),
     };
+  }
+
+  /** The major of the project's minNodeVersion: the image runs the Node the tests run on. */
+  private nodeMajor(): number {
+    const min = this.project.minNodeVersion;
+    const major = min ? Number.parseInt(min, 10) : NaN;
+    if (!Number.isInteger(major) || major < 1) fail('minNodeVersion', 'the project must declare it (the image\'s Node major derives from it)', String(min));
+    return major;
   }
 
   /**
@@ -200,8 +211,8 @@ export class ContainerImage extends Component {
   private addTasks(): void {
     const { imageName, port } = this.declared;
     const tool = (entry: string) => toolCommand(this.project.outdir, entry);
-    // A release sets VERSION (v1.2.3 → 1.2.3); otherwise the package's version.
-    const version = `\${VERSION:-${this.project.package.manifest.version}}`;
+    // CI sets VERSION (a release's 1.2.3, main's 0.0.0-main.<sha>); otherwise a development build.
+    const version = `\${VERSION:-${DEV_VERSION}}`;
     const tag = `${imageName}:${version}`;
     this.project.addTask(IMAGE_TASKS.lock, {
       description: `Pull each base image and pin its digest in ${LOCK_PATH}, then synthesize`,

@@ -1,5 +1,6 @@
 import { posix } from 'path';
 import type { CheckPlan, CommandCheck, FileExistenceCheck, MetadataCheck, RuntimeCheck } from './check-plan';
+import { DPKG_STATUS_DIR } from './dockerfile';
 import type { ResolvedContainer } from './resolved-container';
 import { SECRET_KEY } from './validation';
 
@@ -24,7 +25,28 @@ function commands(r: Declared): CommandCheck[] {
     { name: 'whoami', title: `\`whoami\` prints ${r.user}, the original's manual check`, command: ['whoami'], expectedOutput: r.user },
     // node, not `id`: the one program every Node image has.
     { name: 'uid', title: `the default user's uid is ${r.uid}, not 0`, command: ['node', '-p', 'process.getuid()'], expectedOutput: String(r.uid) },
+    ...dpkgStatus(r),
   ];
+}
+
+/**
+ * What a scanner reads: one status entry per shipped package, named after
+ * it, with the locked version and architecture, and no other entry. Read
+ * with node, the one program the image has to read them with.
+ */
+function dpkgStatus(r: Declared): CommandCheck[] {
+  const shipped = r.debianPackages.packages.filter((p) => p.ships).sort((a, b) => a.name.localeCompare(b.name));
+  if (!shipped.length) return [];
+  const script = `const fs=require('fs'),d='${DPKG_STATUS_DIR}/';`
+    + 'process.stdout.write(fs.readdirSync(d).sort().map((p)=>{const t=fs.readFileSync(d+p,\'utf8\'),'
+    + 'f=(k)=>(t.match(new RegExp(\'^\'+k+\': (.*)$\',\'m\'))||[])[1];'
+    + 'return p+\' \'+f(\'Package\')+\' \'+f(\'Version\')+\' \'+f(\'Architecture\')}).join(\'; \'))';
+  return [{
+    name: 'dpkg-status',
+    title: `scanners see the runtime's Debian packages: a ${DPKG_STATUS_DIR} entry for each of ${shipped.map((p) => p.name).join(', ')}, at the locked version`,
+    command: ['node', '-e', script],
+    expectedOutput: shipped.map((p) => `${p.name} ${p.name} ${p.version ?? '(unlocked)'} ${p.architecture ?? '(unlocked)'}`).join('; '),
+  }];
 }
 
 function fileExistence(r: Declared): FileExistenceCheck[] {
@@ -56,10 +78,16 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
       commands: managers,
     },
     ...(r.runtime === 'minimal' ? [{
+      name: 'os-release',
+      title: 'scanners can tell the distribution: /etc/os-release ships, beside the dpkg status entries',
+      shouldExist: true,
+      kind: 'file' as const,
+      paths: ['/etc/os-release'],
+    }, {
       name: 'no-shell',
-      title: 'no shell, no package database: nothing but node, its libraries, CA certificates and whoami',
+      title: 'no shell, no package manager or its database: nothing but node, its libraries, CA certificates and whoami',
       shouldExist: false,
-      paths: ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/var/lib/dpkg', '/usr/bin/apt-get'],
+      paths: ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/usr/bin/dpkg', '/var/lib/dpkg/status', '/usr/bin/apt-get'],
     }] : []),
     { name: 'no-caches', title: 'no npm cache of any user, no tool cache', shouldExist: false, paths: ['~/.npm', app('node_modules/.cache')] },
     {

@@ -70,6 +70,12 @@ export interface RunInstruction extends InstructionBase {
   readonly mounts?: readonly RunMount[];
 }
 
+export interface ShellInstruction extends InstructionBase {
+  readonly kind: 'SHELL';
+  /** The shell the stage's later `RUN`s run in, exec form. */
+  readonly argv: readonly string[];
+}
+
 export interface UserInstruction extends InstructionBase {
   readonly kind: 'USER';
   readonly user: string;
@@ -89,6 +95,7 @@ export type DockerInstruction =
   | HealthcheckInstruction
   | LabelInstruction
   | RunInstruction
+  | ShellInstruction
   | UserInstruction
   | WorkdirInstruction;
 

@@ -62,6 +62,8 @@ export function renderInstruction(i: DockerInstruction): string {
         ].join(',')}`),
         i.command,
       ].join(' ');
+    case 'SHELL':
+      return `SHELL ${execForm(i.argv)}`;
     case 'USER':
       return `USER ${i.user}`;
     case 'WORKDIR':

@@ -3,8 +3,6 @@
 export { ContainerImage, IMAGE_TASKS } from './container-image';
 export type { AppConfigProps, ContainerImageProps } from './container-image-props';
 export { ContainerDocs } from './container-docs';
-export { ContainerWorkflow } from './container-workflow';
-export type { ContainerWorkflowProps } from './container-workflow';
 export { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION, specFileContent } from './resolved-container';
 export type { ResolvedContainer } from './resolved-container';
 export { readSpec, SpecError } from './read-spec';

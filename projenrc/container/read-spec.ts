@@ -105,6 +105,11 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   baseImages: z.strictObject({ build: text, runtime: text }),
   runtime: z.enum(RUNTIME_KINDS),
   engineHelp: text,
+  nodeMajor: z.number().int().positive(),
+  debianPackages: z.strictObject({
+    platform: text,
+    packages: z.array(z.strictObject({ name: text, ships: z.boolean(), version: text.optional(), architecture: text.optional() })).readonly(),
+  }),
   healthcheck: timing,
   hardened,
   stopLimitMs: z.number().int().positive(),

@@ -4,12 +4,12 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_NODE_IMAGE, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, RUNTIME_KINDS,
-  DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS,
-  HARDENED_PROFILE, HEALTH_TIMING, STOP_SLACK_MS, WORKDIR,
+  DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS,
+  DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS, HARDENED_PROFILE, HEALTH_TIMING, MINIMAL_PACKAGES, PLATFORM, STOP_SLACK_MS, WORKDIR,
+  nodeImageOf,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
-import type { ResolvedContainer } from './resolved-container';
+import type { DebianPackage, ResolvedContainer } from './resolved-container';
 import {
   OCI, checkBudget, checkOneLine, checkCommand, checkOneOf, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
@@ -17,7 +17,6 @@ import {
 /** What the construct learns from the project rather than from its props. */
 export interface ProjectFacts {
   readonly name: string;
-  readonly version: string;
   readonly srcdir: string;
   readonly libdir: string;
   readonly tsconfigFile: string;
@@ -29,6 +28,8 @@ export interface ProjectFacts {
   readonly repositoryUrl?: string;
   /** Each devDependency with the executables its manifest declares. */
   readonly devDependencies: Readonly<Record<string, readonly string[]>>;
+  /** The major of the project's `minNodeVersion`: the Node the tests run on. */
+  readonly nodeMajor: number;
 }
 
 /** Validated assets, env, labels and checks, from the props and later `add*` calls. */
@@ -43,7 +44,7 @@ export interface Additions {
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
   'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp'>
-  & { readonly nodeImage: string; readonly runtimeImage: string; readonly sourceUrl?: string };
+  & { readonly nodeImage?: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
 export function resolveProps(props: ContainerImageProps): ResolvedProps {
@@ -62,7 +63,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', props.shutdownTimeoutMs, 1, 3_600_000),
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
     runtime: checkOneOf('runtime', props.runtime ?? DEFAULT_RUNTIME, RUNTIME_KINDS),
-    nodeImage: checkImageTag('nodeImage', props.nodeImage ?? DEFAULT_NODE_IMAGE),
+    nodeImage: props.nodeImage && checkImageTag('nodeImage', props.nodeImage),
     runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
     sourceUrl: props.sourceUrl,
     engineHelp: checkOneLine('engineHelp', props.engineHelp ?? DEFAULT_ENGINE_HELP),
@@ -75,11 +76,12 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
  */
 export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: Additions, lock?: BaseImageLock): ResolvedContainer {
   const sourceUrl = p.sourceUrl ?? facts.repositoryUrl;
-  const runtimeTag = p.runtime === 'node' ? p.nodeImage : p.runtimeImage;
+  const nodeImage = p.nodeImage ?? nodeImageOf(facts.nodeMajor);
+  const runtimeTag = p.runtime === 'node' ? nodeImage : p.runtimeImage;
   const runtimeDigest = lock?.images[runtimeTag];
   const withoutChecks: Omit<ResolvedContainer, 'checks'> = {
     imageName: p.imageName,
-    version: facts.version,
+    version: DEV_VERSION,
     title: facts.name,
     ...(sourceUrl ? { sourceUrl } : {}),
     user: p.user,
@@ -113,15 +115,24 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
       ...added.labels,
     },
     devDependencies: facts.devDependencies,
-    baseImages: { build: lockedRef(p.nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
+    baseImages: { build: lockedRef(nodeImage, lock), runtime: lockedRef(runtimeTag, lock) },
     runtime: p.runtime,
     engineHelp: p.engineHelp,
+    nodeMajor: facts.nodeMajor,
+    debianPackages: { platform: PLATFORM, packages: p.runtime === 'minimal' ? minimalPackages(lock) : [] },
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,
     // The app promises to be done draining by its shutdown timeout; an idle one is done at once.
     stopLimitMs: p.shutdownTimeoutMs + STOP_SLACK_MS,
   };
   return { ...withoutChecks, checks: withAddedChecks(deriveChecks(withoutChecks), added.checks ?? {}) };
+}
+
+/** The minimal runtime's packages, shipped ones first, each with what the lock says of it on {@link PLATFORM}. */
+function minimalPackages(lock: BaseImageLock | undefined): DebianPackage[] {
+  const locked = lock?.packages?.[PLATFORM] ?? {};
+  const entry = (name: string, ships: boolean): DebianPackage => ({ name, ships, ...locked[name] });
+  return [...MINIMAL_PACKAGES.ships.map((n) => entry(n, true)), ...MINIMAL_PACKAGES.tools.map((n) => entry(n, false))];
 }
 
 /** The derived plan with the added entries at the end of their categories; names stay unique. */

@@ -10,7 +10,7 @@ import type { RuntimeKind } from './container-image-props';
 export interface ResolvedContainer {
   /** Image repository, e.g. `my-api`. */
   readonly imageName: string;
-  /** The project's package version; the image is tagged with it. */
+  /** The version of a build without `VERSION` (a development build); CI passes the release's. */
   readonly version: string;
   /** The OCI title label. */
   readonly title: string;
@@ -65,6 +65,13 @@ export interface ResolvedContainer {
   readonly runtime: RuntimeKind;
   /** What to do when no Docker engine answers; see {@link ContainerImageProps.engineHelp}. */
   readonly engineHelp: string;
+  /** The Node major the app is built and tested on: the node image's, the workflows'. */
+  readonly nodeMajor: number;
+  /**
+   * The Debian packages the runtime is assembled from on `platform`, at the
+   * versions container.lock.json locks (none unless `runtime` is `minimal`).
+   */
+  readonly debianPackages: { readonly platform: string; readonly packages: readonly DebianPackage[] };
 
   readonly healthcheck: HealthTiming;
   readonly hardened: HardenedProfile;
@@ -72,6 +79,15 @@ export interface ResolvedContainer {
   readonly stopLimitMs: number;
 
   readonly checks: CheckPlan;
+}
+
+/** A Debian package of the runtime; `version` and `architecture` once the lock has them. */
+export interface DebianPackage {
+  readonly name: string;
+  /** Its files are in the image, so it gets a dpkg status entry; otherwise a build-only tool. */
+  readonly ships: boolean;
+  readonly version?: string;
+  readonly architecture?: string;
 }
 
 /** Where projen writes the {@link ResolvedContainer}, relative to the project root. */

@@ -1,14 +1,7 @@
 /** The deploy components' defaults, one named constant each. */
 
-/**
- * PostgreSQL for local development: the major Debian trixie ships (the
- * release the runtime image is built on), on the same Debian release. A tag
- * per major, never `latest`: a new major needs `pg_upgrade` or a dump of the
- * volume, so it must be a deliberate edit. Not 18: its images moved the data
- * directory (and the volume) to `/var/lib/postgresql`, so the volume target is
- * major-specific too ({@link POSTGRES_DATA_DIR}).
- */
-export const POSTGRES_IMAGE = 'postgres:17-trixie';
+/** PostgreSQL for local development: the one declaration, which the workflows' service also runs and Renovate watches. */
+export { POSTGRES_IMAGE } from '../github/postgres-service';
 /** Where `postgres:17` keeps its cluster; the named volume mounts here. */
 export const POSTGRES_DATA_DIR = '/var/lib/postgresql/data';
 /** PostgreSQL's port, inside the compose network and, by default, in the cluster. */

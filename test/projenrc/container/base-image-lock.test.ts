@@ -1,7 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { digestFor, lockedRef, readLock, renderLock, staleness, tagOf } from '../../../projenrc/container/base-image-lock';
+import { digestFor, lockedRef, packageStaleness, readLock, renderLock, staleness, tagOf } from '../../../projenrc/container/base-image-lock';
+import { MINIMAL_PACKAGES, PLATFORM } from '../../../projenrc/container/container-image-props';
+import { lockProblem, parseResolved, resolvePackagesScript } from '../../../projenrc/container/lock-cli';
+import { readSpec } from '../../../projenrc/container/read-spec';
+import { CONTAINER_SPEC_PATH } from '../../../projenrc/container/resolved-container';
+import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -15,7 +21,7 @@ function lockFile(text: string): string {
 
 describe('the base-image lock', () => {
   test('round trip: the rendered lock reads back, tags sorted', () => {
-    const text = renderLock({ 'node:24-trixie-slim': A, 'debian:trixie-slim': B });
+    const text = renderLock({ images: { 'node:24-trixie-slim': A, 'debian:trixie-slim': B } });
     expect(Object.keys(JSON.parse(text).images)).toEqual(['debian:trixie-slim', 'node:24-trixie-slim']);
     expect(readLock(lockFile(text))).toEqual({ images: { 'debian:trixie-slim': B, 'node:24-trixie-slim': A } });
   });
@@ -45,5 +51,68 @@ describe('the base-image lock', () => {
     expect(digestFor('debian:trixie-slim', [`docker.io/library/debian@${B}`])).toBe(B);
     expect(digestFor('127.0.0.1:5000/x/app:1', [`127.0.0.1:5000/x/app@${A}`])).toBe(A);
     expect(digestFor('node:24-trixie-slim', [`other@${A}`])).toBeUndefined();
+  });
+
+  test('Debian packages: keyed by platform, then name, each with version and architecture; round trip', () => {
+    const packages = { [PLATFORM]: { 'libc6': { version: '2.41-12', architecture: 'amd64' }, 'ca-certificates': { version: '20250419', architecture: 'all' } } };
+    const text = renderLock({ images: { 'debian:trixie-slim': B }, packages });
+    expect(Object.keys(JSON.parse(text).packages[PLATFORM])).toEqual(['ca-certificates', 'libc6']);
+    expect(readLock(lockFile(text))).toEqual({ images: { 'debian:trixie-slim': B }, packages });
+  });
+
+  test('packageStaleness: no platform, a changed list, a missing version, or none', () => {
+    const names = ['libc6', 'ca-certificates'];
+    const full = { images: {}, packages: { [PLATFORM]: { 'libc6': { version: '1', architecture: 'amd64' }, 'ca-certificates': { version: '2', architecture: 'all' } } } };
+    expect(packageStaleness(names, PLATFORM, full)).toBeUndefined();
+    expect(packageStaleness([], PLATFORM, undefined)).toBeUndefined();
+    expect(packageStaleness(names, 'linux/arm64', full)).toBe('container.lock.json locks no Debian packages for linux/arm64');
+    expect(packageStaleness(['libc6', 'tzdata'], PLATFORM, full))
+      .toBe("container.lock.json's Debian packages for linux/amd64 differ from the declared list (+tzdata -ca-certificates)");
+    const noVersion = { images: {}, packages: { [PLATFORM]: { ...full.packages[PLATFORM], libc6: { architecture: 'amd64' } } } };
+    expect(packageStaleness(names, PLATFORM, noVersion)).toBe('container.lock.json has no version and architecture for libc6 on linux/amd64');
+  });
+
+  test('docker:lock reads dpkg\'s answer, and refuses one that lacks a package', () => {
+    expect(parseResolved('libc6 2.41-12+deb13u5 amd64\nca-certificates 20250419+deb13u1 all\n', ['libc6', 'ca-certificates'])).toEqual({
+      'libc6': { version: '2.41-12+deb13u5', architecture: 'amd64' },
+      'ca-certificates': { version: '20250419+deb13u1', architecture: 'all' },
+    });
+    expect(() => parseResolved('libc6 2.41 amd64\n', ['libc6', 'coreutils'])).toThrow('dpkg reported no version for coreutils');
+  });
+
+  withShellcheck('docker:lock\'s install script: no ShellCheck warning', () => {
+    expect(shellcheck(resolvePackagesScript([...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools]), '/bin/sh')).toEqual([]);
+  });
+});
+
+describe('docker:build refuses a lock that does not fix the runtime\'s packages, in one line', () => {
+  const ROOT = join(__dirname, '..', '..', '..');
+  const committed = JSON.parse(readFileSync(join(ROOT, 'container.lock.json'), 'utf8'));
+  /** `lock-cli.ts --check`, docker:build's first step, in a directory holding the repository's spec and this lock. */
+  function check(lock: unknown): { status: number | null; stderr: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'lock-check-'));
+    mkdirSync(join(dir, '.projen'));
+    copyFileSync(join(ROOT, '.projen', 'container.json'), join(dir, '.projen', 'container.json'));
+    writeFileSync(join(dir, 'container.lock.json'), JSON.stringify(lock));
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'ts-node'),
+      ['--transpile-only', '--project', join(ROOT, 'projenrc', 'tsconfig.json'), join(ROOT, 'projenrc', 'container', 'lock-cli.ts'), '--check'],
+      { cwd: dir, encoding: 'utf8' });
+    return { status: run.status, stderr: run.stderr };
+  }
+
+  test('the committed lock fits the declaration (the engine and its pulls come after, and are tested on their own)', () => {
+    expect(lockProblem(readSpec(join(ROOT, CONTAINER_SPEC_PATH)), join(ROOT, 'container.lock.json'))).toBeUndefined();
+  });
+
+  test('a package without its version', () => {
+    const lock = structuredClone(committed);
+    delete lock.packages[PLATFORM].libc6.version;
+    expect(check(lock)).toEqual({ status: 1, stderr: `docker:build: container.lock.json has no version and architecture for libc6 on ${PLATFORM}: run npx projen docker:lock\n` });
+  });
+
+  test('a changed package list', () => {
+    const lock = structuredClone(committed);
+    delete lock.packages[PLATFORM].coreutils;
+    expect(check(lock)).toEqual({ status: 1, stderr: `docker:build: container.lock.json's Debian packages for ${PLATFORM} differ from the declared list (+coreutils): run npx projen docker:lock\n` });
   });
 });

@@ -1,10 +1,14 @@
 import { Testing } from 'projen';
-import { BASE_PROPS, resolved, synthContainer, testProject } from './fixture';
+import { BASE_PROPS, FACTS, resolved, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../projenrc';
 import { ContainerDocs, ContainerImage } from '../../../projenrc';
+import type { BaseImageLock } from '../../../projenrc/container/base-image-lock';
 import { CHECK_CATEGORIES, planEntries } from '../../../projenrc/container/check-plan';
 import { CATEGORY_TITLES, renderCheckRows } from '../../../projenrc/container/container-docs';
+import { MINIMAL_PACKAGES, PLATFORM } from '../../../projenrc/container/container-image-props';
+import { dockerfileModel } from '../../../projenrc/container/dockerfile';
 import { parseSpec, SpecError } from '../../../projenrc/container/read-spec';
+import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
 import { SPEC_SCHEMA_VERSION, specFileContent } from '../../../projenrc/container/resolved-container';
 
 /** The checks table of docs/container.md, read back as [category title, name]. */
@@ -17,6 +21,23 @@ function docsChecks(markdown: string): [string, string][] {
 
 describe('the check plan', () => {
   const r = resolved();
+
+  test('dpkg-status: derived from the packages the Dockerfile copies, at the lock\'s versions; only the minimal runtime has it', () => {
+    const locked: BaseImageLock = {
+      images: {},
+      packages: { [PLATFORM]: Object.fromEntries([...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools].map((n) => [n, { version: `${n}-v`, architecture: 'amd64' }])) },
+    };
+    const minimal = resolveContainer(resolveProps(BASE_PROPS), FACTS, { assets: [], env: {}, labels: {} }, locked);
+    const check = minimal.checks.commands.find((c) => c.name === 'dpkg-status')!;
+    expect(check.expectedOutput).toBe([...MINIMAL_PACKAGES.ships].sort().map((n) => `${n} ${n} ${n}-v amd64`).join('; '));
+    expect(check.expectedOutput).not.toContain('binutils');
+    const shipped = minimal.debianPackages.packages.filter((p) => p.ships).map((p) => p.name);
+    expect(dockerfileModel(minimal).stages.find((s) => s.name === 'rootfs')!.instructions.map((i) => (i.kind === 'RUN' ? i.command : '')).join())
+      .toContain(`for p in ${shipped.join(' ')}; do dpkg-query --status`);
+    for (const runtime of ['debian', 'node'] as const) {
+      expect(resolved({ runtime }).checks.commands.map((c) => c.name)).not.toContain('dpkg-status');
+    }
+  });
 
   test('every category has entries, and names are unique across the plan', () => {
     for (const category of CHECK_CATEGORIES) expect(r.checks[category].length).toBeGreaterThan(0);

@@ -53,7 +53,11 @@ describe('renderDockerfile (pure)', () => {
     const rootfs = text.slice(text.indexOf('AS rootfs') - 90, text.indexOf('AS runtime'));
     expect(rootfs).toContain('FROM debian:trixie-slim AS rootfs');
     expect(rootfs).toContain('RUN --mount=type=bind,from=node:24-trixie-slim,source=/usr/local/bin/node,target=/usr/local/bin/node set -eux;');
-    expect(rootfs).toContain('apt-get install -y --no-install-recommends binutils ca-certificates coreutils libc6 libgcc-s1 libstdc++6');
+    // Unlocked here (the fixture has no lock): the names alone; dockerfile-lint.test.ts checks the locked `name=version`.
+    expect(rootfs).toContain('apt-get install -y --no-install-recommends base-files binutils ca-certificates coreutils libc6 libgcc-s1 libstdc++6;');
+    expect(rootfs).toContain('SHELL ["/bin/bash", "-o", "pipefail", "-c"]');
+    expect(rootfs).toContain('for p in base-files ca-certificates coreutils libc6 libgcc-s1 libstdc++6; do dpkg-query --status "$p" >"/rootfs/var/lib/dpkg/status.d/$p"; done');
+    expect(rootfs).not.toMatch(/mkdir -p -m/);
     expect(rootfs).toContain('strip --strip-all -o /rootfs/usr/local/bin/node /usr/local/bin/node');
     expect(rootfs).toContain("printf 'root:x:0:0:root:/root:/usr/sbin/nologin\\napp:x:10001:10001::/nonexistent:/usr/sbin/nologin\\n' >/rootfs/etc/passwd");
     expect(rootfs).toContain('chroot /rootfs /usr/bin/whoami');

@@ -35,6 +35,7 @@ export function testProject(
     projenrcTs: true,
     packageManager: javascript.NodePackageManager.NPM,
     entrypoint: 'lib/index.js',
+    minNodeVersion: '24.0.0',
     devDeps: ['dockerode@^4'],
   });
 }
@@ -65,7 +66,6 @@ export function synthContainer(props: Partial<ContainerImageProps> = {}, folders
 
 export const FACTS: ProjectFacts = {
   name: 'demo-api',
-  version: '1.2.3',
   srcdir: 'src',
   libdir: 'lib',
   tsconfigFile: 'tsconfig.json',
@@ -73,6 +73,7 @@ export const FACTS: ProjectFacts = {
   buildOnlyPaths: ['test', '.projenrc.ts', 'projenrc', 'coverage'],
   entrypoint: 'lib/index.js',
   devDependencies: { typescript: ['tsc', 'tsserver'], jest: ['jest'], constructs: [] },
+  nodeMajor: 24,
 };
 
 /** A resolved declaration for the pure renderers, without a project. */

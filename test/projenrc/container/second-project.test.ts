@@ -36,6 +36,7 @@ const APP = {
 function declare(outdir: string): { project: typescript.TypeScriptAppProject; image: ContainerImage } {
   const project = new typescript.TypeScriptAppProject({
     name: 'greeter',
+    minNodeVersion: '24.0.0',
     defaultReleaseBranch: 'main',
     outdir,
     packageManager: javascript.NodePackageManager.NPM,

@@ -81,7 +81,7 @@ describe('services', () => {
   test('api is built from the Dockerfile, tagged as docker:build tags it, with the declared env and port on loopback', () => {
     const api = compose.services.api;
     expect(api.build).toEqual({ context: '.' });
-    expect(api.image).toBe('demo:0.0.0');
+    expect(api.image).toBe('demo:0.0.0-dev');
     expect(api.environment).toEqual(r.env);
     expect(api.ports).toEqual([`127.0.0.1:${r.port}:${r.port}`]);
     expect(api.env_file).toBe('.env');

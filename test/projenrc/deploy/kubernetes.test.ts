@@ -1,6 +1,7 @@
 import { MANIFESTS, byKind, podSpecOf, renderManifests, synthDeploy } from './fixture';
 import { openApiErrors } from './openapi';
 import type { KubeObject } from '../../../projenrc';
+import { DEV_VERSION } from '../../../projenrc/container/container-image-props';
 import { PLACEHOLDER_DIGEST } from '../../../projenrc/deploy/defaults';
 import { migrateJobName, terminationGracePeriodSeconds, tmpfsSize } from '../../../projenrc/deploy/kubernetes';
 import { resolveKubernetesProps } from '../../../projenrc/deploy/kubernetes-props';
@@ -158,7 +159,7 @@ describe('the other objects', () => {
 
   test('migration Job: the release\'s name, the same image and security context, no retries forever', () => {
     const c = podSpecOf(job).containers[0];
-    expect(job.metadata.name).toBe('demo-migrate-0.0.0');
+    expect(job.metadata.name).toBe(`demo-migrate-${DEV_VERSION}`);
     expect(c.command).toEqual(r.migrateCommand);
     expect(c.image).toBe(api.image);
     expect(c.securityContext).toEqual(api.securityContext);

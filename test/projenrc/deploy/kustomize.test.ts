@@ -2,6 +2,7 @@ import { KUSTOMIZATIONS, OVERLAYS, byKind, digestOf, podSpecOf, synthDeploy } fr
 import { openApiErrors } from './openapi';
 import { restrictedViolations } from './pod-security';
 import type { KubeObject } from '../../../projenrc';
+import { DEV_VERSION } from '../../../projenrc/container/container-image-props';
 import { CLUSTER_DNS, MIGRATE_HOOK_ANNOTATIONS, PLACEHOLDER_DIGEST } from '../../../projenrc/deploy/defaults';
 
 const RELEASES = { production: { version: '1.4.0', digest: digestOf('a') }, staging: { version: '1.5.0-rc.1', digest: digestOf('b') } };
@@ -10,7 +11,7 @@ const released = synthDeploy({}, { releases: RELEASES });
 const OUTPUTS = KUSTOMIZATIONS.map((dir) => [dir, released.rendered[dir]] as const);
 const versionOf = (dir: string) => {
   const env = OVERLAYS.find((e) => dir.endsWith(`/${e}`));
-  return env ? RELEASES[env].version : '0.0.0';
+  return env ? RELEASES[env].version : DEV_VERSION;
 };
 const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
 const PODS = (objects: readonly KubeObject[]) => objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job');
@@ -140,7 +141,7 @@ describe('the overlays', () => {
   test('without a release, an overlay pins the placeholder digest and the package version', () => {
     const objects = plain.rendered['deploy/kubernetes/overlays/production'];
     expect(podSpecOf(byKind(objects, 'Deployment')).containers[0].image).toBe(`ghcr.io/acme/demo-api@${PLACEHOLDER_DIGEST}`);
-    expect(byKind(objects, 'Job').metadata.name).toBe('demo-migrate-0.0.0');
+    expect(byKind(objects, 'Job').metadata.name).toBe(`demo-migrate-${DEV_VERSION}`);
   });
 
   test('a namespace, image pull secrets and an environment\'s own namespace reach every object', () => {

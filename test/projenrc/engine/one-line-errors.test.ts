@@ -21,7 +21,7 @@ function projectWith(spec: ResolvedContainer): string {
   mkdirSync(join(dir, '.projen'));
   writeFileSync(join(dir, CONTAINER_SPEC_PATH), JSON.stringify(specFileContent(spec)));
   const refs = [spec.baseImages.build, spec.baseImages.runtime].filter((r) => r.includes('@'));
-  writeFileSync(join(dir, 'container.lock.json'), renderLock(Object.fromEntries(refs.map((r) => [tagOf(r), r.split('@')[1]]))));
+  writeFileSync(join(dir, 'container.lock.json'), renderLock({ images: Object.fromEntries(refs.map((r) => [tagOf(r), r.split('@')[1]])) }));
   return dir;
 }
 

@@ -110,6 +110,8 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     baseImages: { build: 'node:24-trixie-slim', runtime: 'debian:trixie-slim' },
     runtime: 'debian',
     engineHelp: 'start the fixture\'s engine',
+    nodeMajor: 24,
+    debianPackages: { platform: 'linux/amd64', packages: [] },
     healthcheck: { intervalS: 30, timeoutS: 3, startPeriodS: 5, retries: 3 },
     hardened: FIXTURE_PLAN.runtime.flatMap((r) => (r.kind === 'hardened' ? [r.profile] : []))[0],
     stopLimitMs: 2000,

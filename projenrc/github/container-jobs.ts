@@ -1,0 +1,328 @@
+import { basename } from 'path';
+import { ACTIONS } from './actions';
+import { postgresService, TEST_ADMIN_DATABASE_URL } from './postgres-service';
+import { checkout, INSTALL_SHELLCHECK, pullBaseImages, setupNode } from './steps';
+import { REPORT_PATH } from '../verify/report';
+
+export interface ContainerWorkflowOptions {
+  /** The image's name without a registry, as the projen tasks tag it. */
+  readonly imageName: string;
+  /** The Node major the tests and tools run on. */
+  readonly nodeVersion: string;
+  /** Branch whose pushes publish the image as `sha-<short>` and `<branch>`. */
+  readonly branch: string;
+  /** The projen task that verifies a built image. */
+  readonly verifyTask: string;
+  /** The projen task that runs the tests (and everything else the build checks). */
+  readonly testTask: string;
+  /** The project's folder: the construct's tools are named relative to it. */
+  readonly projectDir: string;
+}
+
+/** The input a release passes: the id of its `dist/` artifact, which holds `releasetag.txt`. */
+export const RELEASE_INPUT = 'release_artifact_id';
+
+/** Permissions a caller must grant container.yml: the publish job's. */
+export const PUBLISH_PERMISSIONS = { 'contents': 'read', 'packages': 'write', 'id-token': 'write', 'attestations': 'write' } as const;
+
+/**
+ * Attestations need a public repository, or GitHub Enterprise Cloud, which
+ * `internal` visibility implies. A private repository may be on either
+ * plan, which a workflow cannot tell: it skips, with a notice, rather than
+ * fail after the push.
+ */
+const ATTESTABLE = {
+  name: 'Attestation available?',
+  id: 'attestable',
+  env: { VISIBILITY: '${{ github.event.repository.visibility }}' },
+  run: [
+    'if [ "$VISIBILITY" = public ] || [ "$VISIBILITY" = internal ]; then',
+    '  echo "enabled=true" >> "$GITHUB_OUTPUT"',
+    'else',
+    '  echo "::notice title=Attestation skipped::a ${VISIBILITY:-private} repository has attestations only on GitHub Enterprise Cloud; the image is published without them"',
+    '  echo "enabled=false" >> "$GITHUB_OUTPUT"',
+    'fi',
+  ].join('\n'),
+};
+
+/**
+ * The workflow as data. It runs on pull requests (verify only), on pushes
+ * to the branch (tests and verify, then publish as `sha-<short>` and
+ * `<branch>`), and when a release calls it (`workflow_call`: projen's release
+ * workflow, after it tagged `v1.2.3`, publishes `1.2.3`, `1.2` and `1`). A
+ * tag pushed with GITHUB_TOKEN starts no workflow, so a `push: tags`
+ * trigger would never see projen's releases: the release calls this instead.
+ *
+ * One build: `verify` builds the image once with `load: true`, lints,
+ * verifies and scans it with read-only rights, and keeps it (`docker save`)
+ * with its id as a job output. `publish` needs `tests` and `verify`: it
+ * loads exactly that image, checks its id against verify's and the report's,
+ * pushes it with the docker CLI (no checkout, no npm, no install scripts
+ * while it holds write tokens), and attests an SBOM and the provenance on
+ * the pushed digest where the repository can have attestations.
+ */
+export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, unknown> {
+  const publishes = `github.event_name == 'push' && github.ref == 'refs/heads/${o.branch}'`;
+  const release = `inputs.${RELEASE_INPUT} != ''`;
+  const image = `${o.imageName}:\${{ steps.version.outputs.version }}`;
+  const install = { name: 'Install dependencies', run: 'npm ci' };
+  const semver = (pattern: string) => `type=semver,pattern=${pattern},value=\${{ steps.version.outputs.tag }},enable=\${{ steps.version.outputs.tag != '' }}`;
+  return {
+    name: 'container',
+    on: {
+      push: { branches: [o.branch] },
+      pull_request: {},
+      // No workflow_dispatch: `inputs` would then be its inputs alone, and a failed run is re-run from its page.
+      workflow_call: {
+        inputs: { [RELEASE_INPUT]: { description: 'The id of the release\'s dist artifact (releasetag.txt)', type: 'string', required: true } },
+      },
+    },
+    permissions: {},
+    // A push or a release is never cancelled: that could stop a publish between its push and its attestations.
+    concurrency: { 'group': '${{ github.workflow }}-container-${{ github.ref }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" },
+    jobs: {
+      tests: {
+        'name': 'Tests, before anything is published',
+        'if': publishes,
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 30,
+        'permissions': { contents: 'read' },
+        'services': { postgres: postgresService() },
+        'env': { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+        'steps': [
+          checkout(),
+          setupNode(o.nodeVersion),
+          INSTALL_SHELLCHECK,
+          install,
+          pullBaseImages(o.projectDir),
+          { name: 'Tests (the whole build)', run: `npx projen ${o.testTask}\ngit diff --exit-code` },
+        ],
+      },
+      verify: {
+        'name': 'Build once, verify, scan',
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 30,
+        'permissions': { contents: 'read' },
+        'services': { postgres: postgresService() },
+        'outputs': {
+          'version': '${{ steps.version.outputs.version }}',
+          'image-id': '${{ steps.image.outputs.id }}',
+          'registry': '${{ steps.registry.outputs.name }}',
+          'tags': '${{ steps.meta.outputs.tags }}',
+        },
+        'steps': [
+          checkout(),
+          setupNode(o.nodeVersion),
+          install,
+          // The Dockerfile built below must be the one .projenrc.ts and container.lock.json declare.
+          { name: 'Generated files are up to date', run: 'npx projen\ngit diff --exit-code' },
+          { name: 'Lint the Dockerfile', uses: ACTIONS.hadolint.uses, with: { 'dockerfile': 'Dockerfile', 'failure-threshold': 'warning' } },
+          { name: 'Set up Buildx', uses: ACTIONS.setupBuildx.uses },
+          {
+            name: 'The release\'s tag',
+            if: release,
+            uses: ACTIONS.downloadArtifact.uses,
+            with: { 'artifact-ids': `\${{ inputs.${RELEASE_INPUT} }}`, 'path': '${{ runner.temp }}/release' },
+          },
+          {
+            // What /health and the version label report: the release's 1.2.3, or 0.0.0-<branch>.<sha> between releases.
+            name: 'Version',
+            id: 'version',
+            env: { BRANCH: o.branch },
+            run: [
+              'tag=""',
+              'if [ -f "$RUNNER_TEMP/release/releasetag.txt" ]; then tag="$(cat "$RUNNER_TEMP/release/releasetag.txt")"; fi',
+              'if [ -n "$tag" ]; then version="${tag#v}"',
+              'elif [ "$GITHUB_EVENT_NAME" = push ]; then version="0.0.0-${BRANCH}.${GITHUB_SHA::7}"',
+              'else version="0.0.0-dev.${GITHUB_SHA::7}"; fi',
+              '{ echo "tag=$tag"; echo "version=$version"; } >> "$GITHUB_OUTPUT"',
+            ].join('\n'),
+          },
+          // GHCR wants lowercase; github.repository keeps the owner's case.
+          { name: 'Registry name', id: 'registry', run: 'echo "name=ghcr.io/${GITHUB_REPOSITORY,,}" >> "$GITHUB_OUTPUT"' },
+          {
+            name: 'Tags',
+            id: 'meta',
+            uses: ACTIONS.metadata.uses,
+            with: {
+              images: '${{ steps.registry.outputs.name }}',
+              flavor: 'latest=false',
+              // A release: 1.2.3, 1.2, 1. The branch: sha-<short> and the branch's name. Never the package's 0.0.0.
+              tags: [
+                semver('{{version}}'),
+                semver('{{major}}.{{minor}}'),
+                semver('{{major}}'),
+                "type=sha,prefix=sha-,format=short,enable=${{ steps.version.outputs.tag == '' }}",
+                `type=raw,value=${o.branch},enable=\${{ steps.version.outputs.tag == '' && github.event_name == 'push' }}`,
+                'type=ref,event=pr',
+              ].join('\n'),
+            },
+          },
+          {
+            // The only build in this workflow: loaded into the runner's engine, never pushed from here.
+            // Its labels are the Dockerfile's own, from the build args: the version label is the one /health reports.
+            name: 'Build (load, no push)',
+            id: 'build',
+            uses: ACTIONS.buildPush.uses,
+            with: {
+              'context': '.',
+              'load': true,
+              'tags': image,
+              'build-args': [
+                'VERSION=${{ steps.version.outputs.version }}',
+                'REVISION=${{ github.sha }}',
+                "CREATED=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.created'] }}",
+              ].join('\n'),
+              'cache-from': 'type=gha',
+              'cache-to': 'type=gha,mode=max',
+            },
+          },
+          {
+            name: 'Image id',
+            id: 'image',
+            env: { IMAGE: image },
+            run: 'echo "id=$(docker image inspect --format \'{{.Id}}\' "$IMAGE")" >> "$GITHUB_OUTPUT"',
+          },
+          {
+            // Containers run on the default bridge here; they reach the service's mapped port through its gateway.
+            name: 'Verify',
+            env: { IMAGE: image },
+            run: [
+              'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
+              'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+              `npx projen ${o.verifyTask} --image "$IMAGE"`,
+            ].join('\n'),
+          },
+          {
+            name: 'Scan (HIGH and CRITICAL with a fix fail)',
+            uses: ACTIONS.trivy.uses,
+            with: { 'image-ref': image, 'exit-code': '1', 'ignore-unfixed': true, 'severity': 'HIGH,CRITICAL' },
+          },
+          {
+            name: 'Upload the verify report',
+            if: 'always()',
+            uses: ACTIONS.uploadArtifact.uses,
+            with: { 'name': 'verify-report', 'path': REPORT_PATH, 'if-no-files-found': 'ignore', 'overwrite': true },
+          },
+          {
+            name: 'Save the verified image',
+            if: publishes,
+            env: { IMAGE: image },
+            run: 'docker save "$IMAGE" --output "$RUNNER_TEMP/image.tar"',
+          },
+          {
+            name: 'Upload the verified image',
+            if: publishes,
+            uses: ACTIONS.uploadArtifact.uses,
+            with: { 'name': 'image', 'path': '${{ runner.temp }}/image.tar', 'if-no-files-found': 'error', 'retention-days': 1, 'overwrite': true },
+          },
+        ],
+      },
+      publish: {
+        'name': 'Publish the verified image to GHCR',
+        'needs': ['tests', 'verify'],
+        'if': publishes,
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 20,
+        'permissions': { 'packages': 'write', 'id-token': 'write', 'attestations': 'write' },
+        'env': {
+          IMAGE: `${o.imageName}:\${{ needs.verify.outputs.version }}`,
+          REGISTRY: '${{ needs.verify.outputs.registry }}',
+          TAGS: '${{ needs.verify.outputs.tags }}',
+        },
+        'steps': [
+          { name: 'Download the verified image', uses: ACTIONS.downloadArtifact.uses, with: { name: 'image', path: '${{ runner.temp }}' } },
+          { name: 'Download the verify report', uses: ACTIONS.downloadArtifact.uses, with: { name: 'verify-report', path: '${{ runner.temp }}/report' } },
+          {
+            name: 'Load it and check it is the verified image',
+            env: { VERIFIED_ID: '${{ needs.verify.outputs.image-id }}' },
+            run: [
+              'docker load --input "$RUNNER_TEMP/image.tar"',
+              'loaded="$(docker image inspect --format \'{{.Id}}\' "$IMAGE")"',
+              'if [ -z "$VERIFIED_ID" ] || [ "$loaded" != "$VERIFIED_ID" ]; then',
+              '  echo "::error::$IMAGE is $loaded, but verify passed ${VERIFIED_ID:-no image}"',
+              '  exit 1',
+              'fi',
+              // The same rule as docker:publish: only the image the passing report names.
+              `if ! jq -e --arg id "$loaded" \'.ok == true and .imageId == $id\' "$RUNNER_TEMP/report/${basename(REPORT_PATH)}" >/dev/null; then`,
+              '  echo "::error::the verify report does not pass $loaded"',
+              '  exit 1',
+              'fi',
+            ].join('\n'),
+          },
+          {
+            name: 'Log in to GHCR',
+            uses: ACTIONS.login.uses,
+            with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' },
+          },
+          {
+            name: 'Push',
+            id: 'push',
+            run: [
+              'if [ -z "$TAGS" ]; then echo "::error::no tags to publish"; exit 1; fi',
+              'while IFS= read -r tag; do',
+              '  docker tag "$IMAGE" "$tag"',
+              '  docker push "$tag"',
+              'done <<< "$TAGS"',
+              'digest="$(docker image inspect --format \'{{range .RepoDigests}}{{println .}}{{end}}\' "$IMAGE" | sed -n "s|^$REGISTRY@||p" | head -n 1)"',
+              'if [ -z "$digest" ]; then echo "::error::no digest for $REGISTRY after the push"; exit 1; fi',
+              'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+              'echo "pushed $REGISTRY@$digest"',
+            ].join('\n'),
+          },
+          ATTESTABLE,
+          {
+            name: 'SBOM of the pushed image',
+            if: "steps.attestable.outputs.enabled == 'true'",
+            uses: ACTIONS.sbom.uses,
+            with: {
+              'image': '${{ env.REGISTRY }}@${{ steps.push.outputs.digest }}',
+              'format': 'spdx-json',
+              'output-file': '${{ runner.temp }}/sbom.spdx.json',
+              'upload-artifact': false,
+              'registry-username': '${{ github.actor }}',
+              'registry-password': '${{ secrets.GITHUB_TOKEN }}',
+            },
+          },
+          {
+            // Storage records would need `artifact-metadata: write` and an organization-owned repository.
+            name: 'Attest the SBOM',
+            if: "steps.attestable.outputs.enabled == 'true'",
+            uses: ACTIONS.attest.uses,
+            with: {
+              'subject-name': '${{ env.REGISTRY }}',
+              'subject-digest': '${{ steps.push.outputs.digest }}',
+              'sbom-path': '${{ runner.temp }}/sbom.spdx.json',
+              'push-to-registry': true,
+              'create-storage-record': false,
+            },
+          },
+          {
+            name: 'Attest build provenance',
+            if: "steps.attestable.outputs.enabled == 'true'",
+            uses: ACTIONS.attestProvenance.uses,
+            with: {
+              'subject-name': '${{ env.REGISTRY }}',
+              'subject-digest': '${{ steps.push.outputs.digest }}',
+              'push-to-registry': true,
+              'create-storage-record': false,
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The release workflow's job that publishes the release's image: container.yml, called with the release's artifact. */
+export function releaseImageJob(releaseJob: string, githubReleaseJob: string): Record<string, unknown> {
+  return {
+    name: 'Publish the release\'s image',
+    needs: [releaseJob, githubReleaseJob],
+    // The same condition as the GitHub release: a new tag on the commit that was released.
+    if: `needs.${releaseJob}.outputs.tag_exists != 'true' && needs.${releaseJob}.outputs.latest_commit == github.sha && !inputs.dry_run`,
+    permissions: PUBLISH_PERMISSIONS,
+    uses: './.github/workflows/container.yml',
+    with: { [RELEASE_INPUT]: `\${{ needs.${releaseJob}.outputs.artifact_id }}` },
+  };
+}

@@ -1,0 +1,53 @@
+import type { typescript } from 'projen';
+import { Component, github as gh } from 'projen';
+import { actionPins, pinActions } from './actions';
+import { containerWorkflow, releaseImageJob } from './container-jobs';
+import { postgresPin } from './postgres-service';
+import { renderWorkflow } from './render';
+import type { ContainerImage } from '../container/container-image';
+import { IMAGE_TASKS } from '../container/container-image';
+import { GeneratedFile } from '../generated-file';
+import { Renovate } from '../renovate';
+
+export interface ContainerWorkflowProps {
+  /**
+   * Branch whose pushes publish the image as `sha-<short>` and `<branch>`.
+   * @default - the project's default release branch
+   */
+  readonly branch?: string;
+}
+
+/**
+ * `.github/workflows/container.yml`: build the image once, verify it, and
+ * publish exactly that image after the tests passed. When the project has
+ * projen's release machinery, the release workflow calls it to publish the
+ * release's versions. {@link ACTIONS} being the project's one pin set, it
+ * also makes projen's own workflows resolve their actions through it.
+ */
+export class ContainerWorkflow extends Component {
+  public readonly file: GeneratedFile;
+
+  constructor(image: ContainerImage, props: ContainerWorkflowProps = {}) {
+    super(image.project);
+    const project = image.project as typescript.TypeScriptProject;
+    const branch = props.branch ?? project.release?.branches[0] ?? 'main';
+    this.file = new GeneratedFile(project, '.github/workflows/container.yml', {
+      render: (marker) => renderWorkflow(containerWorkflow({
+        imageName: image.resolved.imageName,
+        nodeVersion: String(image.resolved.nodeMajor),
+        branch,
+        verifyTask: IMAGE_TASKS.verify,
+        testTask: project.buildTask.name,
+        projectDir: project.outdir,
+      }), marker),
+    });
+    if (project.github) pinActions(project.github);
+    // A tag created with GITHUB_TOKEN starts no workflow: the release itself calls container.yml.
+    // Release.addJobs takes only `Job`, though the workflow renders a reusable-workflow call as well.
+    project.release?.addJobs({ release_image: releaseImageJob('release', 'release_github') as unknown as gh.workflows.Job });
+  }
+
+  public preSynthesize(): void {
+    Renovate.of(this.project)?.addPins(actionPins(this.project.outdir), postgresPin(this.project.outdir));
+  }
+}

