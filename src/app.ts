@@ -53,7 +53,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerErrorHandling(app);
   registerLivenessRoute(app, { path: config.livenessPath, version: options.version });
-  registerHealthRoute(app, { path: config.healthPath, version: options.version, db, probeTimeoutMs: config.database.probeTimeoutMs });
+  registerHealthRoute(app, {
+    path: config.healthPath, version: options.version, db, probeTimeoutMs: config.database.probeTimeoutMs, probeWindowMs: config.database.probeWindowMs,
+  });
   registerCourseRoutes(app, db);
   registerPromptRoutes(app, options.prompts);
 

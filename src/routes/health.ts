@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../database';
 import { classifyDatabaseError, type UnavailableReason } from '../database-errors';
+import { sharedVerdict } from '../shared-verdict';
 
 export interface HealthOptions {
   readonly path: string;
   readonly version: string;
   readonly db?: Database;
   readonly probeTimeoutMs: number;
+  readonly probeWindowMs: number;
 }
 
 type CheckResult = { state: 'ok' | 'disabled' } | { state: 'unavailable'; reason: UnavailableReason | 'unknown'; error: unknown };
@@ -17,8 +19,10 @@ type CheckResult = { state: 'ok' | 'disabled' } | { state: 'unavailable'; reason
  * the log line.
  */
 export function registerHealthRoute(app: FastifyInstance, options: HealthOptions): void {
+  // Anyone may call it, as often as they like: a flood must not become one connection per request.
+  const check = sharedVerdict(() => checkDatabase(options.db, options.probeTimeoutMs), options.probeWindowMs);
   app.get(options.path, async (request, reply) => {
-    const db = await checkDatabase(options.db, options.probeTimeoutMs);
+    const db = await check();
     if (db.state === 'unavailable') request.failure = db.error;
     return reply.code(db.state === 'unavailable' ? 503 : 200).send({
       status: db.state === 'unavailable' ? 'degraded' : 'ok',
