@@ -18,6 +18,8 @@ export interface Database {
    * pool's connections, so busy or silently dead ones cannot skew it.
    */
   probe(): Promise<void>;
+  /** The pool right now: connections open, those idle, and queries waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export function createDatabase(url: string, config: DatabaseConfig, onIdleError:
         client.end().catch(() => undefined);
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

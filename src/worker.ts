@@ -1,6 +1,9 @@
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import * as prom from 'prom-client';
 import { buildApp } from './app';
+import { clusterScrape } from './cluster-metrics';
 import { loadConfig } from './config';
 import { createDatabase } from './database';
 import { serviceVersion } from './package-root';
@@ -49,7 +52,18 @@ export async function runWorker(): Promise<void> {
   const db = config.database.url
     ? createDatabase(config.database.url, config.database, (err) => server?.log.error({ err }, 'idle database connection failed'))
     : undefined;
-  server = buildApp({ config, prompts, db, version: serviceVersion() });
+  // Under the cluster primary, /metrics answers for every worker (src/cluster-metrics.ts).
+  const scrape = cluster.isWorker ? clusterScrapeOnce() : undefined;
+  server = buildApp({ config, prompts, db, version: serviceVersion(), scrape });
   await server.listen({ host: config.host, port: config.port });
   listening = true;
+}
+
+/** The cluster's scrape, wired to the app's registry on the first scrape (the registry is the app's own). */
+function clusterScrapeOnce(): (own: Registry) => Promise<string> {
+  let scrape: (() => Promise<string>) | undefined;
+  return (own) => {
+    scrape ??= clusterScrape(own, prom);
+    return scrape();
+  };
 }

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { pick } from '../contract/errors';
+
+/** The Prometheus text for a scrape, given the app's own registry. */
+export type Scrape = (own: Registry) => Promise<string>;
+
+export interface MetricsOptions {
+  readonly path: string;
+  readonly registry: Registry;
+  /** @default the registry's own figures */
+  readonly scrape?: Scrape;
+}
+
+export const metricsRoute: FastifyPluginAsyncZod<MetricsOptions> = async (app, { path, registry, scrape = (own) => own.metrics() }) => {
+  app.get(path, {
+    schema: {
+      summary: 'Prometheus metrics: requests by route, method and status, in flight, the pool, process and event loop',
+      response: {
+        200: { description: 'Prometheus text exposition format', content: { [registry.contentType]: { schema: z.string() } } },
+        ...pick(500),
+      },
+    },
+    // The scrape is text already, and JSON would quote it; an error answer is still JSON.
+    serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
+  }, async (_request, reply) => reply.type(registry.contentType).send(await scrape(registry)));
+};
