@@ -18,7 +18,11 @@ type Answer = { type: typeof ANSWER; id: number } & ({ text: string } | { error:
 const isAsk = (message: unknown): message is Ask => (message as Ask | null)?.type === ASK;
 const isAnswer = (message: unknown): message is Answer => (message as Answer | null)?.type === ANSWER;
 
-/** In a worker: lets the primary read `registry`, and returns the scrape of every worker's figures. */
+/**
+ * In a worker, at startup (the primary asks every worker on each scrape): lets the primary read
+ * `registry`, and returns the scrape of every worker's figures. prom-client comes from the caller:
+ * the primary imports this module too, and loads prom-client only on its first scrape.
+ */
 export function clusterScrape(registry: Registry, prom: typeof import('prom-client')): () => Promise<string> {
   prom.AggregatorRegistry.setRegistries([registry]);
   // Constructing one installs prom-client's answer to the primary's requests in this worker.

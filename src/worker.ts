@@ -53,17 +53,9 @@ export async function runWorker(): Promise<void> {
     ? createDatabase(config.database.url, config.database, (err) => server?.log.error({ err }, 'idle database connection failed'))
     : undefined;
   // Under the cluster primary, /metrics answers for every worker (src/cluster-metrics.ts).
-  const scrape = cluster.isWorker ? clusterScrapeOnce() : undefined;
+  const scrape = cluster.isWorker ? (own: Registry) => clusterScrape(own, prom) : undefined;
   server = buildApp({ config, prompts, db, version: serviceVersion(), scrape });
   await server.listen({ host: config.host, port: config.port });
   listening = true;
 }
 
-/** The cluster's scrape, wired to the app's registry on the first scrape (the registry is the app's own). */
-function clusterScrapeOnce(): (own: Registry) => Promise<string> {
-  let scrape: (() => Promise<string>) | undefined;
-  return (own) => {
-    scrape ??= clusterScrape(own, prom);
-    return scrape();
-  };
-}

@@ -25,7 +25,7 @@ export const promptRoutes: FastifyPluginAsyncZod<PromptRoutesOptions> = async (a
   app.get('/prompts', {
     schema: {
       summary: 'List the LLM prompt templates, without their bodies',
-      response: { 200: z.array(summarySchema).describe('Every template, by name'), ...pick(500) },
+      response: { 200: z.array(summarySchema).describe('Every template, by name') },
     },
   }, async () => list);
 
@@ -33,7 +33,7 @@ export const promptRoutes: FastifyPluginAsyncZod<PromptRoutesOptions> = async (a
     schema: {
       summary: 'Get one prompt template',
       params: promptParams,
-      response: { 200: templateSchema, ...pick(400, 404, 500) },
+      response: { 200: templateSchema, ...pick(400, 404) },
     },
   }, async (request) => {
     const { name } = request.params;
