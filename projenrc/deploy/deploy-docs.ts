@@ -112,7 +112,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
       + '(needs metrics-server). The Deployment states `replicas` too, so the first apply starts at the minimum; client-side '
       + '`kubectl apply` leaves the HPA\'s count alone while that value does not change (server-side apply would take the field over).',
     `- PodDisruptionBudget: at least ${cap.baseline} available, so a drain takes only the spare at a time; unready pods `
-      + '(database down) may always be evicted.',
+      + '(starting or stuck) may always be evicted.',
     '- RollingUpdate with maxUnavailable 0: a new pod must be ready before an old one goes.',
     `- Termination: a preStop sleep of ${PRE_STOP_SLEEP_S} s while endpoints update, then SIGTERM, and the app's own shutdown `
       + `timeout of ${r.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds ${pod.terminationGracePeriodSeconds}.`,
@@ -128,14 +128,16 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     '| --- | --- | --- |',
     ...probeRows,
     '',
-    `Readiness asks ${code(r.healthPath)}, which answers 503 while the database is unreachable: the pod leaves the Service `
-      + 'and takes no traffic it would fail. '
-      + (r.livenessPath
-        ? `Liveness and startup ask ${code(r.livenessPath)}, which never touches the database: if it did, a database outage `
-          + 'would fail every pod\'s liveness at once and Kubernetes would restart them all in a loop, which cures nothing and '
-          + 'adds cold starts to the outage. A restart helps only a process that is stuck, and only liveness can tell that.'
-        : 'The app declares no liveness path, so there is no liveness or startup probe: probing readiness for liveness '
-          + 'would restart every pod whenever the database is down.'),
+    (r.livenessPath
+      ? `Readiness asks ${code(probe('readiness')?.path ?? r.livenessPath)} too, not ${code(r.healthPath)}: a database outage is shared by every `
+        + 'pod, and taking them all out of the Service would replace our 503 with `Retry-After` by the ingress\'s bare one and take down '
+        + `the routes that need no database (docs/decisions/0005). ${code(r.healthPath)} still answers 503 during an outage, for monitors. `
+        + `Liveness and startup ask ${code(r.livenessPath)}, which never touches the database: if it did, a database outage `
+        + 'would fail every pod\'s liveness at once and Kubernetes would restart them all in a loop, which cures nothing and '
+        + 'adds cold starts to the outage. A restart helps only a process that is stuck, and only liveness can tell that.'
+      : `Readiness asks ${code(r.healthPath)}, which answers 503 while the database is unreachable. `
+        + 'The app declares no liveness path, so there is no liveness or startup probe: probing readiness for liveness '
+        + 'would restart every pod whenever the database is down.'),
     '',
     '### Deploy',
     '',

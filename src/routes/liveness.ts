@@ -10,7 +10,8 @@ const livenessSchema = z.object({ status: z.literal('ok'), version: z.string() }
 
 /**
  * Liveness: answers while the process can serve, and never touches the
- * database, so an outage there makes the service unready, not restarted.
+ * database, so an outage there never restarts a pod; the Deployment asks it for readiness too
+ * (docs/decisions/0005).
  */
 export const livenessRoute: FastifyPluginAsyncZod<LivenessOptions> = async (app, options) => {
   const body = { status: 'ok' as const, version: options.version };

@@ -22,7 +22,7 @@ describe('a second declaration (port 9000, user svc, uid 20000, workers 4, healt
     const m = second.manifests as Record<string, any>;
     const s = podRunSettings(m);
     expect([s.user, s.groupId]).toEqual([20000, 20000]);
-    expect(s.probes.map((p) => `${p.kind} ${p.path}:${p.port}`)).toEqual(['startup /health/live:9000', 'readiness /ready:9000', 'liveness /health/live:9000']);
+    expect(s.probes.map((p) => `${p.kind} ${p.path}:${p.port}`)).toEqual(['startup /health/live:9000', 'readiness /health/live:9000', 'liveness /health/live:9000']);
     const d = m['deploy/kubernetes/deployment.yaml'];
     expect(d.spec.replicas).toBe(5);
     expect(m['deploy/kubernetes/service.yaml'].spec.ports).toEqual([{ name: 'http', port: 9000, targetPort: 9000 }]);
@@ -34,7 +34,7 @@ describe('a second declaration (port 9000, user svc, uid 20000, workers 4, healt
 
   test('changes the docs', () => {
     expect(second.docs).not.toEqual(first.docs);
-    expect(second.docs).toContain('`GET /ready` on 9000');
+    expect(second.docs).toContain('not `/ready`');
     expect(second.docs).toContain('uid 20000, gid 20000');
   });
 
