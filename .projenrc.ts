@@ -1,5 +1,5 @@
 import { JsonFile, github, javascript, typescript } from 'projen';
-import { ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, TaskMakefile } from './projenrc';
+import { ComposeStack, ContainerDocs, devDatabaseUrl, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, TaskMakefile } from './projenrc';
 import { PULL_BASE_IMAGES, RENOVATE_PINS, TEST_ADMIN_DATABASE_URL, postgresService } from './projenrc/container/container-workflow';
 import { Renovate } from './projenrc/renovate';
 
@@ -139,6 +139,21 @@ new ContainerWorkflow(image);
 // Local development (compose.yaml, .env.example) and the Kubernetes deploy, from the same declaration.
 const stack = new ComposeStack(image);
 const kubernetes = new KubernetesManifests(image);
+// The local loop: migrations, then the API from source, restarted on each change under src/, config/
+// or prompts/. DATABASE_URL: the environment's, else .env's, else the stack's PostgreSQL on loopback.
+project.addTask('dev', {
+  description: 'Run the API from source with reload against a local PostgreSQL (DATABASE_URL from the environment, .env, or compose\'s), migrations first',
+  env: {
+    DATABASE_URL: `$(node --env-file-if-exists=.env -p "process.env.DATABASE_URL || '${devDatabaseUrl(image.resolved)}'")`,
+    // One worker unless told otherwise: a reload restarts one process. swc transpiles, as for `npx projen`.
+    WEB_CONCURRENCY: '$(node --env-file-if-exists=.env -p "process.env.WEB_CONCURRENCY || 1")',
+    TS_NODE_SWC: 'true',
+  },
+  steps: [
+    { exec: 'node --env-file-if-exists=.env scripts/migrate.js up' },
+    { exec: 'node --env-file-if-exists=.env --watch-path=src --watch-path=config --watch-path=prompts --require ts-node/register/transpile-only src/index.ts' },
+  ],
+});
 new DeployDocs(image, stack, kubernetes);
 // build.yml's tests reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
 project.github?.tryFindWorkflow('build')?.file?.addOverride('jobs.build.services', { postgres: postgresService() });

@@ -1,6 +1,6 @@
 // The deploy's public surface: the components, their props, and what verify
 // reads from the rendered manifests. Renderers and defaults stay internal.
-export { ComposeStack } from './compose';
+export { ComposeStack, devDatabaseUrl } from './compose';
 export type { ComposeStackProps, EnvFileEntry } from './compose';
 export { KubernetesManifests } from './kubernetes';
 export type { KubeObject, KubernetesManifestsProps } from './kubernetes';
