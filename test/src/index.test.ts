@@ -5,6 +5,12 @@ import * as net from 'node:net';
 import { startFaultProxy } from './support/fault-proxy';
 import { compileEntry, entry, type Service, startService, workersListening } from './support/service';
 import { createThrowawayDatabase, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
+import { loadConfig } from '../../src/config';
+
+// Shutdown is judged by its events and exit codes: exit 0 and no "shutdown timed out" line prove
+// the shutdown timeout was not hit. Where a wait needs a bound, it derives from the configuration.
+const { shutdownTimeoutMs } = loadConfig({});
+const timedOut = (service: Service): boolean => service.lines.some((l) => l.msg === 'shutdown timed out; killing remaining workers');
 
 function keepAliveGet(port: number, agent: http.Agent, urlPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -99,8 +105,7 @@ describe('node lib/index.js', () => {
     process.stdout.write(`shutdown with an in-flight request took ${shutdownMs} ms after SIGTERM\n`);
     expect(code).toBe(0);
     expect(service.lines.filter((l) => l.msg === 'worker stopped').map((l) => l.code)).toEqual([0, 0]);
-    // Generous: exit 0 already proves the shutdown timeout (which exits 1) was not hit.
-    expect(shutdownMs).toBeLessThan(5000);
+    expect(timedOut(service)).toBe(false);
   });
 
   it('exits 0 within the shutdown timeout when SIGTERM arrives while the database is blackholed', async () => {
@@ -123,7 +128,7 @@ describe('node lib/index.js', () => {
       process.stdout.write(`shutdown during a database blackhole took ${shutdownMs} ms\n`);
       expect(await inFlight).toBe(503);
       expect(code).toBe(0);
-      expect(shutdownMs).toBeLessThan(3000);
+      expect(timedOut(service)).toBe(false);
     } finally {
       await proxy.close();
     }
@@ -165,7 +170,7 @@ describe('node lib/index.js', () => {
     expect(code).toBe(0);
     expect(service.lines.filter((l) => l.msg === 'request completed')).toHaveLength(1);
     process.stdout.write(`normal shutdown took ${shutdownMs} ms\n`);
-    expect(shutdownMs).toBeLessThan(3000);
+    expect(timedOut(service)).toBe(false);
   });
 
   it('exits 0 when SIGTERM arrives while the workers are still starting', async () => {
@@ -184,11 +189,12 @@ describe('node lib/index.js', () => {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       const sent = Date.now();
       service.child.kill('SIGTERM');
-      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 2500).unref());
+      // Past the shutdown timeout, the primary would have exited 1 on its own: no exit by then is a hang.
+      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 2 * shutdownTimeoutMs).unref());
       const result = await Promise.race([service.exited, timer]);
       const ms = Date.now() - sent;
       // Killed by the signal itself only while node boots, before our first line of JS runs.
-      const ok = result !== 'hang' && ms < 2000 && (result.code === 0 || (result.signal === 'SIGTERM' && delayMs <= 300));
+      const ok = result !== 'hang' && !timedOut(service) && (result.code === 0 || (result.signal === 'SIGTERM' && delayMs <= 300));
       if (!ok) outcomes.push(`after ${delayMs} ms: ${JSON.stringify(result)} in ${ms} ms`);
     }
     expect(outcomes).toEqual([]);
@@ -218,7 +224,8 @@ describe('node lib/index.js', () => {
         return false;
       }
     };
-    const deadline = Date.now() + 3000;
+    // A worker drains within the shutdown timeout, or is not draining at all.
+    const deadline = Date.now() + 2 * shutdownTimeoutMs;
     while (workers.some((w) => alive(w.workerPid as number)) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
