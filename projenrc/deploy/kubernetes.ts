@@ -332,7 +332,7 @@ export class KubernetesManifests extends Component {
     image.addCheck('runtime', {
       name: 'pod',
       title: 'run with the Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
-        + 'unreachable: startup and liveness probes pass, readiness fails, and it stops within the grace period',
+        + 'unreachable: startup, readiness and liveness probes pass (docs/decisions/0005), and it stops within the grace period',
       kind: 'pod',
       manifest: `${outdir}/${MANIFEST_FILES.deployment}`,
     });
