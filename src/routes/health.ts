@@ -13,6 +13,7 @@ export interface HealthOptions {
 }
 
 type CheckResult = { state: 'ok' | 'disabled' } | { state: 'unavailable'; reason: UnavailableReason | 'unknown'; error: unknown };
+const answered: Promise<CheckResult> = Promise.resolve({ state: 'ok' });
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -30,7 +31,9 @@ const healthSchema = z.object({
  */
 export const healthRoute: FastifyPluginAsyncZod<HealthOptions> = async (app, options) => {
   // Anyone may call it, as often as they like: a flood must not become one connection per request.
-  const check = sharedVerdict(() => checkDatabase(options.db, options.probeTimeoutMs), options.probeWindowMs);
+  // A pooled query that succeeded within the window already proves the database answers: no probe then.
+  const probe = sharedVerdict(() => checkDatabase(options.db, options.probeTimeoutMs), options.probeWindowMs);
+  const check = (): Promise<CheckResult> => (options.db?.answeredWithin(options.probeWindowMs) ? answered : probe());
   app.get(options.path, {
     schema: {
       summary: 'Readiness: whether this process and its database can serve',

@@ -69,9 +69,13 @@ describe('a flood of /health', () => {
     await sampler;
     await monitor.end();
 
+    // What the server said about any failure: the reason behind a 503 is on its log line.
+    const failures = service.lines.filter((l) => l.msg === 'request failed')
+      .map((l) => `${String(l.statusCode)} ${String((l.err as { message?: string } | undefined)?.message).slice(0, 80)}`);
     const report = {
       requests: flood.requests.total,
-      non2xx: flood.non2xx,
+      statusCodes: flood.statusCodeStats,
+      failures: [...new Set(failures)].slice(0, 5),
       errors: flood.errors,
       timeouts: flood.timeouts,
       maxBackends,
