@@ -97,11 +97,12 @@ const clientErrors: Record<string, [number, string]> = {
 };
 
 /**
- * fastify's `clientErrorHandler`: node could not read a request (timed out,
- * oversized or malformed headers). Answered in our format and logged, where
- * fastify's default writes its own format and logs at trace level only.
+ * Makes fastify's `clientErrorHandler`: node could not read a request (timed
+ * out, oversized or malformed headers). Answered in our format, with a request
+ * id from `newRequestId`, and logged, where fastify's default writes its own
+ * format and logs at trace level only.
  */
-export function clientErrorAnswerer(newRequestId: () => string) {
+export function clientErrorAnswerer(newRequestId: () => string): (this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
   return function answerClientError(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
     // A reset connection has nobody to answer.
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
