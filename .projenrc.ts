@@ -59,6 +59,8 @@ const project = new typescript.TypeScriptAppProject({
     // Route schemas in zod: validation, serialisation and the OpenAPI document from one declaration.
     'fastify-type-provider-zod@^7',
     '@fastify/swagger@^9',
+    // The type provider's peer, and the document's types (src/contract/headers.ts).
+    'openapi-types@^12',
     'prom-client@^15',
     'pg@^8',
     'node-pg-migrate@^9',

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config';
+import { withResponseHeaders } from './contract/headers';
 import type { Database } from './database';
 import { clientErrorAnswerer, answerFrameworkError, registerErrorHandling } from './http-errors';
 import { createMetrics } from './metrics';
@@ -98,6 +99,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: withResponseHeaders(API_PREFIX),
   });
   void app.register(livenessRoute, { path: config.livenessPath, version: options.version });
   const { probeTimeoutMs, probeWindowMs } = config.database;

@@ -64,13 +64,20 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
-  /** The operation a URL was answered by, and the schema of the answer's status and type. */
-  const schemaFor = (request: TestRequest, response: TestResponse): Json => {
+  /** The declared response a URL's answer matches: its operation's, for the answer's status. */
+  const responseFor = (request: TestRequest, response: TestResponse): Json => {
     const url = request.url.split('?')[0];
     const [, operation] = Object.entries(document.paths as Json).find(([template]) =>
       new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(url)) ?? [];
     const answer = operation?.[request.method.toLowerCase()]?.responses?.[response.statusCode];
     if (!answer) throw new Error(`${request.method} ${url} answered ${response.statusCode}, which the document does not list`);
+    return answer;
+  };
+
+  /** The schema of the answer's body, by its status and content type. */
+  const schemaFor = (request: TestRequest, response: TestResponse): Json => {
+    const url = request.url.split('?')[0];
+    const answer = responseFor(request, response);
     const type = response.headers['content-type'].split(';')[0];
     const content = Object.entries(answer.content as Json).find(([declared]) => declared.split(';')[0] === type);
     if (!content) throw new Error(`${request.method} ${url} ${response.statusCode} answered ${type}, which the document does not list`);
@@ -115,6 +122,18 @@ describe('the OpenAPI document', () => {
       const body = schema.type === 'string' ? response.body : response.json();
       const result = new Validator(schema, '2020-12').validate(body);
       expect(result.errors).toEqual([]);
+      // Every header the answer's declaration names, by its schema; a required one must be there.
+      const declared: Json = responseFor(request, response).headers ?? {};
+      for (const [name, header] of Object.entries(declared)) {
+        const { required, schema: headerSchema } = document.components.headers[header.$ref.split('/').pop()];
+        const value = response.headers[name.toLowerCase()];
+        if (value === undefined) expect({ name, required: Boolean(required) }).toEqual({ name, required: false });
+        else expect({ name, errors: new Validator(headerSchema, '2020-12').validate(value).errors }).toEqual({ name, errors: [] });
+      }
+      // And no header of ours goes undeclared.
+      for (const name of ['x-request-id', 'retry-after']) {
+        if (response.headers[name] !== undefined) expect(Object.keys(declared)).toContain(name);
+      }
     });
 
   it('agrees with the README\'s endpoint table: the same routes, and no status the document lacks', () => {
