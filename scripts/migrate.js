@@ -3,7 +3,7 @@
 // Applies or reverts the schema in migrations/ against DATABASE_URL.
 //   node scripts/migrate.js up     apply every pending migration
 //   node scripts/migrate.js down   revert the most recent migration
-// Plain CommonJS so it runs on Node 20 and 24 without a TypeScript loader;
+// Plain CommonJS so it runs without a TypeScript loader, in the image and from the tests;
 // node-pg-migrate is ESM-only, hence the dynamic import().
 
 const path = require('node:path');

@@ -1,14 +1,23 @@
-import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
 import fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config';
+import { withResponseHeaders } from './contract/headers';
 import type { Database } from './database';
-import { answerClientError, answerFrameworkError, registerErrorHandling } from './http-errors';
+import { clientErrorAnswerer, answerFrameworkError, registerErrorHandling } from './http-errors';
+import { createMetrics } from './metrics';
 import type { PromptCatalog } from './prompts';
+import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id';
 import { logAbortedRequest, logRequest } from './request-log';
-import { registerCourseRoutes } from './routes/courses';
-import { registerHealthRoute } from './routes/health';
-import { registerLivenessRoute } from './routes/liveness';
-import { registerPromptRoutes } from './routes/prompts';
+import { courseRoutes } from './routes/courses';
+import { healthRoute } from './routes/health';
+import { livenessRoute } from './routes/liveness';
+import { metricsRoute, type Scrape } from './routes/metrics';
+import { openapiRoute } from './routes/openapi';
+import { promptRoutes } from './routes/prompts';
+
+/** The prefix of every versioned route; health, liveness and metrics live beside it. */
+export const API_PREFIX = '/api/v1';
 
 export interface AppOptions {
   readonly config: Config;
@@ -17,45 +26,88 @@ export interface AppOptions {
   /** Absent when DATABASE_URL is unset. Closed with the app. */
   readonly db?: Database;
   readonly logger?: FastifyServerOptions['logger'];
+  /**
+   * What /metrics answers, given this app's own registry.
+   * @default the app's own figures - a worker of a cluster passes the cluster's (src/cluster-metrics.ts)
+   */
+  readonly scrape?: Scrape;
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const { config, db } = options;
+  const genReqId = requestIdGenerator();
   const app = fastify({
     logger: options.logger ?? { level: config.logLevel },
     // One line per request, written in onResponse below, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    // Unique across workers and restarts, unlike fastify's per-process counter: a 500's body names it.
-    genReqId: () => randomUUID(),
+    // The caller's x-request-id when it is safe, else our own (src/request-id.ts).
+    genReqId,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // node checks these timeouts every 30 s by default, which would let a slow sender overstay by as much.
     http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
     // Bad URLs and over-long parameters are answered before routing, without our error handler or hooks.
     frameworkErrors: answerFrameworkError,
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorAnswerer(() => genReqId()),
   });
+  // The route schemas are zod: they validate the input and serialise the answer.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
-  const probePaths = new Set([config.healthPath, config.livenessPath]);
-  app.addHook('onResponse', async (request, reply) => logRequest(request, reply, probePaths));
-  app.addHook('onRequestAbort', async (request) => logAbortedRequest(request));
+  const metrics = createMetrics(db);
+  app.decorateRequest('inFlight', false);
+  // Synchronous hooks: nothing here awaits, and fastify calls a sync hook without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    metrics.started(request);
+    done();
+  });
+  const quietPaths = new Set([config.healthPath, config.livenessPath, config.metricsPath]);
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.answered(request, reply);
+    logRequest(request, reply, quietPaths);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    metrics.aborted(request);
+    logAbortedRequest(request);
+    done();
+  });
 
   // fastify's close only drops connections idle at that moment; a keep-alive
   // connection whose request finishes later would hold the worker open until
   // the shutdown timeout. Answering with "Connection: close" ends it instead.
   let closing = false;
-  app.addHook('preClose', async () => {
+  app.addHook('preClose', (done) => {
     closing = true;
+    done();
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   registerErrorHandling(app);
-  registerLivenessRoute(app, { path: config.livenessPath, version: options.version });
-  registerHealthRoute(app, { path: config.healthPath, version: options.version, db, probeTimeoutMs: config.database.probeTimeoutMs });
-  registerCourseRoutes(app, db);
-  registerPromptRoutes(app, options.prompts);
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Course Supporter API',
+        version: options.version,
+        description: 'Courses over PostgreSQL and the LLM prompt templates. Every answer carries an `x-request-id` header: '
+          + 'the caller\'s own when it is at most 128 characters of `A-Z a-z 0-9 . _ : -`, else a new one.',
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: withResponseHeaders(API_PREFIX),
+  });
+  void app.register(livenessRoute, { path: config.livenessPath, version: options.version });
+  const { probeTimeoutMs, probeWindowMs } = config.database;
+  void app.register(healthRoute, { path: config.healthPath, version: options.version, db, probeTimeoutMs, probeWindowMs });
+  void app.register(metricsRoute, { path: config.metricsPath, registry: metrics.registry, scrape: options.scrape });
+  void app.register(openapiRoute);
+  void app.register(courseRoutes, { prefix: API_PREFIX, db });
+  void app.register(promptRoutes, { prefix: API_PREFIX, prompts: options.prompts });
 
   if (db) {
     app.addHook('onClose', async () => db.close());

@@ -11,6 +11,11 @@ export interface DatabaseConfig {
   /** Absent means the database is disabled: course routes answer 503. */
   readonly url?: string;
   readonly probeTimeoutMs: number;
+  /**
+   * How long one probe's verdict answers every readiness request: however many
+   * arrive, each worker opens at most one probe connection per window.
+   */
+  readonly probeWindowMs: number;
   readonly poolMax: number;
   /** Opening one connection; past it the database counts as unreachable. */
   readonly connectTimeoutMs: number;
@@ -28,6 +33,8 @@ export interface Config {
   readonly healthPath: string;
   /** Liveness: 200 while the process can serve, whatever the database does. */
   readonly livenessPath: string;
+  /** Prometheus text format, aggregated across the workers. */
+  readonly metricsPath: string;
   readonly logLevel: LogLevel;
   readonly database: DatabaseConfig;
   readonly shutdownTimeoutMs: number;
@@ -61,9 +68,13 @@ const defaultsSchema = z.strictObject({
   workers,
   healthPath: urlPath,
   livenessPath: urlPath,
+  metricsPath: urlPath,
   logLevel: z.enum(LOG_LEVELS),
   database: z.strictObject({
     probeTimeoutMs: positiveMs,
+    // Short against the probe timeout, so an outage still reads as 503 within about both, and a recovery
+    // as 200 within about both; long enough that a flood costs a handful of connections a second.
+    probeWindowMs: positiveMs.default(250),
     poolMax: z.number().int().min(1),
     connectTimeoutMs: positiveMs.default(500),
     // Within the request's budget, so a queued request still gets a clean 503 rather than a cut connection.
@@ -132,8 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     }
   }
 
-  if (merged.livenessPath === merged.healthPath) {
-    throw new ConfigError(`livenessPath must differ from healthPath, both are ${JSON.stringify(merged.healthPath)}`);
+  const paths = ['healthPath', 'livenessPath', 'metricsPath'] as const;
+  for (const [i, name] of paths.entries()) {
+    const clash = paths.slice(0, i).find((other) => merged[other] === merged[name]);
+    if (clash) throw new ConfigError(`${name} must differ from ${clash}, both are ${JSON.stringify(merged[name])}`);
   }
   if (merged.headersTimeoutMs > merged.requestTimeoutMs) {
     throw new ConfigError(`headersTimeoutMs must not exceed requestTimeoutMs (${merged.requestTimeoutMs}), got ${merged.headersTimeoutMs}`);
@@ -145,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     workers: merged.workers,
     healthPath: merged.healthPath,
     livenessPath: merged.livenessPath,
+    metricsPath: merged.metricsPath,
     logLevel: merged.logLevel,
     database: { ...merged.database, url: merged.databaseUrl },
     shutdownTimeoutMs: merged.shutdownTimeoutMs,

@@ -1,17 +1,19 @@
 /** Why the database cannot serve now: short codes, safe to show anyone (no hosts, users or names). */
-export type UnavailableReason =
-  | 'refused'
-  | 'unreachable'
-  | 'timeout'
-  | 'connection-lost'
-  | 'auth'
-  | 'database-missing'
-  | 'tls'
-  | 'too-many-connections'
-  | 'resources'
-  | 'shutting-down'
-  | 'starting'
-  | 'busy';
+export const UNAVAILABLE_REASONS = [
+  'refused',
+  'unreachable',
+  'timeout',
+  'connection-lost',
+  'auth',
+  'database-missing',
+  'tls',
+  'too-many-connections',
+  'resources',
+  'shutting-down',
+  'starting',
+  'busy',
+] as const;
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
 export type DatabaseFailure =
   /** The data was refused (SQLSTATE classes 22 and 23): the client's to fix. */

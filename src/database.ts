@@ -18,6 +18,14 @@ export interface Database {
    * pool's connections, so busy or silently dead ones cannot skew it.
    */
   probe(): Promise<void>;
+  /**
+   * Whether a pooled query or transaction succeeded within the last `ms`: evidence from real traffic
+   * that the database answers, which makes a probe needless. A failure proves nothing (the pool's
+   * connection may be the stale part), so only successes count.
+   */
+  answeredWithin(ms: number): boolean;
+  /** The pool right now: connections open, those idle, and queries waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -49,9 +57,11 @@ export function createDatabase(url: string, config: DatabaseConfig, onIdleError:
   // error on the pool; unhandled, it would crash the worker.
   pool.on('error', onIdleError);
 
+  let answeredAt = -Infinity;
   return {
     async query<Row>(text: string, values?: unknown[]) {
       const result = await pool.query(text, values);
+      answeredAt = performance.now();
       return result.rows as Row[];
     },
     async transaction(work) {
@@ -60,6 +70,7 @@ export function createDatabase(url: string, config: DatabaseConfig, onIdleError:
         await client.query('BEGIN');
         const result = await work(async <Row>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as Row[]);
         await client.query('COMMIT');
+        answeredAt = performance.now();
         client.release();
         return result;
       } catch (err) {
@@ -80,6 +91,8 @@ export function createDatabase(url: string, config: DatabaseConfig, onIdleError:
         client.end().catch(() => undefined);
       }
     },
+    answeredWithin: (ms) => performance.now() - answeredAt < ms,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

@@ -1,8 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ErrorBody } from './contract/errors';
 import { classifyDatabaseError, type UnavailableReason } from './database-errors';
+import { REQUEST_ID_HEADER } from './request-id';
 import { logRequest } from './request-log';
 
 /** An error whose message is safe to show to clients. */
@@ -13,21 +15,16 @@ export class HttpError extends Error {
   }
 }
 
-export interface ErrorBody {
-  error: string;
-  message: string;
-  field?: string;
-  /** On a 500 only: the id of the log line holding the details. */
-  requestId?: string;
-}
-
-/** Validates untrusted input; the first issue becomes a 400 that names the field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.map(String).join('.') || 'body';
-  throw new HttpError(400, `${field}: ${issue.message}`, field);
+/**
+ * A request that failed its route's schema: the first issue becomes the message, naming the field
+ * (a dotted path; for an unknown key, the key; for a missing or non-object input, the part).
+ */
+function validationAnswer(err: FastifyError): { message: string; field: string } {
+  const [issue] = err.validation!;
+  const keys = (issue.params as { keys?: unknown }).keys;
+  const path = issue.instancePath.split('/').filter(Boolean).join('.');
+  const field = issue.keyword === 'unrecognized_keys' && Array.isArray(keys) ? String(keys[0]) : path || (err.validationContext ?? 'body');
+  return { message: `${field}: ${issue.message}`, field };
 }
 
 export function errorBody(statusCode: number, message: string, field?: string): ErrorBody {
@@ -37,7 +34,7 @@ export function errorBody(statusCode: number, message: string, field?: string): 
 declare module 'fastify' {
   interface FastifyRequest {
     /** A server-side failure, attached to the single per-request log line. */
-    failure?: unknown;
+    failure: unknown;
   }
 }
 
@@ -52,9 +49,14 @@ const retryAfterSeconds = (reason: UnavailableReason): number => (reason === 'bu
  * generic 500 whose request id leads to the details in the log.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.decorateRequest('failure', undefined);
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.message, err.field));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const { message, field } = validationAnswer(err);
+      return reply.code(400).send(errorBody(400, message, field));
     }
     const statusCode = err.statusCode ?? 500;
     if (statusCode >= 400 && statusCode < 500) {
@@ -82,6 +84,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const statusCode = err.statusCode ?? 500;
   if (statusCode >= 500) request.failure = err;
+  // Raised while routing, before the onRequest hook that echoes the id.
+  reply.header(REQUEST_ID_HEADER, request.id);
   void reply.code(statusCode).send(errorBody(statusCode, statusCode >= 500 ? 'An unexpected error occurred' : err.message));
   // These requests never reach a route, so no onResponse hook writes their line.
   logRequest(request, reply);
@@ -93,26 +97,32 @@ const clientErrors: Record<string, [number, string]> = {
 };
 
 /**
- * fastify's `clientErrorHandler`: node could not read a request (timed out,
- * oversized or malformed headers). Answered in our format and logged, where
- * fastify's default writes its own format and logs at trace level only.
+ * Makes fastify's `clientErrorHandler`: node could not read a request (timed
+ * out, oversized or malformed headers). Answered in our format, with a request
+ * id from `newRequestId`, and logged, where fastify's default writes its own
+ * format and logs at trace level only.
  */
-export function answerClientError(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
-  // A reset connection has nobody to answer.
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [statusCode, message] = clientErrors[err.code] ?? [400, 'malformed HTTP request'];
-  this.log.info({ statusCode, code: err.code }, 'client error');
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify(errorBody(statusCode, message));
-  socket.end([
-    `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
-    'Connection: close',
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ].join('\r\n'));
+export function clientErrorAnswerer(newRequestId: () => string): (this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
+  return function answerClientError(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
+    // A reset connection has nobody to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const [statusCode, message] = clientErrors[err.code] ?? [400, 'malformed HTTP request'];
+    // Its headers were not read (or not trusted): a new id, so the answer and its log line still meet.
+    const requestId = newRequestId();
+    this.log.info({ reqId: requestId, statusCode, code: err.code }, 'client error');
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify(errorBody(statusCode, message));
+    socket.end([
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
+      'Connection: close',
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      `X-Request-Id: ${requestId}`,
+      '',
+      body,
+    ].join('\r\n'));
+  };
 }

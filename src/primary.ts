@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { answerScrapes } from './cluster-metrics';
 import type { Config } from './config';
 import type { PrimaryLog } from './primary-log';
 import { isStartupFailure } from './startup-failure';
@@ -37,6 +38,8 @@ export function runPrimary(config: Config, log: PrimaryLog): void {
   cluster.on('message', (worker, message) => {
     if (isStartupFailure(message) && !shuttingDown) failStartup({ workerPid: worker.process.pid }, message.startupError);
   });
+
+  answerScrapes((listener) => cluster.on('message', listener));
 
   cluster.on('listening', (worker, address) => {
     listening.add(worker);

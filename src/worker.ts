@@ -1,6 +1,9 @@
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import * as prom from 'prom-client';
 import { buildApp } from './app';
+import { clusterScrape } from './cluster-metrics';
 import { loadConfig } from './config';
 import { createDatabase } from './database';
 import { serviceVersion } from './package-root';
@@ -49,7 +52,10 @@ export async function runWorker(): Promise<void> {
   const db = config.database.url
     ? createDatabase(config.database.url, config.database, (err) => server?.log.error({ err }, 'idle database connection failed'))
     : undefined;
-  server = buildApp({ config, prompts, db, version: serviceVersion() });
+  // Under the cluster primary, /metrics answers for every worker (src/cluster-metrics.ts).
+  const scrape = cluster.isWorker ? (own: Registry) => clusterScrape(own, prom) : undefined;
+  server = buildApp({ config, prompts, db, version: serviceVersion(), scrape });
   await server.listen({ host: config.host, port: config.port });
   listening = true;
 }
+

@@ -5,7 +5,7 @@ import { fail } from './validation';
  * The declared facts the app reads from its config defaults, under their
  * prop names. A fact the app needs too is one more name here.
  */
-export const APP_CONFIG_FACTS = ['port', 'workers', 'healthPath', 'livenessPath', 'shutdownTimeoutMs'] as const;
+export const APP_CONFIG_FACTS = ['port', 'workers', 'healthPath', 'livenessPath', 'metricsPath', 'shutdownTimeoutMs'] as const;
 
 /**
  * The app's config defaults: its own `values` with the declared facts on

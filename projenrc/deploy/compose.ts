@@ -1,7 +1,7 @@
 import { Component, DockerCompose, YamlFile } from 'projen';
 import type { DockerComposeServiceDescription } from 'projen';
 import {
-  COMPOSE_PUBLISH_HOST, POSTGRES_DATA_DIR, POSTGRES_HEALTH, POSTGRES_IMAGE, POSTGRES_PORT,
+  COMPOSE_API_HEALTH_INTERVAL_S, COMPOSE_PUBLISH_HOST, POSTGRES_DATA_DIR, POSTGRES_HEALTH, POSTGRES_IMAGE, POSTGRES_PORT,
 } from './defaults';
 import { checkImageRef, checkInt, fail } from './validation';
 import type { ContainerImage, ResolvedContainer } from '../container';
@@ -9,8 +9,17 @@ import { GeneratedFile } from '../generated-file';
 
 /** The services of `compose.yaml`, by the names other services and the docs use. */
 export const COMPOSE_SERVICES = { api: 'api', migrate: 'migrate', postgres: 'postgres' } as const;
-/** The uncommitted file the services read their secrets from. */
+/**
+ * The uncommitted file that overrides the stack's defaults: compose reads it for `${VAR}`
+ * interpolation, and `npx projen dev` reads it for the app. Optional: without it every variable
+ * has its documented default.
+ */
 export const ENV_FILE = '.env';
+/**
+ * PostgreSQL's superuser password when `.env` sets none. A development default, not a secret: the
+ * database is published on 127.0.0.1 only, and a real password goes into `.env`.
+ */
+export const DEV_POSTGRES_PASSWORD = 'local-development-only';
 /** The named volume that keeps the database across `docker compose down`. */
 export const POSTGRES_VOLUME = 'postgres-data';
 
@@ -53,26 +62,41 @@ export function databaseName(r: ResolvedContainer): string {
   return r.imageName.replace(/[^a-z0-9]+/g, '_');
 }
 
-/** What `.env.example` documents, in file order. Pure. */
+/** `${NAME:-default}`: compose's interpolation, so the stack starts without a `.env`. */
+const interpolated = (name: string, fallback: string | number): string => `\${${name}:-${fallback}}`;
+
+/** The URL of the stack's database, as `host` reaches it, with the defaults or `.env`'s values interpolated. */
+function stackDatabaseUrl(host: string, password: string, db: string): string {
+  return `postgres://postgres:${password}@${host}:${POSTGRES_PORT}/${db}`;
+}
+
+/**
+ * `DATABASE_URL` for the app run from source (`npx projen dev`) against the stack's PostgreSQL,
+ * published on loopback, with the stack's defaults. Pure.
+ */
+export function devDatabaseUrl(r: ResolvedContainer): string {
+  return stackDatabaseUrl(COMPOSE_PUBLISH_HOST, DEV_POSTGRES_PASSWORD, databaseName(r));
+}
+
+/** What `.env.example` documents, in file order: every variable with its default. Pure. */
 export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
-  const db = databaseName(r);
-  const url = `postgres://postgres:change-me@${COMPOSE_SERVICES.postgres}:${POSTGRES_PORT}/${db}`;
   return [
     {
       name: 'POSTGRES_PASSWORD',
-      example: 'change-me',
-      comment: "The postgres service's superuser password; its image refuses to start without one.",
+      example: DEV_POSTGRES_PASSWORD,
+      comment: "The postgres service's superuser password, set on its first start (an empty volume); "
+        + `${COMPOSE_SERVICES.migrate} and ${COMPOSE_SERVICES.api} connect with it. Set a real one here.`,
     },
     {
       name: 'POSTGRES_DB',
-      example: db,
+      example: databaseName(r),
       comment: 'The database the postgres service creates on its first start (an empty volume).',
     },
     {
       name: 'DATABASE_URL',
-      example: url,
-      comment: `How ${COMPOSE_SERVICES.migrate} and ${COMPOSE_SERVICES.api} reach it, by service name; `
-        + 'its password must match POSTGRES_PASSWORD.',
+      example: devDatabaseUrl(r),
+      comment: `Read by \`npx projen dev\` (the app from source, on this host) only: the stack's postgres on ${COMPOSE_PUBLISH_HOST}; `
+        + 'its password and database must match the two above. Compose builds its own URL for the services.',
     },
   ];
 }
@@ -81,7 +105,8 @@ export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
 export function renderEnvExample(entries: readonly EnvFileEntry[], marker?: string): string {
   return [
     ...(marker ? [`# ${marker}`] : []),
-    `# The secrets compose.yaml reads from ${ENV_FILE}, which git ignores. Start with: cp .env.example ${ENV_FILE}`,
+    `# Optional: compose.yaml and \`npx projen dev\` run with these defaults. To change one, copy this file to ${ENV_FILE}`,
+    `# (git ignores it) and edit it: cp .env.example ${ENV_FILE}`,
     ...entries.flatMap((e) => ['', `# ${e.comment}`, `${e.name}=${e.example}`]),
     '',
   ].join('\n');
@@ -100,6 +125,23 @@ function hardening(r: ResolvedContainer): Record<string, unknown> {
 }
 
 /**
+ * The image's own HEALTHCHECK (no `test`: Docker keeps the image's), asked more often: Docker runs
+ * the first check one interval after the start, so the image's interval would show "starting" for
+ * that long. `start_interval` would do it during the start period only, but docker-compose 1.29 and
+ * the Compose schema validated here do not know it yet; the check is cheap (readiness probes share
+ * one database probe), so a short interval throughout is the portable equivalent.
+ */
+function apiHealthcheck(r: ResolvedContainer): Record<string, unknown> {
+  const h = r.healthcheck;
+  return {
+    interval: `${COMPOSE_API_HEALTH_INTERVAL_S}s`,
+    timeout: `${h.timeoutS}s`,
+    retries: h.retries,
+    start_period: `${h.startPeriodS}s`,
+  };
+}
+
+/**
  * The stack for local development: PostgreSQL, a one-shot migration once it
  * is healthy, and the API once the migration succeeded, run with verify's
  * hardened profile as the declared user. Pure.
@@ -110,8 +152,13 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
   checkInt('ComposeStack', 'hostPort', hostPort, 1, 65535);
 
   const { api, migrate, postgres } = COMPOSE_SERVICES;
+  const password = interpolated('POSTGRES_PASSWORD', DEV_POSTGRES_PASSWORD);
+  const db = interpolated('POSTGRES_DB', databaseName(r));
   // Both services build the one Dockerfile; projen's model takes `build` or `image`, so the tag is an override.
-  const app = { imageBuild: { context: '.' }, environment: { ...r.env } };
+  const app = {
+    imageBuild: { context: '.' },
+    environment: { ...r.env, DATABASE_URL: stackDatabaseUrl(postgres, password, db) },
+  };
   // The tag docker:build gives it, so compose runs the image verify checks.
   const tag = { image: `${r.imageName}:${r.version}` };
   const conditions: Record<string, Record<string, string>> = {
@@ -125,6 +172,7 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
   const services: Record<string, DockerComposeServiceDescription> = {
     [postgres]: {
       image: postgresImage,
+      environment: { POSTGRES_PASSWORD: password, POSTGRES_DB: db },
       volumes: [DockerCompose.namedVolume(POSTGRES_VOLUME, POSTGRES_DATA_DIR)],
     },
     ...(r.migrateCommand ? { [migrate]: { ...app, command: [...r.migrateCommand] } } : {}),
@@ -134,7 +182,8 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
   const h = POSTGRES_HEALTH;
   const serviceOverrides: Record<string, Record<string, unknown>> = {
     [postgres]: {
-      env_file: ENV_FILE,
+      // For psql, the tests and `npx projen dev` on this host; never beyond it.
+      ports: [`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}:${POSTGRES_PORT}`],
       healthcheck: {
         test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
         interval: `${h.intervalS}s`,
@@ -144,10 +193,10 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
       },
     },
     // A one-shot job: the image's HEALTHCHECK probes a server this container never starts.
-    ...(r.migrateCommand ? { [migrate]: { ...tag, env_file: ENV_FILE, ...hardening(r), healthcheck: { disable: true } } } : {}),
-    // No healthcheck key: the image's own HEALTHCHECK applies. The short port form: projen's long form
-    // has no host_ip, and docker-compose 1.29 knows a host address only in the short one.
-    [api]: { ...tag, ports: [`${COMPOSE_PUBLISH_HOST}:${hostPort}:${r.port}`], env_file: ENV_FILE, ...hardening(r) },
+    ...(r.migrateCommand ? { [migrate]: { ...tag, ...hardening(r), healthcheck: { disable: true } } } : {}),
+    // The short port form: projen's long form has no host_ip, and docker-compose 1.29 knows a host
+    // address only in the short one.
+    [api]: { ...tag, ports: [`${COMPOSE_PUBLISH_HOST}:${hostPort}:${r.port}`], ...hardening(r), healthcheck: apiHealthcheck(r) },
   };
   // projen's dependsOn renders a list, and an override cannot turn a list into compose's map of conditions.
   for (const [service, byDependency] of Object.entries(conditions)) {

@@ -13,7 +13,9 @@ export const POSTGRES_PORT = 5432;
  */
 export const POSTGRES_HEALTH = { intervalS: 2, timeoutS: 3, retries: 30, startPeriodS: 5 } as const;
 
-/** Publish the API on loopback only: a development server is not for the LAN. */
+/** How often compose checks the api's health: healthy within about this long of its start. */
+export const COMPOSE_API_HEALTH_INTERVAL_S = 2;
+/** Publish the API and PostgreSQL on loopback only: a development server is not for the LAN. */
 export const COMPOSE_PUBLISH_HOST = '127.0.0.1';
 
 /**

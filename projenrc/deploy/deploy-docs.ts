@@ -1,6 +1,7 @@
 import { Component } from 'projen';
 import type { ComposeModel, ComposeStack, EnvFileEntry } from './compose';
 import { COMPOSE_SERVICES, ENV_FILE, POSTGRES_VOLUME, envFileEntries } from './compose';
+import { COMPOSE_PUBLISH_HOST, POSTGRES_PORT } from './defaults';
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import { kubernetesDocLines } from './kubernetes-docs';
 import type { KubernetesManifests } from './kubernetes-manifests';
@@ -24,6 +25,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
   const r = f.container;
   const { api, migrate, postgres } = COMPOSE_SERVICES;
   const postgresImage = f.compose.services[postgres].image ?? '';
+  const apiHealth = f.compose.overrides[`services.${api}.healthcheck`] as { interval?: string } | undefined;
   const apiUrl = `http://127.0.0.1:${r.port}`;
   const dir = f.kubernetes.kubernetes.outdir;
 
@@ -39,11 +41,11 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     '',
     '| Service | What it runs | Starts when |',
     '| --- | --- | --- |',
-    `| ${code(postgres)} | ${code(postgresImage)}, data in the named volume ${code(POSTGRES_VOLUME)} | at once; healthy once ${code('pg_isready')} answers over TCP |`,
+    `| ${code(postgres)} | ${code(postgresImage)}, data in the named volume ${code(POSTGRES_VOLUME)}, published on ${code(`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}`)} | at once; healthy once ${code('pg_isready')} answers over TCP |`,
     ...(r.migrateCommand
       ? [`| ${code(migrate)} | ${code(r.migrateCommand.join(' '))} in the app image, once | ${code(postgres)} is healthy |`]
       : []),
-    `| ${code(api)} | the app image, published on ${code(`127.0.0.1:${r.port}`)} | ${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy |`,
+    `| ${code(api)} | the app image, published on ${code(`${COMPOSE_PUBLISH_HOST}:${r.port}`)} | ${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy |`,
     '',
     `The app image is built from the ${code('Dockerfile')} (tagged ${code(`${r.imageName}:${r.version}`)}, as ${code('npx projen docker:build')} tags it) `
       + 'and runs with verify\'s hardened profile: read-only root filesystem, '
@@ -51,11 +53,11 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
       + `${code('no-new-privileges')}. The user differs on purpose: compose runs the declared user ${code(`${r.uid}:${r.gid}`)}, `
       + `the image's own, while the hardened check runs ${code(r.hardened.user)}, a uid the image does not know, as an orchestrator `
       + 'that assigns one (OpenShift) would, to prove the image needs no particular uid. '
-      + `The api's health is the image's own HEALTHCHECK on ${code(r.healthPath)}.`,
+      + `The api's health is the image's own HEALTHCHECK on ${code(r.healthPath)}, checked every `
+      + `${apiHealth?.interval ?? `${r.healthcheck.intervalS}s`} instead of every ${r.healthcheck.intervalS} s, so it shows "healthy" within seconds of its start.`,
     '',
     '```sh',
-    `cp .env.example ${ENV_FILE}          # then set a real POSTGRES_PASSWORD, and the same in DATABASE_URL`,
-    'docker compose up --build --detach   # postgres, then migrate, then api',
+    'docker compose up --build --detach   # postgres, then migrate, then api; no .env needed',
     `docker compose ps                    # ${migrate} "exited (0)", ${api} "healthy"`,
     `curl ${apiUrl}${r.healthPath}`,
     `docker compose logs --follow ${api}`,
@@ -63,11 +65,30 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     `docker compose down                  # keeps the database; down --volumes drops ${POSTGRES_VOLUME}`,
     '```',
     '',
-    `Secrets come from ${code(ENV_FILE)}, which git ignores; ${code('.env.example')} documents them:`,
+    `Every variable has a default, so the stack starts without a ${code(ENV_FILE)}. To override one (a real password above all), `
+      + `${code(`cp .env.example ${ENV_FILE}`)} and edit it; git ignores ${code(ENV_FILE)}, and compose reads it for the `
+      + `${code('${VAR:-default}')} values in ${code(f.composeFile)}:`,
     '',
-    '| Variable | Example | Why |',
+    '| Variable | Default | Why |',
     '| --- | --- | --- |',
     ...f.envFile.map((e) => `| ${code(e.name)} | ${code(e.example)} | ${e.comment} |`),
+    '',
+    '### The app from source, with reload',
+    '',
+    `${code('npx projen dev')} runs the migrations, then the API from ${code('src/')} (ts-node), restarting it on each change `
+      + `under ${code('src/')}, ${code('config/')} or ${code('prompts/')}. It reads ${code(ENV_FILE)} if there is one; `
+      + `${code('DATABASE_URL')} comes from the environment, else ${code(ENV_FILE)}, else the stack's ${code(postgres)} on loopback. `
+      + `One worker unless ${code('WEB_CONCURRENCY')} says otherwise.`,
+    '',
+    '```sh',
+    `docker compose up --detach ${postgres}   # or any PostgreSQL: DATABASE_URL=postgres://… npx projen dev`,
+    'npx projen dev                       # migrations, then the API; edit src/ and it restarts',
+    `curl ${apiUrl}${r.healthPath}`,
+    '```',
+    '',
+    'Requests carry an `x-request-id`: the caller\'s own when it is short and safe, else a new one; every answer echoes it, '
+      + 'every log line of the request names it (`reqId`), and a 500\'s body gives it as `requestId`. Prometheus metrics are '
+      + 'served by the app itself (`metricsPath` in `config/default.json`), summed over its workers.',
     '',
     'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); it knows '
       + '`service_completed_successfully`, and `docker-compose config -q` validates the file without running anything.',

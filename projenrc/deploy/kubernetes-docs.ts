@@ -88,7 +88,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     `- HorizontalPodAutoscaler: between each environment's bounds (production ${prod.minReplicas} to ${prod.maxReplicas}) at `
       + `${HPA_CPU_UTILIZATION}% of the CPU request; memory request = limit.`,
     `- PodDisruptionBudget: maxUnavailable ${PDB_MAX_UNAVAILABLE}, at whatever scale the HPA chose: a drain takes one pod at a time, `
-      + `so at production's floor ${cap.baseline} of ${prod.minReplicas} keep serving, the declared capacity; unready pods (database down) `
+      + `so at production's floor ${cap.baseline} of ${prod.minReplicas} keep serving, the declared capacity; unready pods (starting or stuck) `
       + 'may always be evicted.',
     '- RollingUpdate with maxSurge 1 and maxUnavailable 0: a new pod must be ready before an old one goes.',
     `- Termination: a preStop sleep of ${PRE_STOP_SLEEP_S} s while endpoints update, then SIGTERM, and the app's own shutdown `
@@ -156,14 +156,16 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '| --- | --- | --- |',
     ...probeRows,
     '',
-    `Readiness asks ${code(r.healthPath)}, which answers 503 while the database is unreachable: the pod leaves the Service `
-      + 'and takes no traffic it would fail. '
-      + (r.livenessPath
-        ? `Liveness and startup ask ${code(r.livenessPath)}, which never touches the database: if it did, a database outage `
-          + 'would fail every pod\'s liveness at once and Kubernetes would restart them all in a loop, which cures nothing and '
-          + 'adds cold starts to the outage. A restart helps only a process that is stuck, and only liveness can tell that.'
-        : 'The app declares no liveness path, so there is no liveness or startup probe: probing readiness for liveness '
-          + 'would restart every pod whenever the database is down.'),
+    (r.livenessPath
+      ? `Readiness asks ${code(probe('readiness')?.path ?? r.livenessPath)} too, not ${code(r.healthPath)}: a database outage is shared by every `
+        + 'pod, and taking them all out of the Service would replace our 503 with `Retry-After` by the ingress\'s bare one and take down '
+        + `the routes that need no database (docs/decisions/0005). ${code(r.healthPath)} still answers 503 during an outage, for monitors. `
+        + `Liveness and startup ask ${code(r.livenessPath)}, which never touches the database: if it did, a database outage `
+        + 'would fail every pod\'s liveness at once and Kubernetes would restart them all in a loop, which cures nothing and '
+        + 'adds cold starts to the outage. A restart helps only a process that is stuck, and only liveness can tell that.'
+      : `Readiness asks ${code(r.healthPath)}, which answers 503 while the database is unreachable. `
+        + 'The app declares no liveness path, so there is no liveness or startup probe: probing readiness for liveness '
+        + 'would restart every pod whenever the database is down.'),
     ...(migrates ? [
       '',
       '### Migrations: one Job per release, and never a version before its schema',

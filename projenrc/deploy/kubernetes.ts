@@ -198,9 +198,9 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
       ports: [{ number: r.port, name: 'http' }],
       envVariables: envOf({ WEB_CONCURRENCY: String(POD_WORKERS) }),
       volumeMounts: apiMounts,
-      // Readiness asks the database: a pod that cannot reach it leaves the Service. Liveness
-      // and startup never do: a database outage must not restart every pod.
-      readiness: httpProbe(r.healthPath, READINESS.periodS, READINESS.failureThreshold),
+      // No probe asks the database: an outage it shares with every pod must neither take them all out
+      // of the Service (docs/decisions/0005) nor restart them. Readiness asks healthPath only if no liveness path is declared.
+      readiness: httpProbe(r.livenessPath ?? r.healthPath, READINESS.periodS, READINESS.failureThreshold),
       ...(r.livenessPath ? {
         liveness: httpProbe(r.livenessPath, LIVENESS.periodS, LIVENESS.failureThreshold),
         startup: httpProbe(r.livenessPath, STARTUP_PERIOD_S, Math.ceil(r.healthcheck.startPeriodS / STARTUP_PERIOD_S)),

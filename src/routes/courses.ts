@@ -1,15 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Database } from '../database';
-import { HttpError, parseInput } from '../http-errors';
 import { cursorSchema, encodeCursor } from './course-cursor';
+import { pick } from '../contract/errors';
+import type { Database } from '../database';
+import { HttpError } from '../http-errors';
 
-export interface Course {
-  id: string;
-  title: string;
-  description: string | null;
-  created_at: string;
-}
+const courseSchema = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  description: z.string().nullable(),
+  created_at: z.iso.datetime().meta({ description: 'When it was created, UTC, in milliseconds' }),
+}).describe('A course');
+export type Course = z.infer<typeof courseSchema>;
 
 // PostgreSQL's text cannot hold U+0000; refused here, the client hears which field holds it.
 const storableText = z.string().refine((text) => !text.includes('\u0000'), 'must not contain a NUL character (U+0000)');
@@ -26,58 +28,85 @@ export const maxPageSize = 100;
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(maxPageSize).default(defaultPageSize),
-  cursor: cursorSchema.optional(),
+  cursor: cursorSchema.optional().meta({ description: "The previous page's next_cursor" }),
 });
 
-export interface CoursePage {
-  items: Course[];
-  /** Pass as `cursor` for the next page; null on the last one. */
-  next_cursor: string | null;
-}
+const pageSchema = z.object({
+  items: z.array(courseSchema),
+  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last one' }),
+}).describe('A page of courses, oldest first');
+export type CoursePage = z.infer<typeof pageSchema>;
+
+type CourseRow = Omit<Course, 'created_at'> & { created_at: Date };
 
 const columns = 'id, title, description, created_at';
 // Keyset order, not OFFSET: stable while courses are added, and an index on (created_at, id) can serve any page.
 const position = 'to_char(created_at AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\') AS position';
 
-export function registerCourseRoutes(app: FastifyInstance, db: Database | undefined): void {
+const toCourse = ({ id, title, description, created_at }: CourseRow): Course => ({ id, title, description, created_at: created_at.toISOString() });
+
+export interface CourseRoutesOptions {
+  /** Absent: every course route answers 503 "database not configured". */
+  readonly db?: Database;
+}
+
+export const courseRoutes: FastifyPluginAsyncZod<CourseRoutesOptions> = async (app, { db }) => {
   const database = (): Database => {
     if (!db) throw new HttpError(503, 'database not configured');
     return db;
   };
 
-  app.post('/api/v1/courses', async (request, reply) => {
+  app.post('/courses', {
+    schema: {
+      summary: 'Create a course',
+      body: createCourseBody,
+      response: { 201: courseSchema.describe('The course as stored'), ...pick(400, 413, 415, 500, 503) },
+    },
+  }, async (request, reply) => {
     const store = database();
-    const body = parseInput(createCourseBody, request.body);
-    const [course] = await store.transaction((query) => query<Course>(
+    const { title, description } = request.body;
+    const [course] = await store.transaction((query) => query<CourseRow>(
       `INSERT INTO courses (title, description) VALUES ($1, $2) RETURNING ${columns}`,
-      [body.title, body.description ?? null],
+      [title, description ?? null],
     ));
-    return reply.code(201).send(course);
+    return reply.code(201).send(toCourse(course));
   });
 
-  app.get('/api/v1/courses', async (request): Promise<CoursePage> => {
+  app.get('/courses', {
+    schema: {
+      summary: 'List courses, a page at a time',
+      querystring: listQuery,
+      response: { 200: pageSchema, ...pick(400, 500, 503) },
+    },
+  }, async (request) => {
     const store = database();
-    const { limit, cursor } = parseInput(listQuery, request.query);
+    const { limit, cursor } = request.query;
     // One row more than asked tells whether another page follows.
     const rows = cursor
-      ? await store.query<Course & { position: string }>(
+      ? await store.query<CourseRow & { position: string }>(
         `SELECT ${columns}, ${position} FROM courses WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ORDER BY created_at, id LIMIT $3`,
         [cursor.createdAt, cursor.id, limit + 1],
       )
-      : await store.query<Course & { position: string }>(`SELECT ${columns}, ${position} FROM courses ORDER BY created_at, id LIMIT $1`, [limit + 1]);
+      : await store.query<CourseRow & { position: string }>(`SELECT ${columns}, ${position} FROM courses ORDER BY created_at, id LIMIT $1`, [limit + 1]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(({ position: _position, ...course }) => course),
+      items: page.map(toCourse),
       next_cursor: rows.length > limit ? encodeCursor({ createdAt: last.position, id: last.id }) : null,
     };
   });
 
-  app.get('/api/v1/courses/:id', async (request) => {
+  app.get('/courses/:id', {
+    schema: {
+      summary: 'Get one course',
+      params: courseParams,
+      response: { 200: courseSchema, ...pick(400, 404, 500, 503) },
+    },
+  }, async (request) => {
     const store = database();
-    const { id } = parseInput(courseParams, request.params);
-    const [course] = await store.query<Course>(`SELECT ${columns} FROM courses WHERE id = $1`, [id]);
+    const { id } = request.params;
+    const [course] = await store.query<CourseRow>(`SELECT ${columns} FROM courses WHERE id = $1`, [id]);
     if (!course) throw new HttpError(404, `course ${id} not found`);
-    return course;
+    return toCourse(course);
   });
-}
+};

@@ -1,14 +1,21 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
 export interface LivenessOptions {
   readonly path: string;
   readonly version: string;
 }
 
+const livenessSchema = z.object({ status: z.literal('ok'), version: z.string() }).describe('The process can serve');
+
 /**
  * Liveness: answers while the process can serve, and never touches the
- * database, so an outage there makes the service unready, not restarted.
+ * database, so an outage there never restarts a pod; the Deployment asks it for readiness too
+ * (docs/decisions/0005).
  */
-export function registerLivenessRoute(app: FastifyInstance, options: LivenessOptions): void {
-  app.get(options.path, async () => ({ status: 'ok', version: options.version }));
-}
+export const livenessRoute: FastifyPluginAsyncZod<LivenessOptions> = async (app, options) => {
+  const body = { status: 'ok' as const, version: options.version };
+  app.get(options.path, {
+    schema: { summary: 'Liveness: the process can serve; never asks the database', response: { 200: livenessSchema } },
+  }, async () => body);
+};

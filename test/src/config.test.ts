@@ -32,10 +32,12 @@ describe('loadConfig', () => {
       workers: declared.workers,
       healthPath: declared.healthPath,
       livenessPath: declared.livenessPath,
+      metricsPath: declared.metricsPath,
       logLevel: declared.logLevel,
       database: {
         url: undefined,
         probeTimeoutMs: declared.database.probeTimeoutMs,
+        probeWindowMs: declared.database.probeWindowMs ?? 250,
         poolMax: declared.database.poolMax,
         connectTimeoutMs: declared.database.connectTimeoutMs ?? 500,
         acquireTimeoutMs: declared.database.acquireTimeoutMs ?? 1000,
@@ -115,6 +117,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ livenessPath: '/health' }, 'config error: livenessPath must differ from healthPath, both are "/health"'],
+    [{ metricsPath: '/health/live', livenessPath: '/health/live' }, 'config error: metricsPath must differ from livenessPath, both are "/health/live"'],
     [{ requestTimeoutMs: 1000, headersTimeoutMs: 2000 }, 'config error: headersTimeoutMs must not exceed requestTimeoutMs (1000), got 2000'],
   ])('rejects inconsistent settings %j', (settings, message) => {
     const root = rootWithDefaults({ ...declared, healthPath: '/health', ...settings });

@@ -35,21 +35,20 @@ describe('database faults', () => {
     await throwaway?.drop();
   });
 
-  const timedHealth = async (): Promise<{ ms: number; response: TestResponse }> => {
-    const started = Date.now();
-    const response = await inject(app, { method: 'GET', url: '/health' });
-    return { ms: Date.now() - started, response };
-  };
+  // Bounds from the configuration: a verdict is reused for probeWindowMs, and a probe gives up after
+  // probeTimeoutMs; a busy machine may add scheduling delay, never a second window.
+  const { probeTimeoutMs, probeWindowMs, statementTimeoutMs, acquireTimeoutMs } = config.database;
+  const slackMs = 1000;
 
-  /** Polls until `path` answers 200; returns how long that took. */
-  const msUntilOk = async (path: string, limitMs: number): Promise<number> => {
+  /** Polls `path` until it answers `status`; returns that answer and how long it took to come. */
+  const until = async (path: string, status: number, limitMs: number): Promise<{ ms: number; response: TestResponse }> => {
     const started = Date.now();
-    while (Date.now() - started < limitMs) {
+    for (;;) {
       const response = await inject(app, { method: 'GET', url: path });
-      if (response.statusCode === 200) return Date.now() - started;
+      const ms = Date.now() - started;
+      if (response.statusCode === status || ms > limitMs) return { ms, response };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return Infinity;
   };
 
   it.each([
@@ -57,14 +56,17 @@ describe('database faults', () => {
     ['blackhole, then back', (p: FaultProxy) => p.blackhole(), (p: FaultProxy) => p.resume(), 'timeout'],
     // The issue's 4-minute 503s: after the outage the held connections never come back, new ones work.
     ['blackhole, then back with old connections dead', (p: FaultProxy) => p.blackhole(), (p: FaultProxy) => p.severExisting(), 'timeout'],
-  ] as const)('%s: /health answers 503 within 1 s, then 200 within 2 s of recovery', async (_name, fault, recover, reason) => {
+  ] as const)('%s: /health turns 503 within a window and a probe timeout, then 200 within a window of recovery', async (_name, fault, recover, reason) => {
     await fault(proxy);
-    const { ms, response } = await timedHealth();
-    expect(response.statusCode).toBe(503);
-    expect(ms).toBeLessThan(1000);
-    expect(response.json()).toMatchObject({ status: 'degraded', checks: { db: 'unavailable' }, errors: { db: reason } });
+    const outage = await until('/health', 503, probeWindowMs + probeTimeoutMs + slackMs);
+    process.stdout.write(`${_name}: 503 after ${outage.ms} ms\n`);
+    expect(outage.response.statusCode).toBe(503);
+    expect(outage.ms).toBeLessThanOrEqual(probeWindowMs + probeTimeoutMs + slackMs);
+    expect(outage.response.json()).toMatchObject({ status: 'degraded', checks: { db: 'unavailable' }, errors: { db: reason } });
 
-    // Requests during the fault end with a 503 in bounded time, whichever connection they get.
+    // Requests during the fault end with a 503 in bounded time, whichever connection they get:
+    // a pooled connection's statement gives up after statement_timeout and its grace, a new one after the wait budget.
+    const requestBoundMs = Math.max(statementTimeoutMs + 500, acquireTimeoutMs) + slackMs;
     const during = await Promise.all([1, 2, 3].map(async () => {
       const started = Date.now();
       const answer = await inject(app, { method: 'GET', url: '/api/v1/courses' });
@@ -72,13 +74,15 @@ describe('database faults', () => {
     }));
     for (const answer of during) {
       expect(answer).toEqual({ status: 503, ms: expect.any(Number), retryAfter: expect.stringMatching(/^\d+$/) });
-      expect(answer.ms).toBeLessThan(3000);
+      expect(answer.ms).toBeLessThan(requestBoundMs);
     }
 
     await recover(proxy);
-    expect(await msUntilOk('/health', 2000)).toBeLessThan(2000);
+    const back = await until('/health', 200, probeWindowMs + probeTimeoutMs + slackMs);
+    process.stdout.write(`${_name}: 200 again after ${back.ms} ms\n`);
+    expect(back.response.statusCode).toBe(200);
     // Pooled connections that died silently are found out by their query timeout and replaced, not kept.
-    expect(await msUntilOk('/api/v1/courses', 5000)).toBeLessThan(5000);
+    expect((await until('/api/v1/courses', 200, 2 * requestBoundMs + slackMs)).response.statusCode).toBe(200);
   });
 
   it('never commits a write whose client got an error or a timeout', async () => {
@@ -100,11 +104,12 @@ describe('database faults', () => {
     }
     const answeredMs = Date.now() - started;
     expect(status).toBe(503);
-    expect(answeredMs).toBeLessThan(3000);
+    expect(answeredMs).toBeLessThan(Math.max(statementTimeoutMs + 500, acquireTimeoutMs) + slackMs);
 
-    // The held statements now reach PostgreSQL, late.
+    // The held statements now reach PostgreSQL, late, and so does the goodbye of the connection the
+    // pool discarded: once PostgreSQL closed it, it has rolled back what that connection left open.
     await proxy.resume();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await proxy.settled();
     const rows = await queryOnce<{ n: number }>(throwaway.url, `SELECT count(*)::int AS n FROM courses WHERE title = '${title}'`);
     expect(rows[0].n).toBe(0);
   });

@@ -20,9 +20,12 @@ export interface PodFacts {
   readonly stop?: { readonly exitCode: number; readonly elapsedMs: number };
 }
 
-/** What a probe should answer while the database is unreachable: alive, but not ready. */
-function expectedStatus(probe: PodProbe): number {
-  return probe.kind === 'readiness' ? 503 : 200;
+/**
+ * What a probe should answer while the database is unreachable: 200, alive and ready. A database
+ * outage shared by every pod must not take them all out of the Service (docs/decisions/0005).
+ */
+function expectedStatus(_probe: PodProbe): number {
+  return 200;
 }
 
 /**

@@ -58,7 +58,7 @@ function head(check: RuntimeCheck): RowHead {
       return {
         id,
         title: check.title,
-        expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment and no database: startup and liveness probes → 200, readiness → 503; `
+        expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment and no database: startup, readiness and liveness probes → 200; `
           + 'docker stop exits 0 within the grace period',
       };
   }

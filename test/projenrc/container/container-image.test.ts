@@ -54,7 +54,7 @@ describe('ContainerImage', () => {
     new ContainerImage(project, { ...BASE_PROPS, port: 9000, workers: 3, appConfig: { path: 'config/default.json', values: { logLevel: 'info' } } });
     const { '//': _marker, ...config } = Testing.synth(project)['config/default.json'];
     expect(config).toEqual({
-      logLevel: 'info', port: 9000, workers: 3, healthPath: '/health', livenessPath: '/health/live', shutdownTimeoutMs: BASE_PROPS.shutdownTimeoutMs,
+      logLevel: 'info', port: 9000, workers: 3, healthPath: '/health', livenessPath: '/health/live', metricsPath: '/metrics', shutdownTimeoutMs: BASE_PROPS.shutdownTimeoutMs,
     });
   });
 

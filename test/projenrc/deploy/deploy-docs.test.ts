@@ -77,7 +77,8 @@ describe('docs/deploy.md', () => {
 
   test('says why liveness is not readiness, with the probes as rendered', () => {
     expect(docs).toContain('### Liveness is not readiness');
-    expect(docs).toContain('| readiness | `GET /health` on 8000 |');
+    expect(docs).toContain('| readiness | `GET /health/live` on 8000 |');
+    expect(docs).toContain('docs/decisions/0005');
     expect(docs).toContain('| liveness | `GET /health/live` on 8000 |');
     expect(docs).toContain('| startup | `GET /health/live` on 8000 |');
     expect(docs).toMatch(/database outage\s+would fail every pod's liveness/);

@@ -62,10 +62,10 @@ describe('Deployment', () => {
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
   });
 
-  test('startup and liveness ask the liveness path, readiness the health path, all on the declared port', () => {
+  test('startup, liveness and readiness ask the liveness path (no probe asks the database), all on the declared port', () => {
     const get = (probe: string) => ({ path: api[probe].httpGet.path, port: api[probe].httpGet.port });
     expect(get('startupProbe')).toEqual({ path: r.livenessPath, port: r.port });
-    expect(get('readinessProbe')).toEqual({ path: r.healthPath, port: r.port });
+    expect(get('readinessProbe')).toEqual({ path: r.livenessPath, port: r.port });
     expect(get('livenessProbe')).toEqual({ path: r.livenessPath, port: r.port });
     expect(api.ports).toEqual([{ containerPort: r.port, name: 'http' }]);
     // Startup grace: the image's HEALTHCHECK start period.

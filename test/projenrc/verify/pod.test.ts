@@ -13,7 +13,7 @@ const SETTINGS: PodRunSettings = {
   secretEnv: ['DATABASE_URL'],
   probes: [
     { kind: 'startup', path: '/health/live', port: 8000 },
-    { kind: 'readiness', path: '/health', port: 8000 },
+    { kind: 'readiness', path: '/health/live', port: 8000 },
     { kind: 'liveness', path: '/health/live', port: 8000 },
   ],
   terminationGracePeriodSeconds: 10,
@@ -30,20 +30,21 @@ const outage = (readiness: number, liveness = 200): PodFacts => ({
 });
 
 describe('judgePod', () => {
-  test('during a database outage: alive (startup, liveness 200), not ready (503), stopped cleanly in the grace period', () => {
-    expect(judgePod(AT, outage(503))).toMatchObject({
+  test('during a database outage: alive and ready (startup, readiness, liveness 200), stopped cleanly in the grace period', () => {
+    expect(judgePod(AT, outage(200))).toMatchObject({
       status: 'pass',
-      measured: 'startup /health/live → 200; readiness /health → 503; liveness /health/live → 200; stop: exit 0 after 0.40 s of 10 s',
+      measured: 'startup /health/live → 200; readiness /health/live → 200; liveness /health/live → 200; stop: exit 0 after 0.40 s of 10 s',
     });
   });
 
   test.each([
-    ['readiness that ignores the database', outage(200)],
-    ['liveness that fails with the database', outage(503, 503)],
-    ['a stop past the grace period', { ...outage(503), stop: { exitCode: 0, elapsedMs: 10_500 } }],
-    ['a stop that ended in SIGKILL', { ...outage(503), stop: { exitCode: 137, elapsedMs: 10_000 } }],
-    ['a probe on another port than the app', { ...outage(503), settings: { ...SETTINGS, env: { PORT: '9000' } } }],
-    ['no probes at all', { ...outage(503), probes: [] }],
+    // docs/decisions/0005: an outage every pod shares must not empty the Service.
+    ['readiness that fails with the database', outage(503)],
+    ['liveness that fails with the database', outage(200, 503)],
+    ['a stop past the grace period', { ...outage(200), stop: { exitCode: 0, elapsedMs: 10_500 } }],
+    ['a stop that ended in SIGKILL', { ...outage(200), stop: { exitCode: 137, elapsedMs: 10_000 } }],
+    ['a probe on another port than the app', { ...outage(200), settings: { ...SETTINGS, env: { PORT: '9000' } } }],
+    ['no probes at all', { ...outage(200), probes: [] }],
   ])('fails %s', (_name, facts) => {
     expect(judgePod(AT, facts as PodFacts).status).toBe('fail');
   });

@@ -55,6 +55,34 @@ describe('GET <healthPath>', () => {
     expect(response.json()).toMatchObject({ checks: { db: 'unavailable' }, errors: { db: 'timeout' } });
   });
 
+  it('needs no probe while pooled queries are answering, and probes once they stop', async () => {
+    let answering = true;
+    const db = fakeDatabase({
+      answeredWithin: () => answering,
+      probe: jest.fn(async () => { throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }); }),
+    });
+    const app = appWith(db, testConfig({ database: { ...testConfig().database, probeWindowMs: 1 } }));
+    expect((await inject(app, { method: 'GET', url: '/health' })).statusCode).toBe(200);
+    expect(db.probe).not.toHaveBeenCalled();
+    answering = false;
+    expect((await inject(app, { method: 'GET', url: '/health' })).statusCode).toBe(503);
+    expect(db.probe).toHaveBeenCalledTimes(1);
+  });
+
+  it('shares one probe among concurrent requests', async () => {
+    let finish: () => void = () => undefined;
+    const db = fakeDatabase({ probe: jest.fn(() => new Promise<void>((resolve) => { finish = resolve; })) });
+    const app = appWith(db);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const answers = Promise.all(Array.from({ length: 20 }, () => inject(app, { method: 'GET', url: '/health' })));
+    while ((db.probe as jest.Mock).mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Give every request time to arrive and join the probe in flight.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    finish();
+    expect((await answers).map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+    expect(db.probe).toHaveBeenCalledTimes(1);
+  });
+
   it('is routed at the configured healthPath only', async () => {
     const app = appWith(undefined, testConfig({ healthPath: '/livez' }));
     expect((await inject(app, { method: 'GET', url: '/livez' })).statusCode).toBe(200);

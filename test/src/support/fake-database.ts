@@ -6,6 +6,8 @@ export function fakeDatabase(overrides: Partial<Database> = {}): Database & { cl
     closed: false,
     query: async <Row>() => [] as Row[],
     probe: async () => undefined,
+    answeredWithin: () => false,
+    poolStats: () => ({ total: 0, idle: 0, waiting: 0 }),
     transaction: async <T>(work: (query: Query) => Promise<T>): Promise<T> => work(db.query),
     close: async () => {
       db.closed = true;

@@ -9,6 +9,8 @@ import * as net from 'node:net';
  * - `severExisting()`: open connections silently stop forwarding forever (dropped, never closed), while new
  *   connections work, like a NAT or firewall that lost its state;
  * - `resume()`: back to normal forwarding.
+ * `settled()` resolves once PostgreSQL has closed every connection whose client went away, that is once
+ * the server has seen each goodbye (and rolled back what it left open).
  */
 export interface FaultProxy {
   readonly port: number;
@@ -18,6 +20,7 @@ export interface FaultProxy {
   blackhole(): void;
   severExisting(): void;
   resume(): Promise<void>;
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,18 +57,32 @@ interface Link {
   client: net.Socket;
   upstream: net.Socket;
   pipes: Pipe[];
+  clientGone: boolean;
+  upstreamClosed: boolean;
 }
 
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
   const links = new Set<Link>();
   let holding = false;
+  let settledWaiters: (() => void)[] = [];
+  const unsettled = (): boolean => [...links].some((l) => l.clientGone && !l.upstreamClosed);
+  const checkSettled = (): void => {
+    if (unsettled()) return;
+    for (const resolve of settledWaiters.splice(0)) resolve();
+  };
   let listeningPort = 0;
 
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const upstream = net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
     const toUpstream = new Pipe(upstream);
     const toClient = new Pipe(client);
-    const link: Link = { client, upstream, pipes: [toUpstream, toClient] };
+    const link: Link = { client, upstream, pipes: [toUpstream, toClient], clientGone: false, upstreamClosed: false };
+    client.on('end', () => { link.clientGone = true; });
+    client.on('close', () => { link.clientGone = true; });
+    upstream.on('close', () => {
+      link.upstreamClosed = true;
+      checkSettled();
+    });
     if (holding) for (const pipe of link.pipes) pipe.state = 'held';
     links.add(link);
     const wire = (from: net.Socket, pipe: Pipe, other: net.Socket): void => {
@@ -73,7 +90,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       from.on('end', () => pipe.push(END));
       from.on('error', () => undefined);
       from.on('close', (hadError) => {
-        if (client.destroyed && upstream.destroyed) links.delete(link);
+        if (client.destroyed && upstream.destroyed && link.upstreamClosed) links.delete(link);
         // A reset travels like data would: not through a held or dead path.
         if (hadError && pipe.state === 'flowing') other.destroy();
       });
@@ -126,7 +143,12 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       for (const link of links) for (const pipe of link.pipes) pipe.release();
       if (!server.listening) await listen(listeningPort);
     },
+    settled() {
+      if (!unsettled()) return Promise.resolve();
+      return new Promise<void>((resolve) => { settledWaiters.push(resolve); });
+    },
     async close() {
+      settledWaiters = [];
       destroyAll();
       if (server.listening) {
         const closed = once(server, 'close');

@@ -1,0 +1,86 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { repoRoot } from './throwaway-database';
+
+// Process model: the compiled entry point as the container runs it (`node lib/index.js`).
+export const entry = path.join(repoRoot, 'lib', 'index.js');
+
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+export interface Service {
+  child: ChildProcess;
+  port: number;
+  lines: LogLine[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+  /** Resolves with the first log line (already seen or future) that matches. */
+  waitFor(predicate: (line: LogLine) => boolean, what: string): Promise<LogLine>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    // cwd elsewhere: config/ and prompts/ must resolve from the package root.
+    cwd: '/',
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), WEB_CONCURRENCY: '2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LogLine[] = [];
+  const waiters: { predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  let buffered = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const complete = buffered.split('\n');
+    buffered = complete.pop()!;
+    for (const text of complete.filter(Boolean)) {
+      const line = JSON.parse(text) as LogLine; // Every stdout line must be JSON.
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const waitFor = (predicate: (line: LogLine) => boolean, what: string): Promise<LogLine> => {
+    const seen = lines.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      waiters.push({ predicate, resolve });
+      void exited.then(({ code }) => reject(new Error(`exited (${code}) before ${what}; stderr: ${stderr}`)));
+    });
+  };
+  return { child, port, lines, stderr: () => stderr, waitFor, exited };
+}
+
+export const workersListening = (service: Service, count: number): Promise<LogLine[]> => {
+  const pids = new Set<unknown>();
+  return Promise.all(Array.from({ length: count }, (_, i) => service.waitFor((line) => {
+    if (line.msg !== 'worker listening' || pids.has(line.workerPid) || pids.size !== i) return false;
+    pids.add(line.workerPid);
+    return true;
+  }, `worker ${i + 1} listening`)));
+};
+
+
+/** The process tests run `lib/`: the projen build compiles before testing; this keeps `npx jest` alone honest too. */
+export function compileEntry(): void {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build'], { cwd: repoRoot, stdio: 'inherit' });
+}
