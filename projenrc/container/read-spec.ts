@@ -58,7 +58,7 @@ const runtime: z.ZodType<RuntimeCheck> = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('hardened'), path: urlPath, profile: hardened }),
   z.strictObject({ ...base, kind: z.literal('stop'), limitMs: z.number().int().positive() }),
   z.strictObject({ ...base, kind: z.literal('database'), command: strings, path: urlPath }),
-  z.strictObject({ ...base, kind: z.literal('pod'), kustomization: text, container: text }),
+  z.strictObject({ ...base, kind: z.literal('pod'), kustomization: text, container: text, databasePath: text }),
 ]);
 
 const plan: z.ZodType<CheckPlan> = z.strictObject({

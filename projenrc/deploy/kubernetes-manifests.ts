@@ -42,6 +42,7 @@ export class KubernetesManifests extends Component {
       kind: 'pod',
       kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
       container: CONTAINER_NAMES.api,
+      databasePath: image.declared.healthPath,
     });
     const { props: k, base, overlays } = this.rendered;
     const files: Record<string, YamlFile> = {};

@@ -21,11 +21,12 @@ export interface PodFacts {
 }
 
 /**
- * What a probe should answer while the database is unreachable: 200, alive and ready. A database
- * outage shared by every pod must not take them all out of the Service (docs/decisions/0005).
+ * What a probe should answer while the database is unreachable: 503 from the path that follows the
+ * database, 200 from every other. Kubernetes' probes ask the others, so an outage shared by every
+ * pod neither empties the Service nor restarts the pods (docs/decisions/0005).
  */
-function expectedStatus(_probe: PodProbe): number {
-  return 200;
+function expectedStatus(probe: PodProbe, databasePath: string): number {
+  return probe.path === databasePath ? 503 : 200;
 }
 
 /**
@@ -49,14 +50,14 @@ export function kustomize(dir: string): KubeObject[] {
  * every probe points at the port the pod's env tells the app to listen on,
  * and the stop ended with exit 0 inside the grace period. Pure.
  */
-export function judgePod(at: RowHead, facts: PodFacts): Row {
+export function judgePod(at: RowHead, facts: PodFacts, databasePath: string): Row {
   const port = Number(facts.settings.env.PORT);
   const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${answer instanceof Error ? `error: ${oneLine(answer.message)}` : answer.status}`);
   const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
   const graceMs = facts.settings.terminationGracePeriodSeconds * 1000;
   const stopText = facts.stop ? `stop: exit ${facts.stop.exitCode} after ${(facts.stop.elapsedMs / 1000).toFixed(2)} s of ${graceMs / 1000} s` : 'stop: not run';
   const ok = facts.probes.length > 0
-    && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe))
+    && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe, databasePath))
     && wrongPort.length === 0
     && facts.stop !== undefined && facts.stop.exitCode === 0 && facts.stop.elapsedMs < graceMs;
   return row(at, [...probeText, ...wrongPort, stopText].join('; '), ok);

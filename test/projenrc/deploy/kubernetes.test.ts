@@ -187,7 +187,7 @@ describe('the other objects', () => {
 describe('verify\'s pod check', () => {
   test('is in the plan, pointing at the production overlay and the app container, for kubectl kustomize to render', () => {
     expect(synth.out['.projen/container.json'].checks.runtime).toContainEqual(expect.objectContaining({
-      name: 'pod', kind: 'pod', kustomization: 'deploy/kubernetes/overlays/production', container: 'api',
+      name: 'pod', kind: 'pod', kustomization: 'deploy/kubernetes/overlays/production', container: 'api', databasePath: '/health',
     }));
   });
 });

@@ -31,7 +31,7 @@ const outage = (readiness: number, liveness = 200): PodFacts => ({
 
 describe('judgePod', () => {
   test('during a database outage: alive and ready (startup, readiness, liveness 200), stopped cleanly in the grace period', () => {
-    expect(judgePod(AT, outage(200))).toMatchObject({
+    expect(judgePod(AT, outage(200), '/health')).toMatchObject({
       status: 'pass',
       measured: 'startup /health/live → 200; readiness /health/live → 200; liveness /health/live → 200; stop: exit 0 after 0.40 s of 10 s',
     });
@@ -46,7 +46,20 @@ describe('judgePod', () => {
     ['a probe on another port than the app', { ...outage(200), settings: { ...SETTINGS, env: { PORT: '9000' } } }],
     ['no probes at all', { ...outage(200), probes: [] }],
   ])('fails %s', (_name, facts) => {
-    expect(judgePod(AT, facts as PodFacts).status).toBe('fail');
+    expect(judgePod(AT, facts as PodFacts, '/health').status).toBe('fail');
+  });
+});
+
+describe('judgePod, for a project whose readiness asks the path that follows the database', () => {
+  const settings = { ...SETTINGS, probes: [SETTINGS.probes[0], { ...SETTINGS.probes[1], path: '/health' }, SETTINGS.probes[2]] };
+  const facts = (readiness: number): PodFacts => ({ ...outage(readiness), settings, probes: outage(readiness).probes.map((p, i) => ({ ...p, probe: settings.probes[i] })) });
+
+  test('expects 503 from that probe during an outage', () => {
+    expect(judgePod(AT, facts(503), '/health').status).toBe('pass');
+  });
+
+  test('fails a 200 there: the probe would not follow the database it declares', () => {
+    expect(judgePod(AT, facts(200), '/health').status).toBe('fail');
   });
 });
 
