@@ -52,7 +52,11 @@ describe('judgePod', () => {
 
 describe('judgePod, for a project whose readiness asks the path that follows the database', () => {
   const settings = { ...SETTINGS, probes: [SETTINGS.probes[0], { ...SETTINGS.probes[1], path: '/health' }, SETTINGS.probes[2]] };
-  const facts = (readiness: number): PodFacts => ({ ...outage(readiness), settings, probes: outage(readiness).probes.map((p, i) => ({ ...p, probe: settings.probes[i] })) });
+  const facts = (readiness: number): PodFacts => ({
+    ...outage(readiness),
+    settings,
+    probes: outage(readiness).probes.map((p, i) => ({ ...p, probe: settings.probes[i] })),
+  });
 
   test('expects 503 from that probe during an outage', () => {
     expect(judgePod(AT, facts(503), '/health').status).toBe('pass');
