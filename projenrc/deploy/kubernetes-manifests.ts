@@ -38,7 +38,7 @@ export class KubernetesManifests extends Component {
     image.addCheck('runtime', {
       name: 'pod',
       title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
-        + 'unreachable: startup and liveness probes pass, readiness fails, and it stops within the grace period',
+        + 'unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), and it stops within the grace period',
       kind: 'pod',
       kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
       container: CONTAINER_NAMES.api,
