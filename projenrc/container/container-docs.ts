@@ -128,7 +128,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
       + 'when it does not. Debian keeps only the current version of a package in its archive: when a security update '
       + `replaces a locked one, the build's ${code('apt-get install')} fails on it, and ${code(run(IMAGE_TASKS.lock))} moves the lock on. `
       + `${code(run(IMAGE_TASKS.publish))} pushes only the image whose id the last passing verify report names, to ${code('REGISTRY')} `
-      + `under its version tag (${code('VERSION')}, else the package version), and prints ${code('digest: sha256:…')}.`,
+      + `under its version tag (${code('VERSION')}, else ${code(r.version)}, a development build), and prints ${code('digest: sha256:…')}.`,
     '',
     '```sh',
     run(IMAGE_TASKS.lock),
