@@ -3,7 +3,8 @@
 # which has no container registry and no Docker engine of its own (only the npm
 # registry and Debian's apt are reachable):
 #   1. Debian packages (docker.io, docker-registry, mmdebstrap, debootstrap,
-#      postgresql, curl, shellcheck) when missing, in one apt-get run;
+#      postgresql, curl, shellcheck, docker-compose) when missing, in one apt-get run
+#      (docker-compose 1.29 only validates compose.yaml in the tests: `config -q`, never `up`);
 #   2. PostgreSQL on 127.0.0.1:5432 with trust auth        (ci/postgres.sh);
 #   3. a registry on 127.0.0.1:5000 and dockerd using it as
 #      --registry-mirror, without bridge/iptables           (ci/docker-engine.sh);
@@ -84,6 +85,7 @@ command -v debootstrap >/dev/null || pkgs+=(debootstrap)
 command -v curl >/dev/null || pkgs+=(curl)
 # The tests run ShellCheck on every RUN body and workflow script (hadolint and actionlint cannot run here).
 command -v shellcheck >/dev/null || pkgs+=(shellcheck)
+command -v docker-compose >/dev/null || pkgs+=(docker-compose)
 command -v pg_isready >/dev/null || pkgs+=(postgresql-client)
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
    && { ! command -v pg_ctlcluster >/dev/null || [[ -z $(ls /etc/postgresql 2>/dev/null) ]]; }; then
