@@ -100,7 +100,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     ...(r.migrateCommand ? [`| Migrations | ${code(r.migrateCommand.join(' '))} with ${code('DATABASE_URL')} |`] : []),
     `| Assets | ${r.assets.map(code).join(', ') || 'none'} |`,
     `| Size budget | ${r.sizeBudgetMb} MB uncompressed (10^6 bytes) |`,
-    `| Labels | ${Object.keys(r.labels).map(code).join(', ')} |`,
+    `| Labels | ${Object.keys(r.labels).map(code).join(', ')}; \`created\` is the commit's time (or \`SOURCE_DATE_EPOCH\`), so every build of one commit carries the same label |`,
     '',
     `The HEALTHCHECK probes the readiness path ${code(r.healthPath)}, which answers 503 while the database is unreachable: `
       + `Docker's health is what Compose's ${code('depends_on: service_healthy')} waits for, and a container that cannot reach `

@@ -14,6 +14,7 @@ import type { ProjectFacts, ResolvedProps } from './resolve';
 import { resolveContainer, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, specFileContent } from './resolved-container';
+import { CREATED_EXPRESSION } from './source-date';
 import { toolCommand } from './tool-command';
 import { checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
@@ -229,7 +230,7 @@ export class ContainerImage extends Component {
           exec: [
             '${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-}',
             '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)"',
-            '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"',
+            `--build-arg CREATED="${CREATED_EXPRESSION}"`,
             `--build-arg VERSION="${version}"`,
             // `latest` too: the original's manual checks run `docker run --rm <imageName> whoami` verbatim.
             `--tag ${tag} --tag ${imageName}:latest .`,

@@ -13,6 +13,7 @@ import type { LockedPackage } from './base-image-lock';
 import { digestFor, LOCK_PATH, packageStaleness, pinnedRefs, readLock, RELOCK_HINT, renderLock, staleness, tagOf } from './base-image-lock';
 import { readSpec } from './read-spec';
 import type { ResolvedContainer } from './resolved-container';
+import { sourceDateProblem } from './source-date';
 import { connectEngine, demux, ensureBaseImages } from '../engine';
 
 async function pullDigest(docker: Docker, tag: string): Promise<string> {
@@ -79,7 +80,7 @@ export function lockProblem(spec: ResolvedContainer, lockPath: string): string |
 async function main(args: readonly string[]): Promise<void> {
   const spec = readSpec();
   if (args[0] === '--check') {
-    const problem = lockProblem(spec, LOCK_PATH);
+    const problem = sourceDateProblem(process.env.SOURCE_DATE_EPOCH) ?? lockProblem(spec, LOCK_PATH);
     if (problem) throw new Error(problem);
     const { docker } = await connectEngine(spec.engineHelp);
     await ensureBaseImages(docker, pinnedRefs(spec.baseImages), RELOCK_HINT);

@@ -2,6 +2,7 @@ import { basename } from 'path';
 import { ACTIONS } from './actions';
 import { postgresService, TEST_ADMIN_DATABASE_URL } from './postgres-service';
 import { checkout, INSTALL_SHELLCHECK, pullBaseImages, setupNode } from './steps';
+import { COMMIT_TIME } from '../container/source-date';
 import { REPORT_PATH } from '../verify/report';
 
 export interface ContainerWorkflowOptions {
@@ -138,6 +139,8 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
               '{ echo "tag=$tag"; echo "version=$version"; } >> "$GITHUB_OUTPUT"',
             ].join('\n'),
           },
+          // The created label is the commit's time, not the run's: two builds of one commit carry the same metadata.
+          { name: 'Commit time', id: 'created', run: `echo "created=$(${COMMIT_TIME})" >> "$GITHUB_OUTPUT"` },
           // GHCR wants lowercase; github.repository keeps the owner's case.
           { name: 'Registry name', id: 'registry', run: 'echo "name=ghcr.io/${GITHUB_REPOSITORY,,}" >> "$GITHUB_OUTPUT"' },
           {
@@ -171,7 +174,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
               'build-args': [
                 'VERSION=${{ steps.version.outputs.version }}',
                 'REVISION=${{ github.sha }}',
-                "CREATED=${{ fromJSON(steps.meta.outputs.json).labels['org.opencontainers.image.created'] }}",
+                'CREATED=${{ steps.created.outputs.created }}',
               ].join('\n'),
               'cache-from': 'type=gha',
               'cache-to': 'type=gha,mode=max',

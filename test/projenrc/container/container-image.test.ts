@@ -8,6 +8,7 @@ import type { ResolvedContainer } from '../../../projenrc';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
 import { parseSpec } from '../../../projenrc/container/read-spec';
 import { SPEC_SCHEMA_VERSION } from '../../../projenrc/container/resolved-container';
+import { CREATED_EXPRESSION } from '../../../projenrc/container/source-date';
 import { toolCommand } from '../../../projenrc/container/tool-command';
 
 describe('ContainerImage', () => {
@@ -203,7 +204,7 @@ describe('ContainerImage', () => {
     expect(build.steps[0]).toEqual({ name: 'lock', exec: `${lock} --check` });
     expect(build.steps[1].exec).toBe('${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-} '
       + '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" '
-      + '--build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" --build-arg VERSION="${VERSION:-0.0.0-dev}" '
+      + `--build-arg CREATED="${CREATED_EXPRESSION}" --build-arg VERSION="\${VERSION:-0.0.0-dev}" `
       + '--tag demo:${VERSION:-0.0.0-dev} --tag demo:latest .');
     expect(tasks['docker:run'].steps[0].exec)
       .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0-dev}');

@@ -219,6 +219,20 @@ describe('versions that mean something', () => {
     expect(dockerfile).toContain('org.opencontainers.image.version="${VERSION}"');
     expect(dockerfile).not.toMatch(/^ARG VERSION=0\.0\.0$/m);
   });
+
+  test('the created label is the commit\'s time, not the run\'s: the Commit time step feeds CREATED', () => {
+    const step = steps(verify).find((s) => s.id === 'created');
+    const build = steps(verify).find((s) => s.uses === ACTIONS.buildPush.uses);
+    expect(build.with['build-args'].split('\n')).toContain('CREATED=${{ steps.created.outputs.created }}');
+    const dir = mkdtempSync(join(tmpdir(), 'created-'));
+    const env = { PATH: process.env.PATH, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_AUTHOR_DATE: '2026-11-30T23:15:07+02:00', GIT_COMMITTER_DATE: '2026-11-30T23:15:07+02:00' };
+    for (const args of [['init', '-q'], ['commit', '-q', '--allow-empty', '-m', 'one']]) spawnSync('git', args, { cwd: dir, env });
+    const out = join(dir, 'output');
+    writeFileSync(out, '');
+    const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd: dir, env: { PATH: process.env.PATH, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe('created=2026-11-30T21:15:07Z\n');
+  });
 });
 
 describe('least privilege in publish', () => {
