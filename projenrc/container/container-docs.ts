@@ -124,7 +124,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
       + `records each one's version and architecture under ${code(`packages.${r.debianPackages.platform}`)}. `
       + `Every FROM is rendered from the lock as ${code('tag@digest')}, every package as ${code('name=version')}, and the runtime base is named in the `
       + `${code('org.opencontainers.image.base.name')} and ${code('.digest')} labels. ${code(run(IMAGE_TASKS.build))} first checks `
-      + 'that the lock fits the declaration (every base tag, every declared package with its version) and stops with one line '
+      + 'that the lock fits the declaration (every base tag, every declared package with its version) and the Dockerfile (nothing in it changed since the last `npx projen`), and stops with one line '
       + 'when it does not. Debian keeps only the current version of a package in its archive: when a security update '
       + `replaces a locked one, the build's ${code('apt-get install')} fails on it, and ${code(run(IMAGE_TASKS.lock))} moves the lock on. `
       + `${code(run(IMAGE_TASKS.publish))} pushes only the image whose id the last passing verify report names, to ${code('REGISTRY')} `

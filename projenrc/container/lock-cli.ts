@@ -5,11 +5,13 @@
  * records the version and architecture dpkg reports for each. With
  * `--check` (the first step of docker:build) it says in one line what stops
  * the build before BuildKit would: a lock that does not fit the
- * declaration, no engine answering, or a pinned digest it cannot pull.
+ * declaration or changed since the Dockerfile was synthesized from it, a
+ * SOURCE_DATE_EPOCH that is no date, no engine answering, or a pinned
+ * digest it cannot pull.
  */
 import { writeFileSync } from 'fs';
 import type Docker from 'dockerode';
-import type { LockedPackage } from './base-image-lock';
+import type { BaseImageLock, LockedPackage } from './base-image-lock';
 import { digestFor, LOCK_PATH, packageStaleness, pinnedRefs, readLock, RELOCK_HINT, renderLock, staleness, tagOf } from './base-image-lock';
 import { readSpec } from './read-spec';
 import type { ResolvedContainer } from './resolved-container';
@@ -73,6 +75,27 @@ export function lockProblem(spec: ResolvedContainer, lockPath: string): string |
   const unpinned = packages.filter((p) => !p.version).map((p) => p.name);
   if ([spec.baseImages.build, spec.baseImages.runtime].some((ref) => !ref.includes('@')) || unpinned.length) {
     return `the Dockerfile predates ${LOCK_PATH}: run npx projen`;
+  }
+  const changed = changedSinceSynth(spec, lock!);
+  return changed && `${LOCK_PATH} ${changed}, but the Dockerfile was synthesized before: run npx projen`;
+}
+
+/**
+ * What the lock now says that the synthesized Dockerfile (through the spec
+ * written beside it) does not: a base digest or a package's version or
+ * architecture changed by hand or by a bot, since the last synth. Pure.
+ */
+function changedSinceSynth(spec: ResolvedContainer, lock: BaseImageLock): string | undefined {
+  for (const ref of new Set([spec.baseImages.build, spec.baseImages.runtime])) {
+    const [tag, digest] = ref.split('@');
+    if (lock.images[tag] !== digest) return `pins ${tag}@${lock.images[tag]}`;
+  }
+  const { platform, packages } = spec.debianPackages;
+  for (const p of packages) {
+    const locked = lock.packages![platform][p.name];
+    if (locked.version !== p.version || locked.architecture !== p.architecture) {
+      return `locks ${p.name}=${locked.version} (${locked.architecture}) on ${platform}`;
+    }
   }
   return undefined;
 }

@@ -110,6 +110,25 @@ describe('docker:build refuses a lock that does not fix the runtime\'s packages,
     expect(check(lock)).toEqual({ status: 1, stderr: `docker:build: container.lock.json has no version and architecture for libc6 on ${PLATFORM}: run npx projen docker:lock\n` });
   });
 
+  test('a package\'s version changed since the Dockerfile was synthesized', () => {
+    const lock = structuredClone(committed);
+    lock.packages[PLATFORM].libc6.version = '2.41-99';
+    expect(check(lock)).toEqual({
+      status: 1,
+      stderr: `docker:build: container.lock.json locks libc6=2.41-99 (${lock.packages[PLATFORM].libc6.architecture}) on ${PLATFORM}, but the Dockerfile was synthesized before: run npx projen\n`,
+    });
+  });
+
+  test('a base digest changed since the Dockerfile was synthesized (a bot\'s one-line bump)', () => {
+    const lock = structuredClone(committed);
+    const digest = `sha256:${'c'.repeat(64)}`;
+    lock.images['debian:trixie-slim'] = digest;
+    expect(check(lock)).toEqual({
+      status: 1,
+      stderr: `docker:build: container.lock.json pins debian:trixie-slim@${digest}, but the Dockerfile was synthesized before: run npx projen\n`,
+    });
+  });
+
   test('a changed package list', () => {
     const lock = structuredClone(committed);
     delete lock.packages[PLATFORM].coreutils;
