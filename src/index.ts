@@ -31,6 +31,14 @@ async function startPrimary(): Promise<void> {
     // one line, not make every worker crash and be replaced in a loop.
     const config = loadConfig();
     loadPrompts(config.promptsDir);
+    if (config.workers === 1) {
+      // One worker (every pod's setting): a primary would only fork it and relay signals, so this
+      // process serves, and holds the shutdown deadline itself.
+      const { runWorker } = await import('./worker');
+      starting();
+      await runWorker();
+      return;
+    }
     starting();
     runPrimary(config, createPrimaryLog(config.logLevel));
   } catch (err) {

@@ -10,8 +10,9 @@ import { serviceVersion } from './package-root';
 import { loadPrompts } from './prompts';
 
 /**
- * One HTTP server process. The primary validated config and prompts before
- * forking, so loading them again here cannot fail differently.
+ * One HTTP server process: a cluster worker, or the whole service with one
+ * worker. Config and prompts were validated before (by the primary, or by
+ * index.ts in this process), so loading them again here cannot fail differently.
  */
 export async function runWorker(): Promise<void> {
   let server: FastifyInstance | undefined;
@@ -25,6 +26,13 @@ export async function runWorker(): Promise<void> {
     if (!server || !listening) process.exit(0);
     const app = server;
     app.log.info({ reason }, 'worker shutting down');
+    // Under the cluster the primary holds the deadline; serving alone, this process does.
+    if (!cluster.isWorker) {
+      setTimeout(() => {
+        app.log.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+    }
     // fastify close: stop accepting, let in-flight requests finish, drop idle
     // keep-alive connections; then the onClose hook ends the pg pool.
     app.close().then(
@@ -57,5 +65,7 @@ export async function runWorker(): Promise<void> {
   server = buildApp({ config, prompts, db, version: serviceVersion(), scrape });
   await server.listen({ host: config.host, port: config.port });
   listening = true;
+  // The cluster primary logs this for its workers; serving alone, the process says it itself.
+  if (!cluster.isWorker) server.log.info({ workerPid: process.pid, port: config.port }, 'worker listening');
 }
 

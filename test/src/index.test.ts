@@ -45,6 +45,22 @@ function partialPost(port: number, title: string): {
   return { request, body, response };
 }
 
+/** A POST in flight whose body never completes, so the server cannot finish draining it. */
+async function stuckPost(port: number): Promise<http.ClientRequest> {
+  const stuck = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/api/v1/courses',
+    headers: { 'content-type': 'application/json', 'content-length': 100, 'expect': '100-continue' },
+  });
+  stuck.on('error', () => undefined); // The socket dies with the server.
+  stuck.flushHeaders();
+  await once(stuck, 'continue');
+  stuck.write('{"title":');
+  return stuck;
+}
+
 function postCourse(port: number, title: string): Promise<number | string> {
   return new Promise((resolve) => {
     const body = JSON.stringify({ title });
@@ -137,18 +153,7 @@ describe('node lib/index.js', () => {
   it('kills the workers and exits 1 when a request outlives shutdownTimeoutMs', async () => {
     const service = await start();
     await workersListening(service, 2);
-    // Its body never completes, so the worker cannot finish draining.
-    const stuck = http.request({
-      host: '127.0.0.1',
-      port: service.port,
-      method: 'POST',
-      path: '/api/v1/courses',
-      headers: { 'content-type': 'application/json', 'content-length': 100, 'expect': '100-continue' },
-    });
-    stuck.on('error', () => undefined); // The socket dies with the worker.
-    stuck.flushHeaders();
-    await once(stuck, 'continue');
-    stuck.write('{"title":');
+    const stuck = await stuckPost(service.port);
 
     service.child.kill('SIGTERM');
     expect((await service.exited).code).toBe(1);
@@ -263,6 +268,53 @@ describe('node lib/index.js', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  describe('with one worker (the pod\'s setting) the process serves itself: no primary, no fork', () => {
+    const alone = { WEB_CONCURRENCY: '1' };
+
+    it('listens in its own pid; on SIGTERM finishes the in-flight request, then exits 0', async () => {
+      const service = await start(alone);
+      const [listening] = await workersListening(service, 1);
+      expect(listening.workerPid).toBe(service.child.pid);
+      expect(service.lines.some((l) => l.msg === 'primary started')).toBe(false);
+
+      const { request, body, response } = partialPost(service.port, 'Served alone');
+      await once(request, 'continue');
+      request.write(body.slice(0, 10));
+      service.child.kill('SIGTERM');
+      await service.waitFor((l) => l.msg === 'worker shutting down', 'shutting down');
+      request.end(body.slice(10));
+
+      expect(await response).toMatchObject({ status: 201, json: { title: 'Served alone' } });
+      expect((await service.exited).code).toBe(0);
+      expect(service.stderr()).toBe('');
+    });
+
+    it('exits 1 when a request outlives shutdownTimeoutMs: it holds the deadline the primary would', async () => {
+      const service = await start(alone);
+      await workersListening(service, 1);
+      const stuck = await stuckPost(service.port);
+
+      const signalledAt = Date.now();
+      service.child.kill('SIGTERM');
+      expect((await service.exited).code).toBe(1);
+      expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(shutdownTimeoutMs);
+      expect(service.lines.some((l) => l.msg === 'shutdown timed out; exiting')).toBe(true);
+      stuck.destroy();
+    });
+
+    it('exits 1 with one stderr line when it cannot listen', async () => {
+      const blocker = net.createServer().listen(0, '127.0.0.1');
+      await once(blocker, 'listening');
+      try {
+        const service = await start({ ...alone, PORT: String((blocker.address() as net.AddressInfo).port) });
+        expect((await service.exited).code).toBe(1);
+        expect(service.stderr()).toMatch(/^startup error: \w+ EADDRINUSE[^\n]*\n$/);
+      } finally {
+        blocker.close();
+      }
+    });
   });
 
   it('exits non-zero with one line and no workers when PORT is invalid', () => {
