@@ -30,13 +30,13 @@ async function startPrimary(): Promise<void> {
     // Validate everything before forking: a bad setting must exit once with
     // one line, not make every worker crash and be replaced in a loop.
     const config = loadConfig();
-    loadPrompts(config.promptsDir);
+    const prompts = loadPrompts(config.promptsDir);
     if (config.workers === 1) {
       // One worker (every pod's setting): a primary would only fork it and relay signals, so this
-      // process serves, and holds the shutdown deadline itself.
+      // process serves, with what it just loaded, and holds the shutdown deadline itself.
       const { runWorker } = await import('./worker');
       starting();
-      await runWorker();
+      await runWorker({ config, prompts });
       return;
     }
     starting();

@@ -4,17 +4,24 @@ import type { Registry } from 'prom-client';
 import * as prom from 'prom-client';
 import { buildApp } from './app';
 import { clusterScrape } from './cluster-metrics';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 import { createDatabase } from './database';
 import { serviceVersion } from './package-root';
-import { loadPrompts } from './prompts';
+import { loadPrompts, type PromptCatalog } from './prompts';
+
+/** What index.ts already loaded and validated when this process serves alone. */
+export interface Loaded {
+  readonly config: Config;
+  readonly prompts: PromptCatalog;
+}
 
 /**
  * One HTTP server process: a cluster worker, or the whole service with one
- * worker. Config and prompts were validated before (by the primary, or by
- * index.ts in this process), so loading them again here cannot fail differently.
+ * worker, which gets the config and prompts index.ts validated. A cluster
+ * worker loads its own: the primary validated them before forking, so
+ * loading them again cannot fail differently.
  */
-export async function runWorker(): Promise<void> {
+export async function runWorker(loaded?: Loaded): Promise<void> {
   let server: FastifyInstance | undefined;
   let listening = false;
   let stopping = false;
@@ -55,8 +62,8 @@ export async function runWorker(): Promise<void> {
     stop('primary disconnected');
   });
 
-  const config = loadConfig();
-  const prompts = loadPrompts(config.promptsDir);
+  const config = loaded?.config ?? loadConfig();
+  const prompts = loaded?.prompts ?? loadPrompts(config.promptsDir);
   const db = config.database.url
     ? createDatabase(config.database.url, config.database, (err) => server?.log.error({ err }, 'idle database connection failed'))
     : undefined;

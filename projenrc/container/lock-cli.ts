@@ -72,10 +72,6 @@ export function lockProblem(spec: ResolvedContainer, lockPath: string): string |
   const { platform, packages } = spec.debianPackages;
   const why = staleness(tags, lock) ?? packageStaleness(packages.map((p) => p.name), platform, lock);
   if (why) return `${why}: run npx projen docker:lock`;
-  const unpinned = packages.filter((p) => !p.version).map((p) => p.name);
-  if ([spec.baseImages.build, spec.baseImages.runtime].some((ref) => !ref.includes('@')) || unpinned.length) {
-    return `the Dockerfile predates ${LOCK_PATH}: run npx projen`;
-  }
   const changed = changedSinceSynth(spec, lock!);
   return changed && `${LOCK_PATH} ${changed}, but the Dockerfile was synthesized before: run npx projen`;
 }
@@ -83,7 +79,8 @@ export function lockProblem(spec: ResolvedContainer, lockPath: string): string |
 /**
  * What the lock now says that the synthesized Dockerfile (through the spec
  * written beside it) does not: a base digest or a package's version or
- * architecture changed by hand or by a bot, since the last synth. Pure.
+ * architecture written since the last synth, by docker:lock, by hand or by
+ * a bot. A Dockerfile synthesized before any lock differs in every pin. Pure.
  */
 function changedSinceSynth(spec: ResolvedContainer, lock: BaseImageLock): string | undefined {
   for (const ref of new Set([spec.baseImages.build, spec.baseImages.runtime])) {

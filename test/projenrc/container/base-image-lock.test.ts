@@ -89,10 +89,11 @@ describe('docker:build refuses a lock that does not fix the runtime\'s packages,
   const ROOT = join(__dirname, '..', '..', '..');
   const committed = JSON.parse(readFileSync(join(ROOT, 'container.lock.json'), 'utf8'));
   /** `lock-cli.ts --check`, docker:build's first step, in a directory holding the repository's spec and this lock. */
-  function check(lock: unknown): { status: number | null; stderr: string } {
+  function check(lock: unknown, spec?: unknown): { status: number | null; stderr: string } {
     const dir = mkdtempSync(join(tmpdir(), 'lock-check-'));
     mkdirSync(join(dir, '.projen'));
-    copyFileSync(join(ROOT, '.projen', 'container.json'), join(dir, '.projen', 'container.json'));
+    if (spec) writeFileSync(join(dir, '.projen', 'container.json'), JSON.stringify(spec));
+    else copyFileSync(join(ROOT, '.projen', 'container.json'), join(dir, '.projen', 'container.json'));
     writeFileSync(join(dir, 'container.lock.json'), JSON.stringify(lock));
     const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'ts-node'),
       ['--transpile-only', '--project', join(ROOT, 'projenrc', 'tsconfig.json'), join(ROOT, 'projenrc', 'container', 'lock-cli.ts'), '--check'],
@@ -126,6 +127,15 @@ describe('docker:build refuses a lock that does not fix the runtime\'s packages,
     expect(check(lock)).toEqual({
       status: 1,
       stderr: `docker:build: container.lock.json pins debian:trixie-slim@${digest}, but the Dockerfile was synthesized before: run npx projen\n`,
+    });
+  });
+
+  test('a Dockerfile synthesized before the lock existed: its FROMs carry no digest', () => {
+    const spec = JSON.parse(readFileSync(join(ROOT, CONTAINER_SPEC_PATH), 'utf8'));
+    spec.baseImages = { build: tagOf(spec.baseImages.build), runtime: tagOf(spec.baseImages.runtime) };
+    expect(check(committed, spec)).toEqual({
+      status: 1,
+      stderr: `docker:build: container.lock.json pins ${spec.baseImages.build}@${committed.images[spec.baseImages.build]}, but the Dockerfile was synthesized before: run npx projen\n`,
     });
   });
 

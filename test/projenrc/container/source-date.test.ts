@@ -4,21 +4,11 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { BUILD_ARGS } from '../../../projenrc/container/dockerfile';
 import { CREATED_EXPRESSION, sourceDateProblem } from '../../../projenrc/container/source-date';
+import { repoCommittedAt } from '../support/git-repo';
 
 /** The value docker:build passes as CREATED, evaluated by sh as the task does. */
 function created(cwd: string, env: Record<string, string> = {}): string {
   return execFileSync('sh', ['-c', `printf %s "${CREATED_EXPRESSION}"`], { cwd, env: { PATH: process.env.PATH!, ...env }, encoding: 'utf8' });
-}
-
-function repoCommittedAt(date: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'source-date-'));
-  const git = (...args: string[]) => execFileSync('git', args, {
-    cwd: dir,
-    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
-  });
-  git('init', '-q');
-  git('commit', '-q', '--allow-empty', '-m', 'one');
-  return dir;
 }
 
 describe('the created label', () => {

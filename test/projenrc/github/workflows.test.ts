@@ -12,6 +12,7 @@ import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../
 import { renderWorkflow } from '../../../projenrc/github/render';
 import { pullBaseImages } from '../../../projenrc/github/steps';
 import { BASE_PROPS, testProject } from '../container/fixture';
+import { repoCommittedAt } from '../support/git-repo';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -224,9 +225,7 @@ describe('versions that mean something', () => {
     const step = steps(verify).find((s) => s.id === 'created');
     const build = steps(verify).find((s) => s.uses === ACTIONS.buildPush.uses);
     expect(build.with['build-args'].split('\n')).toContain('CREATED=${{ steps.created.outputs.created }}');
-    const dir = mkdtempSync(join(tmpdir(), 'created-'));
-    const env = { PATH: process.env.PATH, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_AUTHOR_DATE: '2026-11-30T23:15:07+02:00', GIT_COMMITTER_DATE: '2026-11-30T23:15:07+02:00' };
-    for (const args of [['init', '-q'], ['commit', '-q', '--allow-empty', '-m', 'one']]) spawnSync('git', args, { cwd: dir, env });
+    const dir = repoCommittedAt('2026-11-30T23:15:07+02:00');
     const out = join(dir, 'output');
     writeFileSync(out, '');
     const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd: dir, env: { PATH: process.env.PATH, GITHUB_OUTPUT: out }, encoding: 'utf8' });
