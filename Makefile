@@ -7,7 +7,7 @@ help:
 	@printf '  %s\n' 'help           List the targets (default)'
 	@printf '  %s\n' 'check          Everything CI checks except the image: drift, compile, lint, tests'
 	@printf '  %s\n' 'synth          Synthesize project files'
-	@printf '  %s\n' 'docker-build   Build the image with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags, VERSION the tag)'
+	@printf '  %s\n' 'docker-build   Build the image for each platform with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags, VERSION the tag)'
 	@printf '  %s\n' 'docker-verify  Build the image and verify it against .projen/container.json (--image skips the build)'
 	@printf '  %s\n' 'docker-run     Run the image (DOCKER_RUN_FLAGS replaces -p 8000:8000; DATABASE_URL passes through)'
 

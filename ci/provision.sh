@@ -3,20 +3,25 @@
 # which has no container registry and no Docker engine of its own (only the npm
 # registry and Debian's apt are reachable):
 #   1. Debian packages (docker.io, docker-registry, mmdebstrap, debootstrap,
-#      postgresql, curl, shellcheck, docker-compose) when missing, in one apt-get run
-#      (docker-compose 1.29 only validates compose.yaml in the tests: `config -q`, never `up`);
+#      postgresql, curl, shellcheck, docker-compose, qemu-user-static, binfmt-support)
+#      when missing, in one apt-get run (docker-compose 1.29 only validates compose.yaml
+#      in the tests: `config -q`, never `up`), with binfmt_misc mounted first so that
+#      qemu-user-static registers its emulators (flags PF: they also run in containers);
 #   2. PostgreSQL on 127.0.0.1:5432 with trust auth        (ci/postgres.sh);
 #   3. a registry on 127.0.0.1:5000 and dockerd using it as
 #      --registry-mirror, without bridge/iptables           (ci/docker-engine.sh);
 #   4. Node 24 unpacked to /opt/node-24 (`source ci/env.sh` puts it first on PATH);
-#   5. the base images, built as stand-ins                 (ci/stand-in-bases.sh),
-#      pushed to the registry as library/<name>:<tag> and pulled back through
-#      the mirror, so `docker pull node:24-trixie-slim` works, RepoDigests shows
-#      node@sha256:..., and a FROM pinned to that digest builds.
+#   5. the base images, built as stand-ins for every platform the spec declares
+#      (ci/stand-in-bases.sh; a foreign one under emulation), pushed to the registry
+#      and joined into one multi-platform index as library/<name>:<tag>, then pulled
+#      back through the mirror, so `docker pull node:24-trixie-slim` works (with
+#      --platform too), RepoDigests shows node@sha256:<index digest>, and a FROM
+#      pinned to that digest builds for every platform.
 #
 # Usage (as root, from anywhere):
 #   bash ci/provision.sh             base images from the resolved container spec
-#   bash ci/provision.sh IMAGE...    these base images, e.g. node:24-trixie-slim
+#   bash ci/provision.sh IMAGE...    these base images, e.g. node:24-trixie-slim, for the
+#                                    platforms in $PLATFORMS (default: linux/amd64)
 #   source ci/env.sh                 afterwards: Node 24 on PATH, DOCKER, DOCKER_BUILD_FLAGS
 # Idempotent: every step checks before it acts; a second run takes seconds and
 # never restarts a daemon. The registry's data (/var/lib/docker-registry) persists,
@@ -63,7 +68,11 @@ prepare() {
   fi
   # shellcheck source=ci/env.sh
   source ci/env.sh
-  if (($#)); then printf '%s\n' "$@" >"$WORK/images"; return; fi
+  if (($#)); then
+    printf '%s\n' "$@" >"$WORK/images"
+    tr ' ' '\n' <<<"${PLATFORMS:-linux/amd64}" >"$WORK/platforms"
+    return
+  fi
   if [[ ! -d node_modules ]]; then
     log "npm ci (node_modules missing; the spec CLI needs it)"
     local t=$SECONDS
@@ -74,6 +83,9 @@ prepare() {
   npx ts-node --transpile-only --project projenrc/tsconfig.json projenrc/container/spec-cli.ts baseImages \
     >"$WORK/images" 2>"$WORK/spec.err" \
     || die "cannot read the base images from the container spec: $(head -n 1 "$WORK/spec.err")"
+  npx ts-node --transpile-only --project projenrc/tsconfig.json projenrc/container/spec-cli.ts platforms \
+    >"$WORK/platforms" 2>"$WORK/spec.err" \
+    || die "cannot read the platforms from the container spec: $(head -n 1 "$WORK/spec.err")"
 }
 
 # ---- 1. packages, one apt-get run ------------------------------------------------
@@ -87,6 +99,12 @@ command -v curl >/dev/null || pkgs+=(curl)
 command -v shellcheck >/dev/null || pkgs+=(shellcheck)
 command -v docker-compose >/dev/null || pkgs+=(docker-compose)
 command -v pg_isready >/dev/null || pkgs+=(postgresql-client)
+# Emulation for the foreign platforms: the package registers its emulators only if
+# binfmt_misc is mounted when it installs (it is not mounted at boot here).
+BINFMT=/proc/sys/fs/binfmt_misc
+findmnt -n "$BINFMT" >/dev/null || mount -t binfmt_misc binfmt_misc "$BINFMT" || die "cannot mount binfmt_misc on $BINFMT"
+[[ -x /usr/bin/qemu-aarch64-static ]] || pkgs+=(qemu-user-static)
+command -v update-binfmts >/dev/null || pkgs+=(binfmt-support)
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null \
    && { ! command -v pg_ctlcluster >/dev/null || [[ -z $(ls /etc/postgresql 2>/dev/null) ]]; }; then
   pkgs+=(postgresql)
@@ -112,7 +130,24 @@ wait "$prep_pid" || exit 1   # it printed its one-line error
 # shellcheck source=ci/env.sh
 source ci/env.sh
 
-# ---- 5. base images ---------------------------------------------------------------
+# ---- 5. emulators for the foreign platforms ----------------------------------------
+mapfile -t platforms < <(grep -v '^[[:space:]]*$' "$WORK/platforms")
+((${#platforms[@]})) || die "the container spec lists no platforms"
+native=linux/$(dpkg --print-architecture)
+for p in "${platforms[@]}"; do
+  [[ $p == "$native" ]] && continue
+  case $p in
+    linux/arm64) emulator=qemu-aarch64 ;;
+    linux/amd64) emulator=qemu-x86_64 ;;
+    *) die "platform $p: no emulator known for it on $native" ;;
+  esac
+  [[ -e $BINFMT/$emulator ]] || update-binfmts --enable "$emulator" >/dev/null 2>&1 || true
+  [[ $(sed -n 's/^flags: //p' "$BINFMT/$emulator" 2>/dev/null) == *F* ]] \
+    || die "$p: $emulator is not registered in binfmt_misc with flag F (needed to run it in containers)"
+  log "$p runs emulated ($emulator, binfmt_misc)"
+done
+
+# ---- 6. base images ---------------------------------------------------------------
 mapfile -t images < <(grep -v '^[[:space:]]*$' "$WORK/images")
 ((${#images[@]})) || die "the container spec lists no base images"
 
@@ -127,6 +162,16 @@ served_digest() { # repo tag
     | tr -d '\r' | awk -F': ' 'tolower($1) == "docker-content-digest" { print $2 }' || true
 }
 
+# Prints the platforms (os/arch) of the index the registry serves for repo:tag, one per line:
+# nothing for a single-platform manifest or a missing tag.
+served_platforms() { # repo tag
+  curl -fs --max-time 10 -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json' \
+    -H 'Accept: application/vnd.oci.image.index.v1+json' "http://$REGISTRY/v2/$1/manifests/$2" 2>/dev/null \
+    | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+        for (const m of JSON.parse(s || "{}").manifests ?? []) console.log(m.platform.os + "/" + m.platform.architecture);
+      })' 2>/dev/null || true
+}
+
 declare -A PIN=() SEEN=()
 bases=() to_build=()
 for img in "${images[@]}"; do
@@ -137,22 +182,34 @@ for img in "${images[@]}"; do
   [[ $img == *@sha256:* ]] && PIN[$ref]=${img##*@}
   [[ -n ${SEEN[$ref]:-} ]] && continue
   SEEN[$ref]=1; bases+=("$ref")
-  if [[ -n $(served_digest "library/${ref%%:*}" "${ref#*:}") ]]; then
-    log "$ref already in the registry"
+  served=$'\n'$(served_platforms "library/${ref%%:*}" "${ref#*:}")$'\n'
+  missing=()
+  for p in "${platforms[@]}"; do [[ $served == *$'\n'"$p"$'\n'* ]] || missing+=("$p"); done
+  if ((${#missing[@]} == 0)); then
+    log "$ref already in the registry for ${platforms[*]}"
   else
     to_build+=("$ref")
   fi
 done
 
 if ((${#to_build[@]})); then
-  bash ci/stand-in-bases.sh "${to_build[@]}" 8>&-
+  bash ci/stand-in-bases.sh "${platforms[@]/#/--platform=}" "${to_build[@]}" 8>&-
   for ref in "${to_build[@]}"; do
-    t=$SECONDS
-    $DOCKER tag "$ref" "$REGISTRY/library/$ref"
-    $DOCKER push "$REGISTRY/library/$ref" >"$WORK/push.log" 2>&1 \
-      || die "docker push $REGISTRY/library/$ref failed: $(tail -n 1 "$WORK/push.log")"
-    $DOCKER rmi "$REGISTRY/library/$ref" >/dev/null   # only the registry-named tag
-    log "pushed $ref to $REGISTRY/library/$ref in $((SECONDS - t)) s"
+    t=$SECONDS; parts=()
+    # Each platform's image under stand-in/, then one index under the official name.
+    for p in "${platforms[@]}"; do
+      part=$REGISTRY/stand-in/$ref-${p#linux/}
+      $DOCKER tag "stand-in/$ref-${p#linux/}" "$part"
+      $DOCKER push "$part" >"$WORK/push.log" 2>&1 || die "docker push $part failed: $(tail -n 1 "$WORK/push.log")"
+      $DOCKER rmi "$part" >/dev/null   # only the registry-named tag
+      parts+=("$part")
+    done
+    $DOCKER manifest rm "$REGISTRY/library/$ref" >/dev/null 2>&1 || true   # a stale local list
+    if ! { $DOCKER manifest create --insecure "$REGISTRY/library/$ref" "${parts[@]}" \
+           && $DOCKER manifest push --insecure --purge "$REGISTRY/library/$ref"; } >"$WORK/manifest.log" 2>&1; then
+      die "index $REGISTRY/library/$ref failed: $(tail -n 1 "$WORK/manifest.log")"
+    fi
+    log "pushed $ref for ${platforms[*]} to $REGISTRY/library/$ref in $((SECONDS - t)) s"
   done
 fi
 

@@ -27,6 +27,8 @@ interface CheckBase {
 
 /** Runs `command` in a fresh container without a network, as the image's user. */
 export interface CommandCheck extends CheckBase {
+  /** The one platform whose image it checks, e.g. `linux/arm64`; every platform's when unset. */
+  readonly platform?: string;
   /** Exec form: the first word replaces the entrypoint, so no shell is needed in the image. */
   readonly command: readonly string[];
   /** Trimmed stdout must equal this. */
@@ -106,3 +108,15 @@ export type RuntimeCheck = CheckBase & (
 export function planEntries(plan: CheckPlan): { category: CheckCategory; check: CheckBase }[] {
   return CHECK_CATEGORIES.flatMap((category) => plan[category].map((check: CheckBase) => ({ category, check })));
 }
+
+/** The plan one platform's image must pass: every entry but the other platforms' own. Pure. */
+export function planFor(plan: CheckPlan, platform: string): CheckPlan {
+  return { ...plan, commands: plan.commands.filter((c) => !c.platform || c.platform === platform) };
+}
+
+/**
+ * How many times longer every time limit is for an image that runs emulated
+ * (arm64 under QEMU on an amd64 engine): node starts in about 1 s there
+ * instead of 0.1 s, so the native limits would fail a correct image.
+ */
+export const EMULATED_TIME_FACTOR = 5;

@@ -46,13 +46,15 @@ const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
     + `Each Debian package whose files ship has its dpkg status entry in ${code(DPKG_STATUS_DIR)}, as distroless images have, `
     + 'written from dpkg\'s own record of the installed package, so Trivy, Grype and Syft report these OS packages with their '
     + 'versions, and their CVEs:\n\n'
-    + '| Package | Version | Architecture |\n| --- | --- | --- |\n'
-    + r.debianPackages.packages.filter((p) => p.ships)
-      .map((p) => `| ${code(p.name)} | ${p.version ? code(p.version) : 'not locked'} | ${p.architecture ?? 'not locked'} |`).join('\n')
+    + `| Package | ${r.platforms.join(' | ')} |\n| --- |${' --- |'.repeat(r.platforms.length)}\n`
+    + r.debianPackages.filter((p) => p.ships).map((p) => `| ${code(p.name)} | ${r.platforms.map((platform) => {
+      const locked = p.locked[platform];
+      return locked?.version ? `${code(locked.version)} (${locked.architecture})` : 'not locked';
+    }).join(' | ')} |`).join('\n')
     + `\n\nA scanner cannot see: the ${code('node')} binary, which comes from the ${code('node')} image (${code(r.baseImages.build)}), `
     + 'not from a Debian package: no package database names it, so its CVEs must be followed by its version (the node image\'s '
     + 'tag, renewed with the lock), and the build-only tools ('
-    + (r.debianPackages.packages.filter((p) => !p.ships).map((p) => code(p.name)).join(', ') || 'none')
+    + (r.debianPackages.filter((p) => !p.ships).map((p) => code(p.name)).join(', ') || 'none')
     + `), which never ship. The npm packages under ${code(`${r.workdir}/node_modules`)} are found from their own manifests.`,
   debian: (r) => `The runtime (${code('runtime: debian')}) starts from ${code(r.baseImages.runtime)} with only the `
     + `${code('node')} binary copied in: a shell to debug with, but no npm, npx or yarn.`,
@@ -121,7 +123,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '',
     `${code(run(IMAGE_TASKS.lock))} pulls each base tag and writes the digest it resolved to into ${code(LOCK_PATH)} (committed); `
       + 'for the minimal runtime it then installs the Debian packages in the locked runtime base, as the rootfs stage does, and '
-      + `records each one's version and architecture under ${code(`packages.${r.debianPackages.platform}`)}. `
+      + `records each one's version and architecture per platform under ${code('packages')} (each platform installs its own builds). `
       + `Every FROM is rendered from the lock as ${code('tag@digest')}, every package as ${code('name=version')}, and the runtime base is named in the `
       + `${code('org.opencontainers.image.base.name')} and ${code('.digest')} labels. ${code(run(IMAGE_TASKS.build))} first checks `
       + 'that the lock fits the declaration (every base tag, every declared package with its version) and the Dockerfile (nothing in it changed since the last `npx projen`), and stops with one line '

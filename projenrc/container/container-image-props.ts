@@ -114,6 +114,13 @@ export interface ContainerImageProps {
    * @default - the `repository` of package.json; no label when neither is set
    */
   readonly sourceUrl?: string;
+  /**
+   * The platforms the image is built, verified and published for, as one
+   * multi-platform index. The first one the engine runs natively is the one
+   * `<imageName>:<version>` and `latest` name locally.
+   * @default DEFAULT_PLATFORMS - amd64 and arm64: the two that cloud nodes and developer machines run
+   */
+  readonly platforms?: string[];
 }
 
 /** See {@link ContainerImageProps.appConfig}. */
@@ -152,8 +159,18 @@ export const MINIMAL_PACKAGES = {
   tools: ['binutils'],
 } as const;
 
-/** The platform images are built for; the lock's Debian packages are keyed by it. */
-export const PLATFORM = 'linux/amd64';
+/**
+ * The platforms an image can be built for, each with its architecture as
+ * Docker and Debian name it and as node reports it (`process.arch`): the
+ * ones both Debian and node publish builds for, and cloud nodes run.
+ */
+export const PLATFORM_ARCHES: Readonly<Record<string, { readonly arch: string; readonly nodeArch: string }>> = {
+  'linux/amd64': { arch: 'amd64', nodeArch: 'x64' },
+  'linux/arm64': { arch: 'arm64', nodeArch: 'arm64' },
+};
+export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64'];
+/** Docker's and Debian's name of a platform's architecture, e.g. `arm64`; the suffix of its image tag. */
+export const archOf = (platform: string): string => PLATFORM_ARCHES[platform].arch;
 export const WORKDIR = '/app';
 export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
 export const DEFAULT_METRICS_PATH = '/metrics';

@@ -10,6 +10,7 @@ import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
 import { IMAGE_TASKS } from './image-tasks';
+import { nativeAliasScript, platformTag } from './image-tags';
 import type { ProjectFacts, ResolvedProps } from './resolve';
 import { resolveContainer, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
@@ -210,7 +211,7 @@ export class ContainerImage extends Component {
   }
 
   private addTasks(): void {
-    const { imageName, port } = this.declared;
+    const { imageName, port, platforms } = this.declared;
     const tool = (entry: string) => toolCommand(this.project.outdir, entry);
     // CI sets VERSION (a release's 1.2.3, main's 0.0.0-main.<sha>); otherwise a development build.
     const version = `\${VERSION:-${DEV_VERSION}}`;
@@ -219,23 +220,26 @@ export class ContainerImage extends Component {
       description: `Pull each base image and pin its digest in ${LOCK_PATH}, then synthesize`,
       steps: [{ exec: tool('container/lock-cli') }, { spawn: 'default' }],
     });
+    const docker = '${DOCKER:-docker}';
     this.project.addTask(IMAGE_TASKS.build, {
-      description: 'Build the image with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags, VERSION the tag)',
+      description: 'Build the image for each platform with BuildKit (DOCKER picks the client, DOCKER_BUILD_FLAGS adds flags, VERSION the tag)',
       env: { DOCKER_BUILDKIT: '1' },
       // POSIX parameter expansion (`${DOCKER:-docker}`) is beyond projen's built-in shell.
       shell: TaskShell.sh(),
       steps: [
         { name: 'lock', exec: `${tool('container/lock-cli')} --check` },
-        {
+        ...platforms.map((platform) => ({
+          name: platform,
           exec: [
-            '${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-}',
+            `${docker} build \${DOCKER_BUILD_FLAGS:-} --platform ${platform}`,
             '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)"',
             `--build-arg CREATED="${CREATED_EXPRESSION}"`,
             `--build-arg VERSION="${version}"`,
-            // `latest` too: the original's manual checks run `docker run --rm <imageName> whoami` verbatim.
-            `--tag ${tag} --tag ${imageName}:latest .`,
+            `--tag ${platformTag(imageName, version, platform)} .`,
           ].join(' '),
-        },
+        })),
+        // The original's manual checks run `docker run --rm <imageName> whoami` verbatim.
+        { name: 'native', exec: nativeAliasScript(docker, imageName, version, platforms) },
       ],
     });
     this.project.addTask(IMAGE_TASKS.run, {

@@ -1,5 +1,6 @@
 import { posix } from 'path';
 import type { CheckPlan, CommandCheck, FileExistenceCheck, MetadataCheck, RuntimeCheck } from './check-plan';
+import { archOf, PLATFORM_ARCHES } from './container-image-props';
 import { DPKG_STATUS_DIR } from './dockerfile';
 import type { ResolvedContainer } from './resolved-container';
 import { SECRET_KEY } from './validation';
@@ -25,7 +26,14 @@ function commands(r: Declared): CommandCheck[] {
     { name: 'whoami', title: `\`whoami\` prints ${r.user}, the original's manual check`, command: ['whoami'], expectedOutput: r.user },
     // node, not `id`: the one program every Node image has.
     { name: 'uid', title: `the default user's uid is ${r.uid}, not 0`, command: ['node', '-p', 'process.getuid()'], expectedOutput: String(r.uid) },
-    ...dpkgStatus(r),
+    ...r.platforms.map((platform): CommandCheck => ({
+      name: `arch-${archOf(platform)}`,
+      title: `on ${platform}, node is the ${PLATFORM_ARCHES[platform].nodeArch} build, taken from that platform's locked base`,
+      platform,
+      command: ['node', '-p', 'process.arch'],
+      expectedOutput: PLATFORM_ARCHES[platform].nodeArch,
+    })),
+    ...r.platforms.flatMap((platform) => dpkgStatus(r, platform)),
   ];
 }
 
@@ -34,18 +42,22 @@ function commands(r: Declared): CommandCheck[] {
  * it, with the locked version and architecture, and no other entry. Read
  * with node, the one program the image has to read them with.
  */
-function dpkgStatus(r: Declared): CommandCheck[] {
-  const shipped = r.debianPackages.packages.filter((p) => p.ships).sort((a, b) => a.name.localeCompare(b.name));
+function dpkgStatus(r: Declared, platform: string): CommandCheck[] {
+  const shipped = r.debianPackages.filter((p) => p.ships).sort((a, b) => a.name.localeCompare(b.name));
   if (!shipped.length) return [];
   const script = `const fs=require('fs'),d='${DPKG_STATUS_DIR}/';`
     + 'process.stdout.write(fs.readdirSync(d).sort().map((p)=>{const t=fs.readFileSync(d+p,\'utf8\'),'
     + 'f=(k)=>(t.match(new RegExp(\'^\'+k+\': (.*)$\',\'m\'))||[])[1];'
     + 'return p+\' \'+f(\'Package\')+\' \'+f(\'Version\')+\' \'+f(\'Architecture\')}).join(\'; \'))';
   return [{
-    name: 'dpkg-status',
-    title: `scanners see the runtime's Debian packages: a ${DPKG_STATUS_DIR} entry for each of ${shipped.map((p) => p.name).join(', ')}, at the locked version`,
+    name: `dpkg-status-${archOf(platform)}`,
+    title: `on ${platform}, scanners see the runtime's Debian packages: a ${DPKG_STATUS_DIR} entry for each of ${shipped.map((p) => p.name).join(', ')}, at the version locked there`,
+    platform,
     command: ['node', '-e', script],
-    expectedOutput: shipped.map((p) => `${p.name} ${p.name} ${p.version ?? '(unlocked)'} ${p.architecture ?? '(unlocked)'}`).join('; '),
+    expectedOutput: shipped.map((p) => {
+      const locked = p.locked[platform];
+      return `${p.name} ${p.name} ${locked?.version ?? '(unlocked)'} ${locked?.architecture ?? '(unlocked)'}`;
+    }).join('; '),
   }];
 }
 

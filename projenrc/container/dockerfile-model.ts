@@ -104,9 +104,17 @@ export interface DockerStage {
   readonly name: string;
   /** Image reference, or the name of an earlier stage. */
   readonly from: string;
+  /**
+   * `FROM --platform=`: {@link BUILD_PLATFORM} runs the stage natively on the
+   * builder whatever the target. Unset, the stage is the target platform's.
+   */
+  readonly platform?: string;
   readonly comment?: string;
   readonly instructions: readonly DockerInstruction[];
 }
+
+/** BuildKit's automatic arg for the platform the builder runs on. */
+export const BUILD_PLATFORM = '$BUILDPLATFORM';
 
 export interface DockerfileModel {
   /** The last stage is the image that gets tagged. */

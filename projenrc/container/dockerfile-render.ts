@@ -15,7 +15,7 @@ export function renderDockerfile(model: DockerfileModel, marker?: string): strin
 function renderStage(stage: DockerStage): string {
   return [
     ...commentLines(stage.comment),
-    `FROM ${stage.from} AS ${stage.name}`,
+    `FROM ${stage.platform ? `--platform=${stage.platform} ` : ''}${stage.from} AS ${stage.name}`,
     ...stage.instructions.flatMap((i) => [...commentLines(i.comment), renderInstruction(i)]),
   ].join('\n');
 }

@@ -1,4 +1,6 @@
+import { archOf } from './container-image-props';
 import type { DockerInstruction, DockerStage, DockerfileModel } from './dockerfile-model';
+import { BUILD_PLATFORM } from './dockerfile-model';
 import type { ResolvedContainer } from './resolved-container';
 
 /** npm's cache, mounted as a BuildKit cache so it never lands in a layer. */
@@ -27,7 +29,9 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
       {
         name: 'build',
         from: r.baseImages.build,
-        comment: 'Compiles TypeScript. NODE_ENV stays unset: npm ci must install the devDependencies tsc needs.',
+        platform: BUILD_PLATFORM,
+        comment: 'Compiles TypeScript. NODE_ENV stays unset: npm ci must install the devDependencies tsc needs. On the\n'
+          + 'builder\'s own platform, for every target: JavaScript is the same everywhere, and nothing runs emulated.',
         instructions: [
           { kind: 'WORKDIR', path: r.workdir },
           { kind: 'COPY', sources: manifests, dest: './', comment: 'Manifests first: a source edit reuses the installed node_modules layer.' },
@@ -46,8 +50,10 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
       {
         name: 'deps',
         from: r.baseImages.build,
+        platform: BUILD_PLATFORM,
         comment: 'Production node_modules. A stage of its own rather than `npm prune`: it does not depend on the\n'
-          + 'sources, so a code edit never reinstalls, and BuildKit runs it in parallel with the build.',
+          + 'sources, so a code edit never reinstalls, and BuildKit runs it in parallel with the build. On the builder\'s\n'
+          + 'platform, once for every target: without install scripts or optional packages, npm fetches no native build.',
         instructions: [
           { kind: 'WORKDIR', path: r.workdir },
           { kind: 'COPY', sources: manifests, dest: './' },
@@ -65,6 +71,7 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
       {
         name: 'files',
         from: r.baseImages.build,
+        platform: BUILD_PLATFORM,
         comment: 'The runtime files taken from the context, with group/world write bits dropped: COPY keeps the\n'
           + 'modes of the checkout, and a umask of 002 there must not make the app writable in the image.',
         instructions: [
@@ -140,7 +147,13 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
         comment: why,
         instructions: [
           addUser,
-          { kind: 'COPY', from: 'build', sources: [NODE_BINARY], dest: NODE_BINARY, comment: 'node is one binary; its libraries come with the base.' },
+          {
+            kind: 'COPY',
+            from: r.baseImages.build,
+            sources: [NODE_BINARY],
+            dest: NODE_BINARY,
+            comment: 'node is one binary, the target platform\'s build from the node image; its libraries come with the base.',
+          },
           ...app(r.env),
         ],
       }];
@@ -175,12 +188,22 @@ export const ROOTFS_SHELL = ['/bin/bash', '-o', 'pipefail', '-c'] as const;
 function rootfsStage(r: ResolvedContainer): DockerStage {
   const passwd = `root:x:0:0:root:/root:/usr/sbin/nologin\\n${r.user}:x:${r.uid}:${r.gid}::/nonexistent:/usr/sbin/nologin\\n`;
   const group = `root:x:0:\\n${r.user}:x:${r.gid}:\\n`;
-  const packages = r.debianPackages.packages;
+  const packages = [...r.debianPackages].sort((a, b) => a.name.localeCompare(b.name));
   const ships = packages.filter((p) => p.ships).map((p) => p.name);
+  const install = (platform: string) => `apt-get install -y --no-install-recommends ${packages.map((p) => {
+    const version = p.locked[platform]?.version;
+    return version ? `${p.name}=${version}` : p.name;
+  }).join(' ')}`;
   const lines = [
     'set -eux',
     'apt-get update',
-    `apt-get install -y --no-install-recommends ${[...packages].sort((a, b) => a.name.localeCompare(b.name)).map((p) => (p.version ? `${p.name}=${p.version}` : p.name)).join(' ')}`,
+    // One branch per platform: each architecture has its own builds, locked at their own versions.
+    [
+      'case "$TARGETARCH" in',
+      ...r.platforms.map((platform) => `  ${archOf(platform)}) ${install(platform)} ;;`),
+      '  *) echo "no Debian packages are locked for $TARGETARCH" >&2; exit 1 ;;',
+      'esac',
+    ].join(' \\\n    '),
     `if ldd ${NODE_BINARY} /usr/bin/whoami | grep 'not found'; then exit 1; fi`,
     `mapfile -t libs < <(ldd ${NODE_BINARY} /usr/bin/whoami | sed -n 's|.*[[:space:]]\\(/[^ ]*\\) (0x.*|\\1|p' | sort -u)`,
     // A library from a package the list does not name would ship without a status entry: refuse it.
@@ -198,7 +221,8 @@ function rootfsStage(r: ResolvedContainer): DockerStage {
   return {
     name: 'rootfs',
     from: r.baseImages.runtime,
-    comment: 'The minimal runtime\'s root filesystem, from Debian\'s own packages at the versions container.lock.json locks:\n'
+    comment: 'The minimal runtime\'s root filesystem, on the target platform (emulated when it is not the builder\'s), from\n'
+      + 'Debian\'s own packages at the versions container.lock.json locks for it, and that platform\'s node:\n'
       + 'whoami (the original\'s manual check), the loader and the libraries ldd lists for node and whoami (glibc >= 2.34\n'
       + 'has NSS "files" built in), the CA bundle, os-release, and passwd/group for root and the app user. Each shipped\n'
       + `package gets its dpkg status entry in ${DPKG_STATUS_DIR}, so scanners see it. node loses its symbol table\n`
@@ -206,6 +230,7 @@ function rootfsStage(r: ResolvedContainer): DockerStage {
       + 'passwd work before anything ships.',
     instructions: [
       { kind: 'SHELL', argv: ROOTFS_SHELL },
+      { kind: 'ARG', name: 'TARGETARCH', comment: 'BuildKit sets it to the target\'s architecture, e.g. arm64.' },
       {
         kind: 'RUN',
         mounts: [{ type: 'bind', from: r.baseImages.build, source: NODE_BINARY, target: NODE_BINARY }],

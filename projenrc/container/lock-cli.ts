@@ -1,9 +1,10 @@
 /**
  * `npx projen docker:lock`: pulls each base tag the spec names through the
- * engine and writes the digest it resolved to into the lock, then installs
- * the minimal runtime's Debian packages in the locked runtime base and
- * records the version and architecture dpkg reports for each. With
- * `--check` (the first step of docker:build) it says in one line what stops
+ * engine and writes the digest it resolved to (its multi-platform index's)
+ * into the lock, then installs the minimal runtime's Debian packages in the
+ * locked runtime base on each declared platform (emulated where it is not
+ * the engine's) and records the version and architecture dpkg reports for
+ * each. With `--check` (the first step of docker:build) it says in one line what stops
  * the build before BuildKit would: a lock that does not fit the
  * declaration or changed since the Dockerfile was synthesized from it, a
  * SOURCE_DATE_EPOCH that is no date, no engine answering, or a pinned
@@ -18,9 +19,9 @@ import type { ResolvedContainer } from './resolved-container';
 import { sourceDateProblem } from './source-date';
 import { connectEngine, demux, ensureBaseImages } from '../engine';
 
+/** The digest the tag resolves to: its multi-platform index's, when the registry serves one. */
 async function pullDigest(docker: Docker, tag: string): Promise<string> {
-  const stream = await docker.pull(tag);
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
+  await pull(docker, tag);
   const info = await docker.getImage(tag).inspect();
   const digest = digestFor(tag, info.RepoDigests ?? []);
   if (!digest) throw new Error(`${tag} has no registry digest after the pull (RepoDigests: ${JSON.stringify(info.RepoDigests ?? [])})`);
@@ -46,19 +47,35 @@ export function parseResolved(stdout: string, names: readonly string[]): Record<
   return Object.fromEntries(names.map((n) => [n, found.get(n)!]));
 }
 
-/** Installs the packages in a throwaway container of the locked runtime base; host network, as builds have here. */
-async function resolvePackages(docker: Docker, image: string, names: readonly string[]): Promise<Record<string, LockedPackage>> {
+async function pull(docker: Docker, ref: string, platform?: string): Promise<void> {
+  // The engine (20.10) keeps one image per digest reference and will not point it at another
+  // platform's image ("Cannot overwrite digest"): drop the reference, never the layers, first.
+  if (ref.includes('@')) await docker.getImage(ref).remove({ noprune: true }).catch(() => undefined);
+  const stream = await docker.pull(ref, platform ? { platform } : {});
+  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Installs the packages in a throwaway container of the locked runtime base
+ * on `platform` (emulated when it is not the engine's); host network, as
+ * builds have here.
+ */
+async function resolvePackages(docker: Docker, image: string, names: readonly string[], platform: string): Promise<Record<string, LockedPackage>> {
+  // The engine keeps one image per reference: pull the platform's right before its container starts.
+  await pull(docker, image, platform);
   const container = await docker.createContainer({
     Image: image,
     Entrypoint: ['/bin/sh', '-c'],
     Cmd: [resolvePackagesScript(names)],
     HostConfig: { NetworkMode: 'host' },
-  });
+    // docker-modem sends the options as the query string too: the engine reads `platform` from there.
+    platform,
+  } as Docker.ContainerCreateOptions);
   try {
     await container.start();
     const { StatusCode } = await container.wait() as { StatusCode: number };
     const { stdout, stderr } = demux(await container.logs({ stdout: true, stderr: true, follow: false }));
-    if (StatusCode !== 0) throw new Error(`installing ${names.join(' ')} in ${image} failed (exit ${StatusCode}): ${stderr.trim().split('\n').slice(-1)[0]}`);
+    if (StatusCode !== 0) throw new Error(`installing ${names.join(' ')} in ${image} on ${platform} failed (exit ${StatusCode}): ${stderr.trim().split('\n').slice(-1)[0]}`);
     return parseResolved(stdout, names);
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
@@ -69,8 +86,8 @@ async function resolvePackages(docker: Docker, image: string, names: readonly st
 export function lockProblem(spec: ResolvedContainer, lockPath: string): string | undefined {
   const tags = [...new Set([spec.baseImages.build, spec.baseImages.runtime].map(tagOf))];
   const lock = readLock(lockPath);
-  const { platform, packages } = spec.debianPackages;
-  const why = staleness(tags, lock) ?? packageStaleness(packages.map((p) => p.name), platform, lock);
+  const names = spec.debianPackages.map((p) => p.name);
+  const why = staleness(tags, lock) ?? spec.platforms.map((platform) => packageStaleness(names, platform, lock)).find(Boolean);
   if (why) return `${why}: run npx projen docker:lock`;
   const changed = changedSinceSynth(spec, lock!);
   return changed && `${LOCK_PATH} ${changed}, but the Dockerfile was synthesized before: run npx projen`;
@@ -87,11 +104,13 @@ function changedSinceSynth(spec: ResolvedContainer, lock: BaseImageLock): string
     const [tag, digest] = ref.split('@');
     if (lock.images[tag] !== digest) return `pins ${tag}@${lock.images[tag]}`;
   }
-  const { platform, packages } = spec.debianPackages;
-  for (const p of packages) {
-    const locked = lock.packages![platform][p.name];
-    if (locked.version !== p.version || locked.architecture !== p.architecture) {
-      return `locks ${p.name}=${locked.version} (${locked.architecture}) on ${platform}`;
+  for (const platform of spec.platforms) {
+    for (const p of spec.debianPackages) {
+      const locked = lock.packages![platform][p.name];
+      const synthesized = p.locked[platform];
+      if (locked.version !== synthesized?.version || locked.architecture !== synthesized?.architecture) {
+        return `locks ${p.name}=${locked.version} (${locked.architecture}) on ${platform}`;
+      }
     }
   }
   return undefined;
@@ -114,12 +133,16 @@ async function main(args: readonly string[]): Promise<void> {
     images[tag] = await pullDigest(docker, tag);
     process.stdout.write(`${tag}@${images[tag]}\n`);
   }
-  const { platform, packages } = spec.debianPackages;
-  const names = packages.map((p) => p.name);
+  const names = spec.debianPackages.map((p) => p.name);
   const runtimeTag = tagOf(spec.baseImages.runtime);
-  const resolved = names.length ? await resolvePackages(docker, `${runtimeTag}@${images[runtimeTag]}`, names) : {};
-  for (const [name, p] of Object.entries(resolved)) process.stdout.write(`${platform} ${name}=${p.version} (${p.architecture})\n`);
-  writeFileSync(LOCK_PATH, renderLock({ images, ...(names.length ? { packages: { [platform]: resolved } } : {}) }));
+  const packages: Record<string, Record<string, LockedPackage>> = {};
+  for (const platform of names.length ? spec.platforms : []) {
+    packages[platform] = await resolvePackages(docker, `${runtimeTag}@${images[runtimeTag]}`, names, platform);
+    for (const [name, p] of Object.entries(packages[platform])) process.stdout.write(`${platform} ${name}=${p.version} (${p.architecture})\n`);
+  }
+  // Back to the engine's own platform: the checks that run the local base image expect it.
+  await pull(docker, `${runtimeTag}@${images[runtimeTag]}`);
+  writeFileSync(LOCK_PATH, renderLock({ images, ...(names.length ? { packages } : {}) }));
 }
 
 if (require.main === module) {

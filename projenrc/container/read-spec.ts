@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { z } from 'zod';
 import type { CheckPlan, HardenedProfile, HealthTiming, MetadataCheck, RuntimeCheck } from './check-plan';
-import { RUNTIME_KINDS } from './container-image-props';
+import { PLATFORM_ARCHES, RUNTIME_KINDS } from './container-image-props';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION } from './resolved-container';
 
@@ -62,7 +62,7 @@ const runtime: z.ZodType<RuntimeCheck> = z.discriminatedUnion('kind', [
 ]);
 
 const plan: z.ZodType<CheckPlan> = z.strictObject({
-  commands: z.array(z.strictObject({ ...base, command: strings, expectedOutput: z.string() })).readonly(),
+  commands: z.array(z.strictObject({ ...base, platform: text.optional(), command: strings, expectedOutput: z.string() })).readonly(),
   fileExistence: z.array(z.strictObject({
     ...base,
     shouldExist: z.boolean(),
@@ -106,10 +106,12 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   runtime: z.enum(RUNTIME_KINDS),
   engineHelp: text,
   nodeMajor: z.number().int().positive(),
-  debianPackages: z.strictObject({
-    platform: text,
-    packages: z.array(z.strictObject({ name: text, ships: z.boolean(), version: text.optional(), architecture: text.optional() })).readonly(),
-  }),
+  platforms: z.array(z.enum(Object.keys(PLATFORM_ARCHES) as [string, ...string[]])).min(1).readonly(),
+  debianPackages: z.array(z.strictObject({
+    name: text,
+    ships: z.boolean(),
+    locked: z.record(z.string(), z.strictObject({ version: text.optional(), architecture: text.optional() })).readonly(),
+  })).readonly(),
   healthcheck: timing,
   hardened,
   stopLimitMs: z.number().int().positive(),

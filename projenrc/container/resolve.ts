@@ -5,13 +5,13 @@ import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
   DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS,
-  DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS, HARDENED_PROFILE, HEALTH_TIMING, MINIMAL_PACKAGES, PLATFORM, STOP_SLACK_MS, WORKDIR,
+  DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS, HARDENED_PROFILE, HEALTH_TIMING, DEFAULT_PLATFORMS, MINIMAL_PACKAGES, STOP_SLACK_MS, WORKDIR,
   nodeImageOf,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
 import type { DebianPackage, ResolvedContainer } from './resolved-container';
 import {
-  OCI, checkBudget, checkOneLine, checkCommand, checkOneOf, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
+  OCI, checkBudget, checkOneLine, checkCommand, checkOneOf, checkPlatforms, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
 } from './validation';
 
 /** What the construct learns from the project rather than from its props. */
@@ -43,7 +43,7 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp' | 'platforms'>
   & { readonly nodeImage?: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
@@ -67,6 +67,7 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
     sourceUrl: props.sourceUrl,
     engineHelp: checkOneLine('engineHelp', props.engineHelp ?? DEFAULT_ENGINE_HELP),
+    platforms: checkPlatforms(props.platforms ?? DEFAULT_PLATFORMS),
   };
 }
 
@@ -119,7 +120,8 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     runtime: p.runtime,
     engineHelp: p.engineHelp,
     nodeMajor: facts.nodeMajor,
-    debianPackages: { platform: PLATFORM, packages: p.runtime === 'minimal' ? minimalPackages(lock) : [] },
+    platforms: p.platforms,
+    debianPackages: p.runtime === 'minimal' ? minimalPackages(p.platforms, lock) : [],
     healthcheck: HEALTH_TIMING,
     hardened: HARDENED_PROFILE,
     // The app promises to be done draining by its shutdown timeout; an idle one is done at once.
@@ -128,10 +130,16 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
   return { ...withoutChecks, checks: withAddedChecks(deriveChecks(withoutChecks), added.checks ?? {}) };
 }
 
-/** The minimal runtime's packages, shipped ones first, each with what the lock says of it on {@link PLATFORM}. */
-function minimalPackages(lock: BaseImageLock | undefined): DebianPackage[] {
-  const locked = lock?.packages?.[PLATFORM] ?? {};
-  const entry = (name: string, ships: boolean): DebianPackage => ({ name, ships, ...locked[name] });
+/** The minimal runtime's packages, shipped ones first, each with what the lock says of it on each platform. */
+function minimalPackages(platforms: readonly string[], lock: BaseImageLock | undefined): DebianPackage[] {
+  const entry = (name: string, ships: boolean): DebianPackage => ({
+    name,
+    ships,
+    locked: Object.fromEntries(platforms.flatMap((p) => {
+      const locked = lock?.packages?.[p]?.[name];
+      return locked ? [[p, locked]] : [];
+    })),
+  });
   return [...MINIMAL_PACKAGES.ships.map((n) => entry(n, true)), ...MINIMAL_PACKAGES.tools.map((n) => entry(n, false))];
 }
 

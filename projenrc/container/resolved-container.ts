@@ -1,4 +1,5 @@
 import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
+import type { LockedPackage } from './base-image-lock';
 import type { RuntimeKind } from './container-image-props';
 
 /**
@@ -67,11 +68,14 @@ export interface ResolvedContainer {
   readonly engineHelp: string;
   /** The Node major the app is built and tested on: the node image's, the workflows'. */
   readonly nodeMajor: number;
+  /** The platforms the image is built, verified and published for, e.g. `linux/arm64`. */
+  readonly platforms: readonly string[];
   /**
-   * The Debian packages the runtime is assembled from on `platform`, at the
-   * versions container.lock.json locks (none unless `runtime` is `minimal`).
+   * The Debian packages the runtime is assembled from, with what
+   * container.lock.json locks of each on every platform (none unless
+   * `runtime` is `minimal`).
    */
-  readonly debianPackages: { readonly platform: string; readonly packages: readonly DebianPackage[] };
+  readonly debianPackages: readonly DebianPackage[];
 
   readonly healthcheck: HealthTiming;
   readonly hardened: HardenedProfile;
@@ -81,13 +85,13 @@ export interface ResolvedContainer {
   readonly checks: CheckPlan;
 }
 
-/** A Debian package of the runtime; `version` and `architecture` once the lock has them. */
+/** A Debian package of the runtime. */
 export interface DebianPackage {
   readonly name: string;
   /** Its files are in the image, so it gets a dpkg status entry; otherwise a build-only tool. */
   readonly ships: boolean;
-  readonly version?: string;
-  readonly architecture?: string;
+  /** Platform → the version and architecture the lock holds there; a platform the lock lacks is absent. */
+  readonly locked: Readonly<Record<string, LockedPackage>>;
 }
 
 /** Where projen writes the {@link ResolvedContainer}, relative to the project root. */
@@ -97,7 +101,7 @@ export const CONTAINER_SPEC_PATH = '.projen/container.json';
  * The layout version of {@link CONTAINER_SPEC_PATH}. Bump it with any change
  * a reader of the older file would misread; `readSpec()` refuses any other.
  */
-export const SPEC_SCHEMA_VERSION = 1;
+export const SPEC_SCHEMA_VERSION = 2;
 
 /** The content of {@link CONTAINER_SPEC_PATH}: the model under its schema version. */
 export function specFileContent(r: ResolvedContainer): { readonly schemaVersion: number } & ResolvedContainer {

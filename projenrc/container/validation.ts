@@ -1,4 +1,5 @@
 import { posix } from 'path';
+import { PLATFORM_ARCHES } from './container-image-props';
 
 /** Managed by the construct; `addEnv` may not set them. */
 export const DERIVED_ENV = ['NODE_ENV', 'PORT', 'WEB_CONCURRENCY', 'PATH', 'APP_VERSION'] as const;
@@ -51,6 +52,15 @@ export function checkImageTag(field: string, image: string): string {
   const m = /^[\w][\w.-]*(?::\d+)?(?:\/[\w][\w.-]*)*:([\w][\w.-]{0,127})$/.exec(image);
   if (!m || m[1] === 'latest') fail(field, 'must be an image reference with an explicit tag other than latest', image);
   return image;
+}
+
+/** A non-empty list of distinct platforms, each one {@link PLATFORM_ARCHES} knows. */
+export function checkPlatforms(platforms: readonly string[]): readonly string[] {
+  if (!platforms.length) fail('platforms', 'must name at least one platform', platforms);
+  for (const p of platforms) checkOneOf('platforms', p, Object.keys(PLATFORM_ARCHES));
+  const twice = platforms.find((p, i) => platforms.indexOf(p) !== i);
+  if (twice) fail('platforms', 'must not name a platform twice', twice);
+  return platforms;
 }
 
 export function checkOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {

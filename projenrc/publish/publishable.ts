@@ -1,21 +1,23 @@
+import type { CheckedImage } from '../verify/report';
+
 /** The parts of verify's report that decide whether an image may be published. */
 export interface VerifiedReport {
   readonly ok: boolean;
-  readonly imageId?: string;
-  readonly image: string;
+  readonly images: readonly CheckedImage[];
 }
 
 /**
- * Why `imageId` must not be published, or undefined when it may: only the
- * exact image (by id, not by tag) that the last verify run passed goes out.
- * Pure.
+ * Why `platform`'s image `imageId` must not be published, or undefined when
+ * it may: only the exact image (by id, not by tag) that the last verify run
+ * checked for that platform, in a run that passed, goes out. Pure.
  */
-export function refusal(imageId: string, report: VerifiedReport | undefined, reportPath: string): string | undefined {
+export function refusal(platform: string, imageId: string, report: VerifiedReport | undefined, reportPath: string): string | undefined {
   if (!report) return `no verify report at ${reportPath}: run npx projen docker:verify first`;
-  if (report.imageId !== imageId) {
-    return `the last verify run (${reportPath}) checked ${short(report.imageId)}, not this image ${short(imageId)}: run npx projen docker:verify`;
+  const checked = report.images.find((i) => i.platform === platform);
+  if (checked?.imageId !== imageId) {
+    return `the last verify run (${reportPath}) checked ${short(checked?.imageId)} for ${platform}, not this image ${short(imageId)}: run npx projen docker:verify`;
   }
-  if (!report.ok) return `${report.image} (${short(imageId)}) failed verification (${reportPath})`;
+  if (!report.ok) return `${checked.image} (${short(imageId)}) failed verification (${reportPath})`;
   return undefined;
 }
 
@@ -34,4 +36,17 @@ export function checkRegistry(value: string | undefined): string {
     throw new Error(`REGISTRY must name a repository such as ghcr.io/<owner>/<image>, got ${JSON.stringify(value ?? '')}`);
   }
   return value;
+}
+
+/**
+ * `docker manifest` talks to registries itself and refuses plain HTTP unless
+ * told: allowed for a registry on this machine's loopback only. Pure.
+ */
+export function manifestFlags(registry: string): string[] {
+  return /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?\//.test(registry) ? ['--insecure'] : [];
+}
+
+/** The index digest `docker manifest push` prints as its last line, or undefined. */
+export function indexDigest(output: string): string | undefined {
+  return /(sha256:[a-f0-9]{64})\s*$/.exec(output)?.[1];
 }

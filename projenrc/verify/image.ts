@@ -1,14 +1,28 @@
 import { spawn } from 'child_process';
 import type Docker from 'dockerode';
 import { mb, Row, row } from './report';
+import { platformTag } from '../container/image-tags';
 import type { ResolvedContainer } from '../container/resolved-container';
 
 /**
- * The tag `docker:build` produces: `<imageName>:<VERSION or the package version>`
- * (it also tags `latest`, which we do not trust).
+ * The tags `docker:build` produces, one per platform: `<imageName>:<VERSION or
+ * the package version>-<arch>` (it also tags the engine's own platform's
+ * image without the suffix, and `latest`, which we do not trust).
  */
-export function builtTag(spec: ResolvedContainer, env: NodeJS.ProcessEnv): string {
-  return `${spec.imageName}:${env.VERSION || spec.version}`;
+export function builtTags(spec: ResolvedContainer, env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(spec.platforms.map((p) => [p, platformTag(spec.imageName, env.VERSION || spec.version, p)]));
+}
+
+/** The platform an image was built for, as `os/arch`. */
+export function platformOf(info: Docker.ImageInspectInfo): string {
+  return `${info.Os}/${info.Architecture}`;
+}
+
+/** The image must be `platform`'s, and `platform` a declared one: an image of another architecture would pass for the wrong one. */
+export function judgePlatform(declared: readonly string[], platform: string, info: Docker.ImageInspectInfo): Row {
+  const actual = platformOf(info);
+  const measured = declared.includes(actual) ? actual : `${actual}, not among the declared ${declared.join(', ')}`;
+  return row({ id: 'image/platform', title: 'the image is built for its platform', expected: platform }, measured, actual === platform && declared.includes(platform));
 }
 
 function describeImage(info: Docker.ImageInspectInfo): string {
@@ -26,13 +40,16 @@ export interface BuildOutcome {
   readonly elapsedMs: number;
 }
 
-export function judgeBuild(tag: string, build: BuildOutcome, info: Docker.ImageInspectInfo | undefined): Row {
+/** The build passes when the task exits 0 and every platform's tag exists. */
+export function judgeBuild(build: BuildOutcome, images: readonly { tag: string; info: Docker.ImageInspectInfo | undefined }[]): Row {
   const secs = (build.elapsedMs / 1000).toFixed(1);
+  const tags = images.map((i) => i.tag).join(', ');
+  const missing = images.filter((i) => !i.info).map((i) => i.tag);
   const measured = build.exitCode !== 0
     ? `exit ${build.exitCode} after ${secs} s (build output above)`
-    : `exit 0 in ${secs} s; ${info ? `${tag} ${describeImage(info)}` : `but ${tag} is missing`}`;
-  return row({ id: 'image/build', title: 'the image builds with the project\'s own task', expected: `npx projen docker:build exits 0 and tags ${tag}` },
-    measured, build.exitCode === 0 && !!info);
+    : `exit 0 in ${secs} s; ${missing.length ? `but ${missing.join(', ')} missing` : images.map((i) => `${i.tag} ${describeImage(i.info!)}`).join('; ')}`;
+  return row({ id: 'image/build', title: 'the image builds with the project\'s own task', expected: `npx projen docker:build exits 0 and tags ${tags}` },
+    measured, build.exitCode === 0 && missing.length === 0);
 }
 
 /**

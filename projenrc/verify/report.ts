@@ -12,8 +12,10 @@ export const REPORT_PATH = 'test-reports/verify-report.json';
 /** `skip` is never a pass: a skipped check is reported as such, not counted as green. */
 export type Status = 'pass' | 'fail' | 'skip';
 
-/** One line of the verdict: one plan entry, or the image precondition. */
+/** One line of the verdict: one plan entry against one platform's image, or the image precondition. */
 export interface Row {
+  /** The platform whose image the row checked, e.g. `linux/arm64`; unset for the build, which makes all of them. */
+  readonly platform?: string;
   /** `<category>/<name>` of the plan entry, e.g. `metadata/user`; `image/build` or `image/given` for the precondition. */
   readonly id: string;
   /** The entry's title: what passing proves. */
@@ -23,9 +25,17 @@ export interface Row {
   readonly status: Status;
 }
 
-export interface Report {
+/** One platform's image that the run checked. */
+export interface CheckedImage {
+  readonly platform: string;
   readonly image: string;
+  /** Undefined when the image was missing. */
   readonly imageId?: string;
+}
+
+export interface Report {
+  /** In the order of the declaration's platforms. */
+  readonly images: readonly CheckedImage[];
   readonly specPath: string;
   /** The engine's address and how containers were reached, to read a report from another machine. */
   readonly engine: { readonly address: string; readonly reach: string };
@@ -77,13 +87,14 @@ export function list(items: readonly string[], max = 6): string {
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
 
 /**
- * Renders the verdict as a plain-text table of about 120 columns: the row's
- * id with its title under it, then expected and measured. Long cells wrap
- * inside their column instead of stretching the table past the terminal.
+ * Renders the verdict as a plain-text table of about 130 columns: the
+ * platform, the row's id with its title under it, then expected and measured.
+ * Long cells wrap inside their column instead of stretching the table past
+ * the terminal.
  */
-export function renderTable(rows: readonly Row[], widths: readonly number[] = [36, 36, 40]): string {
-  const headers = ['check', 'expected', 'measured', 'result'];
-  const cells = rows.map((r) => [`${r.id}\n${r.title}`, r.expected, r.measured, MARK[r.status]]);
+export function renderTable(rows: readonly Row[], widths: readonly number[] = [11, 34, 34, 38]): string {
+  const headers = ['platform', 'check', 'expected', 'measured', 'result'];
+  const cells = rows.map((r) => [r.platform ?? 'all', `${r.id}\n${r.title}`, r.expected, r.measured, MARK[r.status]]);
   const fit = headers.map((h, i) => Math.min(widths[i] ?? Infinity, Math.max(h.length, ...cells.map((c) => longestLine(c[i])))));
   const line = (cols: string[]) => {
     const wrapped = cols.map((c, i) => wrap(c, fit[i]));
@@ -96,6 +107,11 @@ export function renderTable(rows: readonly Row[], widths: readonly number[] = [3
   };
   const rule = fit.map((w) => '-'.repeat(w)).join('-+-');
   return [line(headers), rule, ...cells.map(line)].join('\n');
+}
+
+/** The same rows, each naming `platform`. */
+export function onPlatform(platform: string, rows: readonly Row[]): Row[] {
+  return rows.map((r) => ({ platform, ...r }));
 }
 
 /** One-line summary under the table. */

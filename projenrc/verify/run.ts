@@ -1,11 +1,13 @@
 import type Docker from 'dockerode';
 import { connectEngine, ensureBaseImages, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
 import { VerifyError } from './errors';
-import { builtTag, judgeBuild, judgeGivenImage, runProjenBuild } from './image';
+import { builtTags, judgeBuild, judgeGivenImage, judgePlatform, platformOf, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
-import { isOk, renderTable, Report, Row, summary, writeReport } from './report';
-import { skipPlan, verifyImage } from './verify';
+import { CheckedImage, isOk, onPlatform, renderTable, Report, Row, summary, writeReport } from './report';
+import { emulated, skipPlan, verifyImage } from './verify';
 import { pinnedRefs, RELOCK_HINT } from '../container/base-image-lock';
+import { EMULATED_TIME_FACTOR, planFor } from '../container/check-plan';
+import { archOf } from '../container/container-image-props';
 import { readSpec, SpecError } from '../container/read-spec';
 import type { ResolvedContainer } from '../container/resolved-container';
 import { EngineError } from '../engine/errors';
@@ -52,31 +54,46 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   io.err(`docker:verify: run ${runId} on ${engine.address}, reaching containers by ${engine.reach} (containers labelled ${RUN_LABEL}=${runId})`);
 
   try {
-    let image: string;
+    const native = (await engine.docker.version()).Arch;
+    let targets: { platform: string; image: string }[];
     let first: Row;
     if (options.image) {
-      image = options.image;
-      first = judgeGivenImage(image, await inspectImage(engine.docker, image));
+      const info = await inspectImage(engine.docker, options.image);
+      targets = [{ platform: info ? platformOf(info) : spec.platforms[0], image: options.image }];
+      first = judgeGivenImage(options.image, info);
     } else {
-      image = builtTag(spec, env);
-      io.err(`docker:verify: building ${image} with npx projen docker:build`);
+      const tags = builtTags(spec, env);
+      targets = spec.platforms.map((platform) => ({ platform, image: tags[platform] }));
+      io.err(`docker:verify: building ${Object.values(tags).join(', ')} with npx projen docker:build`);
       const build = await runProjenBuild(options.projectRoot, env, (kill) => { killBuild = kill; });
       killBuild = undefined;
-      first = judgeBuild(image, build, await inspectImage(engine.docker, image));
+      first = judgeBuild(build, await Promise.all(targets.map(async (t) => ({ tag: t.image, info: await inspectImage(engine.docker, t.image) }))));
     }
 
-    let rows: Row[];
-    if (first.status === 'pass') {
-      io.err(`docker:verify: checking ${image}`);
+    const rows: Row[] = [first];
+    const images: CheckedImage[] = [];
+    for (const { platform, image } of targets) {
+      const info = await inspectImage(engine.docker, image);
+      images.push({ platform, image, imageId: info?.Id });
+      const own = planFor(spec.checks, platform);
+      if (first.status !== 'pass' || !info) {
+        rows.push(...onPlatform(platform, skipPlan(own, `no image to check (${first.id} failed)`)));
+        continue;
+      }
+      const fits = judgePlatform(spec.platforms, platform, info);
+      if (fits.status !== 'pass') {
+        rows.push(...onPlatform(platform, [fits, ...skipPlan(own, 'no image of a declared platform to check')]));
+        continue;
+      }
+      const isEmulated = archOf(platform) !== native;
+      io.err(`docker:verify: checking ${image} (${platform}${isEmulated ? `, emulated: time limits ×${EMULATED_TIME_FACTOR}` : ''})`);
+      const limits = isEmulated ? emulated(own, spec.healthcheck, EMULATED_TIME_FACTOR) : { plan: own, timing: spec.healthcheck };
       const scope = new RunScope(engine, runId, image);
-      rows = [first, ...await verifyImage({ scope, spec, databaseUrl: options.databaseUrl })];
-    } else {
-      rows = [first, ...skipPlan(spec, `no image to check (${first.id} failed)`)];
+      rows.push(...onPlatform(platform, [fits, ...await verifyImage({ scope, spec, ...limits, databaseUrl: options.databaseUrl })]));
     }
 
     const report: Report = {
-      image,
-      imageId: (await inspectImage(engine.docker, image))?.Id,
+      images,
       specPath: options.specPath,
       engine: { address: engine.address, reach: engine.reach },
       runId,

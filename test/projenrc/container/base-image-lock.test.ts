@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { digestFor, lockedRef, packageStaleness, readLock, renderLock, staleness, tagOf } from '../../../projenrc/container/base-image-lock';
-import { MINIMAL_PACKAGES, PLATFORM } from '../../../projenrc/container/container-image-props';
+import { MINIMAL_PACKAGES } from '../../../projenrc/container/container-image-props';
+
+const PLATFORM = 'linux/amd64';
 import { lockProblem, parseResolved, resolvePackagesScript } from '../../../projenrc/container/lock-cli';
 import { readSpec } from '../../../projenrc/container/read-spec';
 import { CONTAINER_SPEC_PATH } from '../../../projenrc/container/resolved-container';

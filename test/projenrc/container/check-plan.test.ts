@@ -3,9 +3,9 @@ import { BASE_PROPS, FACTS, resolved, synthContainer, testProject } from './fixt
 import type { ResolvedContainer } from '../../../projenrc';
 import { ContainerDocs, ContainerImage } from '../../../projenrc';
 import type { BaseImageLock } from '../../../projenrc/container/base-image-lock';
-import { CHECK_CATEGORIES, planEntries } from '../../../projenrc/container/check-plan';
+import { CHECK_CATEGORIES, planEntries, planFor } from '../../../projenrc/container/check-plan';
 import { CATEGORY_TITLES, renderCheckRows } from '../../../projenrc/container/container-docs';
-import { MINIMAL_PACKAGES, PLATFORM } from '../../../projenrc/container/container-image-props';
+import { MINIMAL_PACKAGES } from '../../../projenrc/container/container-image-props';
 import { dockerfileModel } from '../../../projenrc/container/dockerfile';
 import { parseSpec, SpecError } from '../../../projenrc/container/read-spec';
 import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
@@ -22,21 +22,36 @@ function docsChecks(markdown: string): [string, string][] {
 describe('the check plan', () => {
   const r = resolved();
 
-  test('dpkg-status: derived from the packages the Dockerfile copies, at the lock\'s versions; only the minimal runtime has it', () => {
+  test('dpkg-status: derived from the packages the Dockerfile copies, at each platform\'s locked versions; only the minimal runtime has it', () => {
+    const names = [...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools];
     const locked: BaseImageLock = {
       images: {},
-      packages: { [PLATFORM]: Object.fromEntries([...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools].map((n) => [n, { version: `${n}-v`, architecture: 'amd64' }])) },
+      packages: {
+        'linux/amd64': Object.fromEntries(names.map((n) => [n, { version: `${n}-v`, architecture: 'amd64' }])),
+        'linux/arm64': Object.fromEntries(names.map((n) => [n, { version: `${n}-w`, architecture: 'arm64' }])),
+      },
     };
     const minimal = resolveContainer(resolveProps(BASE_PROPS), FACTS, { assets: [], env: {}, labels: {} }, locked);
-    const check = minimal.checks.commands.find((c) => c.name === 'dpkg-status')!;
-    expect(check.expectedOutput).toBe([...MINIMAL_PACKAGES.ships].sort().map((n) => `${n} ${n} ${n}-v amd64`).join('; '));
-    expect(check.expectedOutput).not.toContain('binutils');
-    const shipped = minimal.debianPackages.packages.filter((p) => p.ships).map((p) => p.name);
+    const check = (arch: string) => minimal.checks.commands.find((c) => c.name === `dpkg-status-${arch}`)!;
+    expect(check('amd64')).toMatchObject({ platform: 'linux/amd64', expectedOutput: [...MINIMAL_PACKAGES.ships].sort().map((n) => `${n} ${n} ${n}-v amd64`).join('; ') });
+    expect(check('arm64')).toMatchObject({ platform: 'linux/arm64', expectedOutput: [...MINIMAL_PACKAGES.ships].sort().map((n) => `${n} ${n} ${n}-w arm64`).join('; ') });
+    expect(check('amd64').expectedOutput).not.toContain('binutils');
+    const shipped = minimal.debianPackages.filter((p) => p.ships).map((p) => p.name);
     expect(dockerfileModel(minimal).stages.find((s) => s.name === 'rootfs')!.instructions.map((i) => (i.kind === 'RUN' ? i.command : '')).join())
       .toContain(`for p in ${shipped.join(' ')}; do dpkg-query --status`);
     for (const runtime of ['debian', 'node'] as const) {
-      expect(resolved({ runtime }).checks.commands.map((c) => c.name)).not.toContain('dpkg-status');
+      expect(resolved({ runtime }).checks.commands.map((c) => c.name).filter((n) => n.startsWith('dpkg-status'))).toEqual([]);
     }
+  });
+
+  test('each platform\'s image is checked for its own node build and packages, and not for another platform\'s', () => {
+    const arm = planFor(r.checks, 'linux/arm64').commands;
+    expect(arm.find((c) => c.name === 'arch-arm64')).toMatchObject({ command: ['node', '-p', 'process.arch'], expectedOutput: 'arm64' });
+    expect(arm.map((c) => c.name)).not.toContain('arch-amd64');
+    expect(arm.map((c) => c.name)).not.toContain('dpkg-status-amd64');
+    expect(arm.map((c) => c.name)).toContain('whoami');
+    expect(planFor(r.checks, 'linux/amd64').commands.find((c) => c.name === 'arch-amd64')).toMatchObject({ expectedOutput: 'x64' });
+    expect(resolved({ platforms: ['linux/amd64'] }).checks.commands.map((c) => c.name).filter((n) => n.startsWith('arch-'))).toEqual(['arch-amd64']);
   });
 
   test('every category has entries, and names are unique across the plan', () => {

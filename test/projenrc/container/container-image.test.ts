@@ -6,6 +6,7 @@ import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../projenrc';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
+import { nativeAliasScript } from '../../../projenrc/container/image-tags';
 import { parseSpec } from '../../../projenrc/container/read-spec';
 import { SPEC_SCHEMA_VERSION } from '../../../projenrc/container/resolved-container';
 import { CREATED_EXPRESSION } from '../../../projenrc/container/source-date';
@@ -202,10 +203,15 @@ describe('ContainerImage', () => {
     const build = tasks['docker:build'];
     expect(build.env).toEqual({ DOCKER_BUILDKIT: '1' });
     expect(build.steps[0]).toEqual({ name: 'lock', exec: `${lock} --check` });
-    expect(build.steps[1].exec).toBe('${DOCKER:-docker} build ${DOCKER_BUILD_FLAGS:-} '
-      + '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" '
-      + `--build-arg CREATED="${CREATED_EXPRESSION}" --build-arg VERSION="\${VERSION:-0.0.0-dev}" `
-      + '--tag demo:${VERSION:-0.0.0-dev} --tag demo:latest .');
+    // One build per declared platform, each tagged with its architecture; the engine's own is then named plainly.
+    expect(build.steps.slice(1).map((st: { name: string }) => st.name)).toEqual(['linux/amd64', 'linux/arm64', 'native']);
+    for (const [n, arch] of [[1, 'amd64'], [2, 'arm64']]) {
+      expect(build.steps[n].exec).toBe(`\${DOCKER:-docker} build \${DOCKER_BUILD_FLAGS:-} --platform linux/${arch} `
+        + '--build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" '
+        + `--build-arg CREATED="${CREATED_EXPRESSION}" --build-arg VERSION="\${VERSION:-0.0.0-dev}" `
+        + `--tag demo:\${VERSION:-0.0.0-dev}-${arch} .`);
+    }
+    expect(build.steps[3].exec).toBe(nativeAliasScript('${DOCKER:-docker}', 'demo', '${VERSION:-0.0.0-dev}', ['linux/amd64', 'linux/arm64']));
     expect(tasks['docker:run'].steps[0].exec)
       .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0-dev}');
     expect(tasks['docker:verify'].steps[0]).toEqual({ exec: toolCommand(project.outdir, 'verify/cli'), receiveArgs: true });
@@ -220,7 +226,7 @@ describe('ContainerImage', () => {
     }));
     new ContainerImage(project, BASE_PROPS);
     const out = Testing.synth(project);
-    expect(out.Dockerfile).toContain(`FROM node:24-trixie-slim@${digest('a')} AS build`);
+    expect(out.Dockerfile).toContain(`FROM --platform=$BUILDPLATFORM node:24-trixie-slim@${digest('a')} AS build`);
     expect(out.Dockerfile).toContain(`FROM debian:trixie-slim@${digest('b')} AS rootfs`);
     expect(out.Dockerfile).toContain(`from=node:24-trixie-slim@${digest('a')},source=/usr/local/bin/node`);
     expect(out.Dockerfile).toContain('org.opencontainers.image.base.name="debian:trixie-slim"');
@@ -268,6 +274,9 @@ describe('ContainerImage', () => {
       ['secret env', { env: { API_TOKEN: 'x' } }, /"env" keys must not look like secrets/],
       ['derived env', { env: { PORT: '1' } }, /"env" keys must not override a derived variable/],
       ['runtime', { runtime: 'alpine' }, /"runtime" must be one of minimal, debian, node, got "alpine"/],
+      ['unknown platform', { platforms: ['linux/amd64', 'linux/riscv64'] }, /"platforms" must be one of linux\/amd64, linux\/arm64, got "linux\/riscv64"/],
+      ['no platform', { platforms: [] }, /"platforms" must name at least one platform, got \[\]/],
+      ['platform twice', { platforms: ['linux/arm64', 'linux/arm64'] }, /"platforms" must not name a platform twice, got "linux\/arm64"/],
       ['OCI label', { labels: { 'org.opencontainers.image.title': 'x' } }, /"labels" keys must not override/],
     ];
     test.each(cases)('%s', (_name, props, message) => {

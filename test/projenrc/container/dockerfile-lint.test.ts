@@ -10,18 +10,18 @@ import { join } from 'path';
 import { BASE_PROPS, FACTS } from './fixture';
 import type { ContainerImageProps } from '../../../projenrc';
 import type { BaseImageLock } from '../../../projenrc/container/base-image-lock';
-import { MINIMAL_PACKAGES, PLATFORM } from '../../../projenrc/container/container-image-props';
+import { MINIMAL_PACKAGES } from '../../../projenrc/container/container-image-props';
 import { dockerfileModel } from '../../../projenrc/container/dockerfile';
 import { renderDockerfile } from '../../../projenrc/container/dockerfile-render';
 import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 interface Instruction { readonly keyword: string; readonly flags: readonly string[]; readonly args: string; readonly line: number }
-interface Stage { readonly from: string; readonly alias?: string; readonly instructions: readonly Instruction[] }
+interface Stage { readonly from: string; readonly platform?: string; readonly alias?: string; readonly instructions: readonly Instruction[] }
 
 /** The Dockerfile as hadolint's parser sees it: continuations joined, comments dropped, stages split. */
 export function parseStages(text: string): Stage[] {
-  const stages: { from: string; alias?: string; instructions: Instruction[] }[] = [];
+  const stages: { from: string; platform?: string; alias?: string; instructions: Instruction[] }[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (/^\s*(#|$)/.test(lines[i])) continue;
@@ -35,7 +35,8 @@ export function parseStages(text: string): Stage[] {
     const ins = { keyword: keyword.toUpperCase(), flags, args, line: start + 1 };
     if (ins.keyword === 'FROM') {
       const [from, as, alias] = args.split(/\s+/);
-      stages.push({ from, ...(as?.toUpperCase() === 'AS' ? { alias } : {}), instructions: [] });
+      const platform = flags.find((f) => f.startsWith('--platform='))?.slice('--platform='.length);
+      stages.push({ from, ...(platform ? { platform } : {}), ...(as?.toUpperCase() === 'AS' ? { alias } : {}), instructions: [] });
     } else {
       stages[stages.length - 1].instructions.push(ins);
     }
@@ -45,7 +46,9 @@ export function parseStages(text: string): Stage[] {
 
 const runs = (s: Stage) => s.instructions.filter((i) => i.keyword === 'RUN');
 /** The simple commands of a shell body, split on the operators hadolint's parser splits on. */
-const commands = (body: string) => body.split(/;|&&|\|\||\||\$\(|<\(|\bthen\b|\bdo\b|\belse\b/).map((c) => c.trim()).filter(Boolean);
+const commands = (body: string) => body.split(/;|&&|\|\||\||\$\(|<\(|\bthen\b|\bdo\b|\belse\b/)
+  // A case branch's command follows its pattern: `case "$x" in a) cmd ;;` holds the command `cmd`.
+  .map((c) => c.trim().replace(/^case\s+\S+\s+in\s+/, '').replace(/^[\w*|-]+\)\s*/, '')).filter(Boolean);
 const words = (cmd: string) => cmd.split(/\s+/);
 const aptInstalls = (body: string) => commands(body).map(words).filter((w) => w[0] === 'apt-get' && w.includes('install'));
 const hasPipe = (body: string) => /(^|[^|])\|([^|]|$)/.test(body.replace(/'[^']*'/g, "''"));
@@ -77,7 +80,7 @@ export const RULES: Record<string, Rule> = {
   DL3024: (st) => st.map((s) => s.alias).filter((a, n, all) => a && all.indexOf(a) !== n) as string[],
   DL3025: (st) => st.flatMap((s) => s.instructions.filter((i) => ['CMD', 'ENTRYPOINT'].includes(i.keyword) && !i.args.startsWith('[')).map((i) => i.args)),
   DL3027: (st) => st.flatMap(runs).filter((i) => commands(i.args).some((c) => words(c)[0] === 'apt')).map((i) => `line ${i.line}`),
-  DL3029: (st) => st.filter((s) => s.from.startsWith('--platform')).map((s) => s.from),
+  DL3029: (st) => st.filter((s) => s.platform && !/BUILDPLATFORM|TARGETPLATFORM/.test(s.platform)).map((s) => s.platform!),
   DL3044: (st) => st.flatMap((s) => s.instructions.filter((i) => i.keyword === 'ENV').flatMap((i) => [...i.args.matchAll(/(\w+)=/g)].map((m) => m[1]).filter((k) => new RegExp(`\\$\\{?${k}\\b`).test(i.args)))),
   DL3045: (st) => st.flatMap((s) => { let workdir = false; return s.instructions.filter((i) => { if (i.keyword === 'WORKDIR') workdir = true; return i.keyword === 'COPY' && !workdir && !words(i.args).pop()!.startsWith('/'); }).map((i) => `line ${i.line}`); }),
   DL3046: (st) => st.flatMap(runs).flatMap((i) => commands(i.args).map(words)).filter((w) => w[0] === 'useradd' && !w.some((a) => a === '-l' || a === '--no-log-init') && w.some((a, n) => ['-u', '--uid'].includes(a) && w[n + 1].length > 5)).map((w) => w.join(' ')),
@@ -126,7 +129,8 @@ function runBodies(stages: Stage[]): { line: number; shell: string; body: string
 const LOCKED: BaseImageLock = {
   images: {},
   packages: {
-    [PLATFORM]: Object.fromEntries([...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools].map((n) => [n, { version: '1.0-1', architecture: 'amd64' }])),
+    ...Object.fromEntries(['amd64', 'arm64'].map((arch) => [`linux/${arch}`,
+      Object.fromEntries([...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools].map((n) => [n, { version: '1.0-1', architecture: arch }]))])),
   },
 };
 const render = (props: Partial<ContainerImageProps> = {}, lock: BaseImageLock = LOCKED) =>
@@ -161,6 +165,7 @@ describe('hadolint\'s rules, from its sources', () => {
     const noShell = parseStages(render().replace(/^SHELL .*\n/m, ''));
     expect(RULES.DL4006(noShell)).toHaveLength(1);
     expect(RULES.DL3059(parseStages('FROM a:1 AS x\nRUN a\nRUN b\n'))).toEqual(['line 3']);
+    expect(RULES.DL3029(parseStages('FROM --platform=linux/amd64 a:1 AS x\nFROM --platform=$BUILDPLATFORM a:1 AS y\n'))).toEqual(['linux/amd64']);
     expect(RULES.DL3009(parseStages('FROM a:1 AS x\nRUN apt-get update && apt-get install -y --no-install-recommends b=1\n'))).toEqual(['line 2']);
     expect(RULES.DL3015(parseStages('FROM a:1\nRUN apt-get install -y b=1\n'))).toHaveLength(1);
     expect(RULES.DL3046(parseStages('FROM a:1\nRUN useradd --uid 100001 x\n'))).toHaveLength(1);

@@ -30,7 +30,7 @@ describe('renderDockerfile (pure)', () => {
 
   test('build stage: manifests, npm ci with cache, then sources, then tsc; never projen', () => {
     const order = [
-      'FROM node:24-trixie-slim AS build',
+      'FROM --platform=$BUILDPLATFORM node:24-trixie-slim AS build',
       'COPY package.json package-lock.json ./',
       'RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund',
       'COPY tsconfig.json ./',
@@ -41,6 +41,14 @@ describe('renderDockerfile (pure)', () => {
     expect(lines.filter((l) => !l.startsWith('#')).join('\n')).not.toMatch(/projen/i);
     const build = text.slice(0, text.indexOf(' AS deps'));
     expect(build).not.toMatch(/^(ENV|ARG) .*NODE_ENV/m);
+  });
+
+  test('cross-builds: what is the same on every platform runs on the builder\'s, what ships is the target\'s', () => {
+    const froms = lines.filter((l) => l.startsWith('FROM '));
+    expect(froms.filter((l) => l.startsWith('FROM --platform=$BUILDPLATFORM ')).map((l) => l.split(' AS ')[1])).toEqual(['build', 'deps', 'files']);
+    expect(froms.filter((l) => !l.includes('--platform')).map((l) => l.split(' AS ')[1])).toEqual(['rootfs', 'runtime']);
+    // node and its libraries are the target's: taken from the locked bases inside the target-platform rootfs stage.
+    expect(text.slice(text.indexOf('AS rootfs'))).toContain('--mount=type=bind,from=node:24-trixie-slim,source=/usr/local/bin/node');
   });
 
   test('deps stage depends on the manifests only', () => {
@@ -54,7 +62,11 @@ describe('renderDockerfile (pure)', () => {
     expect(rootfs).toContain('FROM debian:trixie-slim AS rootfs');
     expect(rootfs).toContain('RUN --mount=type=bind,from=node:24-trixie-slim,source=/usr/local/bin/node,target=/usr/local/bin/node set -eux;');
     // Unlocked here (the fixture has no lock): the names alone; dockerfile-lint.test.ts checks the locked `name=version`.
-    expect(rootfs).toContain('apt-get install -y --no-install-recommends base-files binutils ca-certificates coreutils libc6 libgcc-s1 libstdc++6;');
+    expect(rootfs).toContain('ARG TARGETARCH\n');
+    for (const arch of ['amd64', 'arm64']) {
+      expect(rootfs).toContain(`  ${arch}) apt-get install -y --no-install-recommends base-files binutils ca-certificates coreutils libc6 libgcc-s1 libstdc++6 ;;`);
+    }
+    expect(rootfs).toContain('*) echo "no Debian packages are locked for $TARGETARCH" >&2; exit 1 ;;');
     expect(rootfs).toContain('SHELL ["/bin/bash", "-o", "pipefail", "-c"]');
     expect(rootfs).toContain('for p in base-files ca-certificates coreutils libc6 libgcc-s1 libstdc++6; do dpkg-query --status "$p" >"/rootfs/var/lib/dpkg/status.d/$p"; done');
     expect(rootfs).not.toMatch(/mkdir -p -m/);
@@ -76,7 +88,7 @@ describe('renderDockerfile (pure)', () => {
       'RUN groupadd --system --gid 10001 app && useradd --system --no-log-init --uid 10001 --gid 10001 '
       + '--home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin app',
     ]);
-    expect(runtime).toContain('COPY --from=build /usr/local/bin/node /usr/local/bin/node');
+    expect(runtime).toContain('COPY --from=node:24-trixie-slim /usr/local/bin/node /usr/local/bin/node');
     expect(runtime).not.toMatch(/--chown/);
     expect(runtime).toContain('ENV NODE_ENV=production PORT=8000 WEB_CONCURRENCY=2');
     expect(runtime).toContain('USER 10001:10001');
@@ -128,7 +140,8 @@ describe('model invariants', () => {
       if (!names.has(stage.from) && stage.from !== 'scratch') expect(stage.from).toMatch(/^[\w./-]+:(?!latest\b)[\w.-]+(@sha256:[a-f0-9]{64})?$/);
       for (const i of stage.instructions) {
         if (i.kind === 'WORKDIR') expect(i.path).toMatch(/^\//); // DL3000
-        if (i.kind === 'COPY' && i.from) expect(names).toContain(i.from); // DL3022
+        // DL3022: an earlier stage, or an image by its reference (the target platform's node binary).
+        if (i.kind === 'COPY' && i.from && !i.from.includes(':')) expect(names).toContain(i.from);
         if (i.kind === 'RUN') expect(i.command).not.toMatch(/(^|&&\s*)cd\s/); // DL3003
       }
       names.add(stage.name);

@@ -1,20 +1,26 @@
-import { checkRegistry, pushedDigest, refusal } from '../../../projenrc/publish/publishable';
+import { checkRegistry, indexDigest, manifestFlags, pushedDigest, refusal } from '../../../projenrc/publish/publishable';
 
 const ID = `sha256:${'1'.repeat(64)}`;
 const OTHER = `sha256:${'2'.repeat(64)}`;
 const PATH = 'test-reports/verify-report.json';
+const ARM = 'linux/arm64';
+const checked = (imageId: string) => [
+  { platform: 'linux/amd64', image: 'demo:1.0.0-amd64', imageId: OTHER },
+  { platform: ARM, image: 'demo:1.0.0-arm64', imageId },
+];
 
 describe('what docker:publish accepts', () => {
-  test('only the image the last verify run passed, by id', () => {
-    expect(refusal(ID, { ok: true, imageId: ID, image: 'demo:1.0.0' }, PATH)).toBeUndefined();
+  test('only the image the last verify run passed for that platform, by id', () => {
+    expect(refusal(ARM, ID, { ok: true, images: checked(ID) }, PATH)).toBeUndefined();
   });
 
   test.each([
     ['no report', undefined, /no verify report at test-reports\/verify-report.json/],
-    ['a report of another image', { ok: true, imageId: OTHER, image: 'demo:1.0.0' }, /checked 222222222222, not this image 111111111111/],
-    ['a failed report', { ok: false, imageId: ID, image: 'demo:1.0.0' }, /demo:1.0.0 \(111111111111\) failed verification/],
+    ['a report of another image', { ok: true, images: checked(OTHER) }, /checked 222222222222 for linux\/arm64, not this image 111111111111/],
+    ['a report of another platform only', { ok: true, images: checked(ID).slice(0, 1) }, /checked no image for linux\/arm64/],
+    ['a failed report', { ok: false, images: checked(ID) }, /demo:1.0.0-arm64 \(111111111111\) failed verification/],
   ])('refuses %s', (_name, report, message) => {
-    expect(refusal(ID, report, PATH)).toMatch(message);
+    expect(refusal(ARM, ID, report, PATH)).toMatch(message);
   });
 
   test('REGISTRY names a repository', () => {
@@ -27,5 +33,17 @@ describe('what docker:publish accepts', () => {
   test('the pushed digest is the one of the pushed repository', () => {
     expect(pushedDigest('127.0.0.1:5000/acme/api', [`demo@${OTHER}`, `127.0.0.1:5000/acme/api@${ID}`])).toBe(ID);
     expect(pushedDigest('127.0.0.1:5000/acme/api', [`demo@${OTHER}`])).toBeUndefined();
+  });
+
+  test('plain HTTP for the index only on loopback registries', () => {
+    expect(manifestFlags('127.0.0.1:5000/ci/api')).toEqual(['--insecure']);
+    expect(manifestFlags('localhost:5000/api')).toEqual(['--insecure']);
+    expect(manifestFlags('ghcr.io/acme/api')).toEqual([]);
+    expect(manifestFlags('127.0.0.1.example.com/api')).toEqual([]);
+  });
+
+  test('the index digest is the last thing docker manifest push prints', () => {
+    expect(indexDigest(`Pushed ref 127.0.0.1:5000/ci/api@${OTHER} with digest: ${OTHER}\n${ID}\n`)).toBe(ID);
+    expect(indexDigest('error\n')).toBeUndefined();
   });
 });

@@ -73,12 +73,13 @@ describeIfEngine('the CLI against a fixture image', () => {
     const reportPath = join(dir, 'report.json');
     expect(await main(['--image', tag, '--report', reportPath], env, io)).toBe(0);
     const out = io.lines.out.join('\n');
-    expect(out).toMatch(/^image\/given +\| course-supporter-verify-fixture:cli +\| [0-9a-f]{12}, [\d.]+ MB +\| PASS$/m);
-    expect(out).toMatch(/^runtime\/database +\| .* +\| skipped: VERIFY_DATABASE_URL not set +\| SKIP$/m);
+    expect(out).toMatch(/^all +\| image\/given +\| course-supporter-verify-fixture:cli +\| [0-9a-f]{12}, [\d.]+ MB +\| PASS$/m);
+    expect(out).toMatch(/^linux\/amd64 \| image\/platform +\| linux\/amd64 +\| linux\/amd64 +\| PASS$/m);
+    expect(out).toMatch(/^linux\/amd64 \| runtime\/database +\| .* +\| skipped: VERIFY_DATABASE_URL not set +\| SKIP$/m);
     expect(out).toContain(`report: ${reportPath}`);
     const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-    expect(report).toMatchObject({ image: tag, ok: true, engine: { reach: 'host' } });
-    expect(report.rows.map((r) => r.id)).toEqual(['image/given', ...planEntries(FIXTURE_PLAN).map(({ category, check }) => `${category}/${check.name}`)]);
+    expect(report).toMatchObject({ images: [{ platform: 'linux/amd64', image: tag, imageId: expect.stringMatching(/^sha256:/) }], ok: true, engine: { reach: 'host' } });
+    expect(report.rows.map((r) => r.id)).toEqual(['image/given', 'image/platform', ...planEntries(FIXTURE_PLAN).map(({ category, check }) => `${category}/${check.name}`)]);
     expect(labelledContainers(`${RUN_LABEL}=${report.runId}`)).toEqual([]);
   });
 
@@ -88,6 +89,18 @@ describeIfEngine('the CLI against a fixture image', () => {
     const report = JSON.parse(readFileSync(join(dir, 'r2.json'), 'utf8')) as Report;
     expect(report.rows[0]).toMatchObject({ id: 'image/given', status: 'fail', measured: 'not found (verify does not pull)' });
     expect(report.rows.slice(1).map((r) => r.status)).toEqual(planEntries(FIXTURE_PLAN).map(() => 'skip'));
+  });
+
+  test('an image of a platform the spec does not declare fails image/platform and skips every plan entry', async () => {
+    const armOnly = join(dir, 'arm-only.json');
+    writeFileSync(armOnly, JSON.stringify(specFileContent({ ...fixtureSpec(), platforms: ['linux/arm64'] })));
+    const io = captureIo();
+    expect(await main(['--image', tag, '--report', join(dir, 'r4.json')], { ...env, CONTAINER_SPEC_PATH: armOnly }, io)).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'r4.json'), 'utf8')) as Report;
+    expect(report.rows[1]).toMatchObject({
+      platform: 'linux/amd64', id: 'image/platform', status: 'fail', measured: 'linux/amd64, not among the declared linux/arm64',
+    });
+    expect(report.rows.slice(2).map((r) => r.status)).toEqual(planEntries(FIXTURE_PLAN).map(() => 'skip'));
   });
 
   test('Ctrl-C mid-run removes every container of the run and exits 130', async () => {

@@ -4,7 +4,7 @@ import { judgeCommand } from '../../../projenrc/verify/categories/commands';
 import { judgeFileExistence } from '../../../projenrc/verify/categories/file-existence';
 import { ImageFacts, judgeMetadata } from '../../../projenrc/verify/categories/metadata';
 import { dbCheck, judgeRuntime, redact, RuntimeOutcome, ServedFacts } from '../../../projenrc/verify/categories/runtime';
-import { judgeBuild, judgeGivenImage } from '../../../projenrc/verify/image';
+import { judgeBuild, judgeGivenImage, judgePlatform } from '../../../projenrc/verify/image';
 import { Row } from '../../../projenrc/verify/report';
 
 const plan = FIXTURE_PLAN;
@@ -237,16 +237,27 @@ describe('runtime: judgeRuntime', () => {
 });
 
 describe('the image precondition', () => {
-  const info = { Id: 'sha256:0123456789abcdef', Size: 123e6 } as Parameters<typeof judgeGivenImage>[1];
+  const info = { Id: 'sha256:0123456789abcdef', Size: 123e6, Os: 'linux', Architecture: 'amd64' } as Parameters<typeof judgeGivenImage>[1];
 
   test('a given image must be present; verify never pulls', () => {
     expect(judgeGivenImage('x:1', info)).toMatchObject({ id: 'image/given', status: 'pass', measured: '0123456789ab, 123.0 MB' });
     expect(judgeGivenImage('x:1', undefined)).toMatchObject({ id: 'image/given', status: 'fail', measured: 'not found (verify does not pull)' });
   });
 
-  test('a build must exit 0 and tag the image', () => {
-    expect(judgeBuild('x:1', { exitCode: 0, elapsedMs: 1500 }, info)).toMatchObject({ id: 'image/build', status: 'pass' });
-    expect(judgeBuild('x:1', { exitCode: 0, elapsedMs: 1500 }, undefined)).toMatchObject({ status: 'fail', measured: 'exit 0 in 1.5 s; but x:1 is missing' });
-    expect(judgeBuild('x:1', { exitCode: 2, elapsedMs: 1500 }, undefined).status).toBe('fail');
+  test('a build must exit 0 and tag every platform\'s image', () => {
+    const both = [{ tag: 'x:1-amd64', info }, { tag: 'x:1-arm64', info }];
+    expect(judgeBuild({ exitCode: 0, elapsedMs: 1500 }, both)).toMatchObject({ id: 'image/build', status: 'pass', expected: 'npx projen docker:build exits 0 and tags x:1-amd64, x:1-arm64' });
+    expect(judgeBuild({ exitCode: 0, elapsedMs: 1500 }, [both[0], { tag: 'x:1-arm64', info: undefined }]))
+      .toMatchObject({ status: 'fail', measured: 'exit 0 in 1.5 s; but x:1-arm64 missing' });
+    expect(judgeBuild({ exitCode: 2, elapsedMs: 1500 }, both).status).toBe('fail');
+  });
+
+  test('each image must be its platform\'s, and the platform a declared one', () => {
+    const declared = ['linux/amd64', 'linux/arm64'];
+    const arm = { ...info, Os: 'linux', Architecture: 'arm64' };
+    expect(judgePlatform(declared, 'linux/arm64', arm)).toMatchObject({ id: 'image/platform', status: 'pass', measured: 'linux/arm64' });
+    expect(judgePlatform(declared, 'linux/amd64', arm)).toMatchObject({ status: 'fail', expected: 'linux/amd64', measured: 'linux/arm64' });
+    expect(judgePlatform(['linux/amd64'], 'linux/arm64', arm))
+      .toMatchObject({ status: 'fail', measured: 'linux/arm64, not among the declared linux/amd64' });
   });
 });

@@ -1,5 +1,5 @@
 import { cleanFiles, FIXTURE_PLAN, fixtureSpec } from './fixture';
-import { CHECK_CATEGORIES, CheckCategory, CheckPlan } from '../../../projenrc/container/check-plan';
+import { CHECK_CATEGORIES, CheckCategory, CheckPlan, planEntries } from '../../../projenrc/container/check-plan';
 import { parseSpec } from '../../../projenrc/container/read-spec';
 import { specFileContent } from '../../../projenrc/container/resolved-container';
 import { judgeCommand } from '../../../projenrc/verify/categories/commands';
@@ -7,7 +7,7 @@ import { judgeFileExistence } from '../../../projenrc/verify/categories/file-exi
 import { judgeMetadata } from '../../../projenrc/verify/categories/metadata';
 import { judgeRuntime } from '../../../projenrc/verify/categories/runtime';
 import { Row } from '../../../projenrc/verify/report';
-import { inPlanOrder, skipPlan } from '../../../projenrc/verify/verify';
+import { emulated, inPlanOrder, skipPlan } from '../../../projenrc/verify/verify';
 
 /**
  * The plan is the list of checks: every entry yields exactly one row, named
@@ -23,7 +23,7 @@ function judgePlan(plan: CheckPlan): Row[] {
     ...plan.metadata.map((c) => judgeMetadata(c, image)),
     ...plan.runtime.map((c) => judgeRuntime(c, { kind: 'skipped', reason: 'not run' })),
   ];
-  return inPlanOrder(fixtureSpec(plan), [...rows].reverse());
+  return inPlanOrder(plan, [...rows].reverse());
 }
 
 const EXTRA: { [C in CheckCategory]: CheckPlan[C][number] } = {
@@ -53,14 +53,25 @@ describe('one row per plan entry', () => {
   });
 
   test('an entry a category returned no row for shows as a failed row, not a shorter table', () => {
-    const rows = inPlanOrder(fixtureSpec(), []);
+    const rows = inPlanOrder(FIXTURE_PLAN, []);
     expect(rows).toHaveLength(22);
     expect(rows[0]).toMatchObject({ id: 'commands/whoami', status: 'fail', measured: 'error: verifier bug: no row for this entry' });
   });
 
   test('without an image every entry is still listed, skipped with the reason', () => {
-    const rows = skipPlan(fixtureSpec(), 'no image to check (image/build failed)');
+    const rows = skipPlan(FIXTURE_PLAN, 'no image to check (image/build failed)');
     expect(rows.map((r) => r.id)).toEqual(judgePlan(FIXTURE_PLAN).map((r) => r.id));
     expect(rows.every((r) => r.status === 'skip' && r.measured === 'no image to check (image/build failed)')).toBe(true);
+  });
+});
+
+describe('an emulated image', () => {
+  test('gets the same checks, with every time limit the factor longer', () => {
+    const { plan, timing } = emulated(FIXTURE_PLAN, fixtureSpec().healthcheck, 5);
+    const stop = (p: CheckPlan) => p.runtime.find((c) => c.kind === 'stop');
+    expect(planEntries(plan).map((e) => e.check.name)).toEqual(planEntries(FIXTURE_PLAN).map((e) => e.check.name));
+    expect(stop(plan)).toMatchObject({ limitMs: (stop(FIXTURE_PLAN) as { limitMs: number }).limitMs * 5 });
+    const native = fixtureSpec().healthcheck;
+    expect(timing).toEqual({ ...native, timeoutS: native.timeoutS * 5, startPeriodS: native.startPeriodS * 5 });
   });
 });

@@ -8,7 +8,7 @@ import { FileFacts, PROBE_SCRIPT } from '../../../projenrc/verify/categories/fil
 import { hardenedHostConfig } from '../../../projenrc/verify/categories/hardening';
 import { VerifyError } from '../../../projenrc/verify/errors';
 import { parseOptions } from '../../../projenrc/verify/options';
-import { isOk, list, renderTable, row, skipped, summary } from '../../../projenrc/verify/report';
+import { isOk, list, onPlatform, renderTable, row, skipped, summary } from '../../../projenrc/verify/report';
 import { main } from '../../../projenrc/verify/run';
 
 const dir = mkdtempSync(join(tmpdir(), 'verify-plumbing-'));
@@ -117,14 +117,18 @@ describe('report', () => {
   });
 
   test('the table has a header, a rule and a line per short row; long cells wrap', () => {
-    const table = renderTable([row(at('image/build'), 'exit 0', true), row({ id: 'metadata/user', title: 'user', expected: 'a '.repeat(40).trim() }, 'x', false)]);
+    const table = renderTable([
+      row(at('image/build'), 'exit 0', true),
+      ...onPlatform('linux/arm64', [row({ id: 'metadata/user', title: 'user', expected: 'a '.repeat(40).trim() }, 'x', false)]),
+    ]);
     const lines = table.split('\n');
-    expect(lines[0]).toMatch(/^check +\| expected +\| measured +\| result$/);
+    expect(lines[0]).toMatch(/^platform +\| check +\| expected +\| measured +\| result$/);
     expect(lines[1]).toMatch(/^-+-\+-/);
-    expect(lines[2]).toMatch(/^image\/build +\| x +\| exit 0 +\| PASS$/);
-    expect(lines[3]).toMatch(/^t +\| +\| +\|$/);
+    expect(lines[2]).toMatch(/^all +\| image\/build +\| x +\| exit 0 +\| PASS$/);
+    expect(lines[3]).toMatch(/^ +\| t +\| +\| +\|$/);
+    expect(lines[4]).toMatch(/^linux\/arm64 \| metadata\/user +\| a a/);
     expect(lines.filter((l) => l.includes('FAIL'))).toHaveLength(1);
-    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(130);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(135);
   });
 
   test('long lists are cut', () => {
@@ -133,11 +137,11 @@ describe('report', () => {
   });
 });
 
-describe('builtTag', () => {
-  test('the tag docker:build gives: VERSION when set, else the package version', () => {
-    const { builtTag } = jest.requireActual('../../../projenrc/verify/image');
-    const spec = { imageName: 'demo', version: '0.0.0' };
-    expect(builtTag(spec, {})).toBe('demo:0.0.0');
-    expect(builtTag(spec, { VERSION: '1.2.3' })).toBe('demo:1.2.3');
+describe('builtTags', () => {
+  test('the tags docker:build gives, one per platform: VERSION when set, else the package version', () => {
+    const { builtTags } = jest.requireActual('../../../projenrc/verify/image');
+    const spec = { imageName: 'demo', version: '0.0.0', platforms: ['linux/amd64', 'linux/arm64'] };
+    expect(builtTags(spec, {})).toEqual({ 'linux/amd64': 'demo:0.0.0-amd64', 'linux/arm64': 'demo:0.0.0-arm64' });
+    expect(builtTags(spec, { VERSION: '1.2.3' })['linux/arm64']).toBe('demo:1.2.3-arm64');
   });
 });

@@ -27,7 +27,7 @@ describeIfEngine('verifyImage against fixture images', () => {
 
   async function verify(image: string, opts: { stopTimeoutS?: number; databaseUrl?: string } = {}): Promise<{ rows: Row[]; runId: string }> {
     const runId = newRunId();
-    const rows = await verifyImage({ scope: new RunScope(engine, runId, image), spec, ...opts });
+    const rows = await verifyImage({ scope: new RunScope(engine, runId, image), spec, plan: spec.checks, timing: spec.healthcheck, ...opts });
     return { rows, runId };
   }
   const byId = (rows: Row[], id: string) => rows.find((r) => r.id === id);
