@@ -1,7 +1,10 @@
 import { basename } from 'path';
 import { ACTIONS } from './actions';
 import { postgresService, TEST_ADMIN_DATABASE_URL } from './postgres-service';
+import { runnerFor } from './runners';
 import { checkout, INSTALL_SHELLCHECK, pullBaseImages, setupNode } from './steps';
+import { archOf } from '../container/container-image-props';
+import { platformTag } from '../container/image-tags';
 import { COMMIT_TIME } from '../container/source-date';
 import { REPORT_PATH } from '../verify/report';
 
@@ -18,6 +21,8 @@ export interface ContainerWorkflowOptions {
   readonly testTask: string;
   /** The project's folder: the construct's tools are named relative to it. */
   readonly projectDir: string;
+  /** The declared platforms: one verify job each, one index in publish. */
+  readonly platforms: readonly string[];
 }
 
 /** The input a release passes: the id of its `dist/` artifact, which holds `releasetag.txt`. */
@@ -54,18 +59,22 @@ const ATTESTABLE = {
  * tag pushed with GITHUB_TOKEN starts no workflow, so a `push: tags`
  * trigger would never see projen's releases: the release calls this instead.
  *
- * One build: `verify` builds the image once with `load: true`, lints,
+ * One build per platform: `verify` runs once per declared platform on a
+ * runner of that architecture (decision 0007), builds the image once into
+ * the runner's engine with its timestamps rewritten to the commit's time,
  * verifies and scans it with read-only rights, and keeps it (`docker save`)
- * with its id as a job output. `publish` needs `tests` and `verify`: it
- * loads exactly that image, checks its id against verify's and the report's,
- * pushes it with the docker CLI (no checkout, no npm, no install scripts
- * while it holds write tokens), and attests an SBOM and the provenance on
- * the pushed digest where the repository can have attestations.
+ * with its report. `publish` needs `tests` and every `verify`: it loads
+ * exactly those images, checks each id against the passing report of its
+ * platform, pushes them with the docker CLI (no checkout, no npm, no install
+ * scripts while it holds write tokens) and joins them into one index, the
+ * digest that is attested (SBOM, provenance) and printed.
  */
 export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, unknown> {
   const publishes = `github.event_name == 'push' && github.ref == 'refs/heads/${o.branch}'`;
   const release = `inputs.${RELEASE_INPUT} != ''`;
-  const image = `${o.imageName}:\${{ steps.version.outputs.version }}`;
+  // One leg's image, named as docker:build names it, so verify reads the platform from the tag.
+  const image = `${o.imageName}:\${{ steps.version.outputs.version }}-\${{ matrix.arch }}`;
+  const first = o.platforms[0];
   const install = { name: 'Install dependencies', run: 'npm ci' };
   const semver = (pattern: string) => `type=semver,pattern=${pattern},value=\${{ steps.version.outputs.tag }},enable=\${{ steps.version.outputs.tag != '' }}`;
   return {
@@ -100,16 +109,21 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         ],
       },
       verify: {
-        'name': 'Build once, verify, scan',
-        'runs-on': 'ubuntu-latest',
+        'name': 'Build once, verify, scan (${{ matrix.platform }})',
+        'strategy': {
+          // One platform's failure must not hide whether the other passes.
+          'fail-fast': false,
+          'matrix': { include: o.platforms.map((platform) => ({ platform, arch: archOf(platform), runner: runnerFor(platform) })) },
+        },
+        'runs-on': '${{ matrix.runner }}',
         'timeout-minutes': 30,
         'permissions': { contents: 'read' },
         'services': { postgres: postgresService() },
+        // The same in every leg: the version, registry and tags come from the commit and the event alone.
         'outputs': {
-          'version': '${{ steps.version.outputs.version }}',
-          'image-id': '${{ steps.image.outputs.id }}',
-          'registry': '${{ steps.registry.outputs.name }}',
-          'tags': '${{ steps.meta.outputs.tags }}',
+          version: '${{ steps.version.outputs.version }}',
+          registry: '${{ steps.registry.outputs.name }}',
+          tags: '${{ steps.meta.outputs.tags }}',
         },
         'steps': [
           checkout(),
@@ -117,7 +131,13 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
           install,
           // The Dockerfile built below must be the one .projenrc.ts and container.lock.json declare.
           { name: 'Generated files are up to date', run: 'npx projen\ngit diff --exit-code' },
-          { name: 'Lint the Dockerfile', uses: ACTIONS.hadolint.uses, with: { 'dockerfile': 'Dockerfile', 'failure-threshold': 'warning' } },
+          // One Dockerfile for every platform: linted once.
+          {
+            name: 'Lint the Dockerfile',
+            if: `matrix.platform == '${first}'`,
+            uses: ACTIONS.hadolint.uses,
+            with: { 'dockerfile': 'Dockerfile', 'failure-threshold': 'warning' },
+          },
           { name: 'Set up Buildx', uses: ACTIONS.setupBuildx.uses },
           {
             name: 'The release\'s tag',
@@ -140,7 +160,8 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             ].join('\n'),
           },
           // The created label is the commit's time, not the run's: two builds of one commit carry the same metadata.
-          { name: 'Commit time', id: 'created', run: `echo "created=$(${COMMIT_TIME})" >> "$GITHUB_OUTPUT"` },
+          // Its epoch is SOURCE_DATE_EPOCH, to which BuildKit rewrites every file's timestamp: same commit, same digest.
+          { name: 'Commit time', id: 'created', run: `{ echo "created=$(${COMMIT_TIME})"; echo "epoch=$(git log -1 --format=%ct)"; } >> "$GITHUB_OUTPUT"` },
           // GHCR wants lowercase; github.repository keeps the owner's case.
           { name: 'Registry name', id: 'registry', run: 'echo "name=ghcr.io/${GITHUB_REPOSITORY,,}" >> "$GITHUB_OUTPUT"' },
           {
@@ -162,22 +183,25 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             },
           },
           {
-            // The only build in this workflow: loaded into the runner's engine, never pushed from here.
+            // The only build in this workflow: this leg's platform, natively, loaded into the runner's engine, never pushed from here.
             // Its labels are the Dockerfile's own, from the build args: the version label is the one /health reports.
             name: 'Build (load, no push)',
             id: 'build',
             uses: ACTIONS.buildPush.uses,
+            env: { SOURCE_DATE_EPOCH: '${{ steps.created.outputs.epoch }}' },
             with: {
               'context': '.',
-              'load': true,
+              'platforms': '${{ matrix.platform }}',
+              // `load: true` with BuildKit's rewrite-timestamp (≥ 0.13): layers dated SOURCE_DATE_EPOCH.
+              'outputs': 'type=docker,rewrite-timestamp=true',
               'tags': image,
               'build-args': [
                 'VERSION=${{ steps.version.outputs.version }}',
                 'REVISION=${{ github.sha }}',
                 'CREATED=${{ steps.created.outputs.created }}',
               ].join('\n'),
-              'cache-from': 'type=gha',
-              'cache-to': 'type=gha,mode=max',
+              'cache-from': 'type=gha,scope=${{ matrix.arch }}',
+              'cache-to': 'type=gha,mode=max,scope=${{ matrix.arch }}',
             },
           },
           {
@@ -205,52 +229,62 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             name: 'Upload the verify report',
             if: 'always()',
             uses: ACTIONS.uploadArtifact.uses,
-            with: { 'name': 'verify-report', 'path': REPORT_PATH, 'if-no-files-found': 'ignore', 'overwrite': true },
+            with: { 'name': 'verify-report-${{ matrix.arch }}', 'path': REPORT_PATH, 'if-no-files-found': 'ignore', 'overwrite': true },
           },
           {
             name: 'Save the verified image',
             if: publishes,
             env: { IMAGE: image },
-            run: 'docker save "$IMAGE" --output "$RUNNER_TEMP/image.tar"',
+            run: 'docker save "$IMAGE" --output "$RUNNER_TEMP/image-${{ matrix.arch }}.tar"',
           },
           {
             name: 'Upload the verified image',
             if: publishes,
             uses: ACTIONS.uploadArtifact.uses,
-            with: { 'name': 'image', 'path': '${{ runner.temp }}/image.tar', 'if-no-files-found': 'error', 'retention-days': 1, 'overwrite': true },
+            with: {
+              'name': 'image-${{ matrix.arch }}',
+              'path': '${{ runner.temp }}/image-${{ matrix.arch }}.tar',
+              'if-no-files-found': 'error',
+              'retention-days': 1,
+              'overwrite': true,
+            },
           },
         ],
       },
       publish: {
-        'name': 'Publish the verified image to GHCR',
+        'name': 'Publish the verified images to GHCR as one index',
         'needs': ['tests', 'verify'],
         'if': publishes,
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 20,
         'permissions': { 'packages': 'write', 'id-token': 'write', 'attestations': 'write' },
         'env': {
-          IMAGE: `${o.imageName}:\${{ needs.verify.outputs.version }}`,
+          // One line per platform: the platform, its arch, and its image as the verify leg named it.
+          IMAGES: o.platforms.map((p) => `${p} ${archOf(p)} ${platformTag(o.imageName, '${{ needs.verify.outputs.version }}', p)}`).join('\n'),
           REGISTRY: '${{ needs.verify.outputs.registry }}',
           TAGS: '${{ needs.verify.outputs.tags }}',
         },
         'steps': [
-          { name: 'Download the verified image', uses: ACTIONS.downloadArtifact.uses, with: { name: 'image', path: '${{ runner.temp }}' } },
-          { name: 'Download the verify report', uses: ACTIONS.downloadArtifact.uses, with: { name: 'verify-report', path: '${{ runner.temp }}/report' } },
           {
-            name: 'Load it and check it is the verified image',
-            env: { VERIFIED_ID: '${{ needs.verify.outputs.image-id }}' },
+            name: 'Download the verified images',
+            uses: ACTIONS.downloadArtifact.uses,
+            with: { 'pattern': 'image-*', 'merge-multiple': true, 'path': '${{ runner.temp }}/images' },
+          },
+          // Each report in its own folder: every leg's file has the same name.
+          { name: 'Download the verify reports', uses: ACTIONS.downloadArtifact.uses, with: { pattern: 'verify-report-*', path: '${{ runner.temp }}/reports' } },
+          {
+            name: 'Load them and check each is its platform\'s verified image',
             run: [
-              'docker load --input "$RUNNER_TEMP/image.tar"',
-              'loaded="$(docker image inspect --format \'{{.Id}}\' "$IMAGE")"',
-              'if [ -z "$VERIFIED_ID" ] || [ "$loaded" != "$VERIFIED_ID" ]; then',
-              '  echo "::error::$IMAGE is $loaded, but verify passed ${VERIFIED_ID:-no image}"',
-              '  exit 1',
-              'fi',
-              // The same rule as docker:publish: only the image the passing report names.
-              `if ! jq -e --arg id "$loaded" \'.ok == true and .imageId == $id\' "$RUNNER_TEMP/report/${basename(REPORT_PATH)}" >/dev/null; then`,
-              '  echo "::error::the verify report does not pass $loaded"',
-              '  exit 1',
-              'fi',
+              'while read -r platform arch image; do',
+              '  docker load --input "$RUNNER_TEMP/images/image-$arch.tar"',
+              '  loaded="$(docker image inspect --format \'{{.Id}}\' "$image")"',
+              // The same rule as docker:publish: only the image the passing report names for that platform.
+              `  report="$RUNNER_TEMP/reports/verify-report-$arch/${basename(REPORT_PATH)}"`,
+              '  if ! jq -e --arg id "$loaded" --arg p "$platform" \'.ok == true and any(.images[]; .platform == $p and .imageId == $id)\' "$report" >/dev/null; then',
+              '    echo "::error::the $platform verify report does not pass $image ($loaded)"',
+              '    exit 1',
+              '  fi',
+              'done <<< "$IMAGES"',
             ].join('\n'),
           },
           {
@@ -259,18 +293,31 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' },
           },
           {
+            // Each platform's image under its own tag, then one index per tag over exactly those manifests.
             name: 'Push',
             id: 'push',
             run: [
               'if [ -z "$TAGS" ]; then echo "::error::no tags to publish"; exit 1; fi',
+              'manifests=()',
+              'while read -r platform _ image; do',
+              '  remote="$REGISTRY:${image#*:}"',
+              '  docker tag "$image" "$remote"',
+              '  docker push "$remote"',
+              '  manifest="$(docker image inspect --format \'{{range .RepoDigests}}{{println .}}{{end}}\' "$remote" | sed -n "s|^$REGISTRY@||p" | head -n 1)"',
+              '  if [ -z "$manifest" ]; then echo "::error::no digest for $remote ($platform) after the push"; exit 1; fi',
+              '  manifests+=("$REGISTRY@$manifest")',
+              'done <<< "$IMAGES"',
+              'digest=""',
               'while IFS= read -r tag; do',
-              '  docker tag "$IMAGE" "$tag"',
-              '  docker push "$tag"',
+              '  docker manifest rm "$tag" >/dev/null 2>&1 || true',
+              '  docker manifest create "$tag" "${manifests[@]}"',
+              '  pushed="$(docker manifest push --purge "$tag" | tail -n 1)"',
+              '  if ! [[ $pushed =~ ^sha256:[0-9a-f]{64}$ ]]; then echo "::error::docker manifest push $tag printed no digest"; exit 1; fi',
+              '  if [ -n "$digest" ] && [ "$pushed" != "$digest" ]; then echo "::error::$tag is $pushed, not the index $digest"; exit 1; fi',
+              '  digest="$pushed"',
               'done <<< "$TAGS"',
-              'digest="$(docker image inspect --format \'{{range .RepoDigests}}{{println .}}{{end}}\' "$IMAGE" | sed -n "s|^$REGISTRY@||p" | head -n 1)"',
-              'if [ -z "$digest" ]; then echo "::error::no digest for $REGISTRY after the push"; exit 1; fi',
               'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
-              'echo "pushed $REGISTRY@$digest"',
+              'echo "digest: $digest"',
             ].join('\n'),
           },
           ATTESTABLE,

