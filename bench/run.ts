@@ -19,6 +19,7 @@ import { machineInfo } from './machine';
 import { measureBuilds, type ImageDef } from './measure-build';
 import { measureImages } from './measure-image';
 import { measureMixed } from './measure-mixed';
+import { measurePlatforms } from './measure-platforms';
 import { measureStartStop, measureThroughput, startStopSection, type LoadParams, type Server, type StartStop } from './measure-run';
 import { measureSynth } from './measure-synth';
 import { renderReport, tally } from './report';
@@ -128,6 +129,9 @@ async function main(): Promise<void> {
   await measure('mixed load (bench/mixed-load.ts)', async () => (spec.migrateCommand
     ? measureMixed(engine, servers.ours, servers.baseline, spec.migrateCommand, { ...load, warmupS: 0 }, log)
     : undefined));
+  await measure('platforms', () => measurePlatforms(engine, {
+    root, platforms: spec.platforms, ours: servers.ours, bare: servers.bare, healthPath: spec.healthPath, sizeTarget, buildArgs: oursBuild.buildArgs!(), runs: runs('start'),
+  }, log));
   await measure('synthesis', () => measureSynth(root, runs('synth'), log));
 
   const results: BenchResults = {

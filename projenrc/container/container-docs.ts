@@ -1,12 +1,14 @@
 import { Component } from 'projen';
 import { LOCK_PATH } from './base-image-lock';
 import type { CheckCategory } from './check-plan';
-import { planEntries } from './check-plan';
+import { EMULATED_TIME_FACTOR, planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
+import { PLATFORM_ARCHES } from './container-image-props';
 import { DPKG_STATUS_DIR, dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
+import { platformTag } from './image-tags';
 import type { ResolvedContainer } from './resolved-container';
 import { GeneratedFile } from '../generated-file';
 
@@ -62,6 +64,37 @@ const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
 };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** The platforms section: what each platform's image is, how it is built, verified and published, and what holds it still. Pure. */
+export function renderPlatformDocs(r: ResolvedContainer): string {
+  const packages = (platform: string) => r.debianPackages.filter((p) => p.ships && p.locked[platform]?.version).length;
+  return [
+    '## Platforms',
+    '',
+    '| Platform | Local tag | `node -p process.arch` | Debian packages locked (shipped) |',
+    '| --- | --- | --- | --- |',
+    ...r.platforms.map((p) => `| ${code(p)} | ${code(platformTag(r.imageName, r.version, p))} | ${code(PLATFORM_ARCHES[p].nodeArch)} | ${packages(p)} |`),
+    '',
+    `${code('npx projen docker:build')} builds one image per platform. The ${code('build')} and ${code('deps')} stages run on the builder's `
+      + 'own platform for every target (no emulated `npm ci` or `tsc`); only the runtime is assembled on the target platform, from '
+      + 'that platform\'s locked bases, under QEMU user emulation when the engine\'s architecture differs. The engine\'s own platform '
+      + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively.`,
+    '',
+    `${code('npx projen docker:verify')} runs the whole check plan against each platform's image, and every row of its report names `
+      + 'the platform. Under emulation a correct image is slower, so the stop limit and the health check\'s timeout and start period '
+      + `are ${EMULATED_TIME_FACTOR}× their declared values there, and only there; the size budget is the same for every platform. `
+      + `${code('npx projen docker:publish')} pushes each verified image under ${code('<version>-<arch>')}, then one multi-platform index `
+      + 'over exactly those manifests under the version tag, and prints the index digest, which the Kubernetes release pins.',
+    '',
+    `What ${code(LOCK_PATH)} fixes: each base image by the digest of its multi-platform index, and, per platform, every Debian `
+      + 'package the runtime is assembled from, by name, version and architecture; npm packages are fixed by the lockfile '
+      + '`npm ci` installs. Two builds of one commit, with the build cache pruned between them, give each platform the same files: '
+      + 'paths, types, modes, owners, link targets and contents (`ci/round-trip.sh` compares them), and the created label is the '
+      + 'commit\'s time. The BuildKit in Docker 20.10 cannot rewrite file timestamps, so there the layer digests differ between builds; '
+      + 'the GitHub workflow builds with `rewrite-timestamp=true` and `SOURCE_DATE_EPOCH` set to the commit\'s time, which dates every '
+      + 'layer file by the commit, so the digests are meant to match as well.',
+  ].join('\n');
+}
+
 /** One table row per plan entry, in plan order: the docs list exactly the checks verify runs. Pure. */
 export function renderCheckRows(r: ResolvedContainer): string[] {
   return planEntries(r.checks).map(({ category, check }) => `| ${CATEGORY_TITLES[category]} | ${code(check.name)} | ${cell(check.title)} |`);
@@ -75,7 +108,8 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     ...(marker ? [`<!-- ${marker} -->`] : []),
     `# Container image: ${r.imageName}`,
     '',
-    `Tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}. `
+    `Built for ${r.platforms.map(code).join(' and ')}, tagged ${code(`${r.imageName}:${r.version}-<arch>`)}, the engine's own also `
+      + `${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}. `
       + 'Everything here is generated from the project\'s `ContainerImage` declaration: edit it and run `npx projen`.',
     '',
     '## Stages',
@@ -85,6 +119,8 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     ...model.stages.map((s) => `| ${code(s.name)} | ${code(s.from)} | ${cell(s.comment ?? '')} |`),
     '',
     RUNTIME_DOCS[r.runtime](r),
+    '',
+    renderPlatformDocs(r),
     '',
     '## Runtime contract',
     '',
@@ -129,8 +165,8 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
       + 'that the lock fits the declaration (every base tag, every declared package with its version) and the Dockerfile (nothing in it changed since the last `npx projen`), and stops with one line '
       + 'when it does not. Debian keeps only the current version of a package in its archive: when a security update '
       + `replaces a locked one, the build's ${code('apt-get install')} fails on it, and ${code(run(IMAGE_TASKS.lock))} moves the lock on. `
-      + `${code(run(IMAGE_TASKS.publish))} pushes only the image whose id the last passing verify report names, to ${code('REGISTRY')} `
-      + `under its version tag (${code('VERSION')}, else ${code(r.version)}, a development build), and prints ${code('digest: sha256:…')}.`,
+      + `${code(run(IMAGE_TASKS.publish))} pushes only the images whose ids the last passing verify report names, one per platform, to ${code('REGISTRY')} `
+      + `as one index under the version tag (${code('VERSION')}, else ${code(r.version)}, a development build), and prints ${code('digest: sha256:…')}, the index's.`,
     '',
     '```sh',
     run(IMAGE_TASKS.lock),

@@ -1,5 +1,5 @@
-import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
 import type { LockedPackage } from './base-image-lock';
+import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
 import type { RuntimeKind } from './container-image-props';
 
 /**

@@ -182,12 +182,12 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     '### First deploy',
     '',
-    `The release is a commit: ${code(RELEASES_FILE)} records which version and digest each environment runs (`
+    `The release is a commit: ${code(RELEASES_FILE)} records which version and digest each environment runs (the digest of the multi-platform index, so every node pulls its own architecture's verified image; `
       + `${code(`npx projen ${DEPLOY_TASKS.release}`)} checks and writes it, then synthesizes the overlay that pins it), and kubectl `
       + 'applies the overlay. Nothing but kubectl talks to the cluster; no `kustomize edit`.',
     '',
     '```sh',
-    `REGISTRY=${k.registryImage} VERSION=1.4.0 npx projen docker:publish   # prints digest: sha256:…`,
+    `REGISTRY=${k.registryImage} VERSION=1.4.0 npx projen docker:publish   # prints digest: sha256:… (the index)`,
     `ENVIRONMENT=${PRODUCTION} VERSION=1.4.0 DIGEST=sha256:… npx projen ${DEPLOY_TASKS.release}   # writes ${RELEASES_FILE}, synthesizes`,
     `git add ${RELEASES_FILE} ${dir} && git commit -m "production: 1.4.0"`,
     ...(k.namespace ? [`kubectl create namespace ${k.namespace}`] : []),

@@ -254,7 +254,7 @@ describe('the image precondition', () => {
 
   test('each image must be its platform\'s, and the platform a declared one', () => {
     const declared = ['linux/amd64', 'linux/arm64'];
-    const arm = { ...info, Os: 'linux', Architecture: 'arm64' };
+    const arm = { ...info!, Os: 'linux', Architecture: 'arm64' };
     expect(judgePlatform(declared, 'linux/arm64', arm)).toMatchObject({ id: 'image/platform', status: 'pass', measured: 'linux/arm64' });
     expect(judgePlatform(declared, 'linux/amd64', arm)).toMatchObject({ status: 'fail', expected: 'linux/amd64', measured: 'linux/arm64' });
     expect(judgePlatform(['linux/amd64'], 'linux/arm64', arm))
