@@ -129,6 +129,8 @@ wait "$prep_pid" || exit 1   # it printed its one-line error
 # From here on: Node 24 first on PATH, DOCKER, DOCKER_BUILD_FLAGS.
 # shellcheck source=ci/env.sh
 source ci/env.sh
+# shellcheck source=ci/stand-in-tag.sh
+source ci/stand-in-tag.sh
 
 # ---- 5. emulators for the foreign platforms ----------------------------------------
 mapfile -t platforms < <(grep -v '^[[:space:]]*$' "$WORK/platforms")
@@ -198,8 +200,8 @@ if ((${#to_build[@]})); then
     t=$SECONDS; parts=()
     # Each platform's image under stand-in/, then one index under the official name.
     for p in "${platforms[@]}"; do
-      part=$REGISTRY/stand-in/$ref-${p#linux/}
-      $DOCKER tag "stand-in/$ref-${p#linux/}" "$part"
+      part=$REGISTRY/$(stand_in_tag "$ref" "$p")
+      $DOCKER tag "$(stand_in_tag "$ref" "$p")" "$part"
       $DOCKER push "$part" >"$WORK/push.log" 2>&1 || die "docker push $part failed: $(tail -n 1 "$WORK/push.log")"
       $DOCKER rmi "$part" >/dev/null   # only the registry-named tag
       parts+=("$part")

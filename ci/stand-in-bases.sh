@@ -74,7 +74,8 @@ exec 9>"$CACHE/.lock"; flock 9
 # ---- parse tags -------------------------------------------------------------
 declare -a TODO=()
 declare -A NODE_SPECS=() SUITE_OF=() VER_OF=()
-local_tag() { echo "stand-in/$1-$2"; }   # tag arch
+# shellcheck source=ci/stand-in-tag.sh
+source "$(dirname "${BASH_SOURCE[0]}")/stand-in-tag.sh"
 for tag in "$@"; do
   tag=${tag%@sha256:*}
   [[ -n ${SUITE_OF[$tag]:-} ]] && continue   # given twice
@@ -90,7 +91,7 @@ for tag in "$@"; do
   [[ -e /usr/share/debootstrap/scripts/$suite ]] || die "$tag: unknown Debian suite '$suite'"
   SUITE_OF[$tag]=$suite
   for arch in "${ARCHES[@]}"; do
-    if $DOCKER image inspect "$(local_tag "$tag" "$arch")" >/dev/null 2>&1; then
+    if $DOCKER image inspect "$(stand_in_tag "$tag" "$arch")" >/dev/null 2>&1; then
       log "$tag ($arch) stand-in present locally, not rebuilt"
     else
       TODO+=("$tag $arch")
@@ -198,7 +199,7 @@ import_rootfs() { # tar arch tag instruction...
 declare -A ROOTFS=()
 for item in "${TODO[@]}"; do
   read -r tag arch <<<"$item"
-  t0=$SECONDS; suite=${SUITE_OF[$tag]}; out=$(local_tag "$tag" "$arch")
+  t0=$SECONDS; suite=${SUITE_OF[$tag]}; out=$(stand_in_tag "$tag" "$arch")
   [[ -n ${ROOTFS[$suite-$arch]:-} ]] || ROOTFS[$suite-$arch]=$(rootfs_tar "$suite" "$arch")
   if [[ $tag == debian:* ]]; then
     cp "${ROOTFS[$suite-$arch]}" "$WORK/debian.tar"
