@@ -1,13 +1,13 @@
 // The anchor of the start and throughput measures: a bare node:http server
-// with ours' process model (a cluster primary and WORKERS workers, stopped
-// the same way on SIGTERM), answering the JSON of the API's health route
+// with ours' process model (a cluster primary and WORKERS workers, or with one
+// worker a single process, as ours; stopped the same way on SIGTERM), answering the JSON of the API's health route
 // (no database) on HEALTH_PATH. It runs from ours' own image:
 // `--entrypoint node IMAGE -e "<this file>"`, so base, node and CPU budget are the same.
 'use strict';
 const cluster = require('node:cluster');
 const http = require('node:http');
 
-if (cluster.isPrimary) {
+if (cluster.isPrimary && Number(process.env.WORKERS) > 1) {
   // Under `node -e` there is no script file to fork: the workers get the same `-e` (process.execArgv)
   // and /dev/null as a harmless argv[1].
   cluster.setupPrimary({ exec: '/dev/null' });

@@ -5,8 +5,10 @@
  * the same way as images with one.
  */
 import { spawn } from 'node:child_process';
+import { createGzip } from 'node:zlib';
 import { imageSize, newRunId, retrying, RunScope, type Engine } from './engine';
 import { summarize } from './stats';
+import { IMAGE_GOAL_MB, IMAGE_GZIP_GOAL_MB } from './targets';
 import type { Party, Row, Section, Target } from './types';
 import { SCRATCH } from '../projenrc/container/dockerfile';
 
@@ -16,6 +18,19 @@ export interface ImageUnderTest {
   readonly base: string;
   /** The budget it is held to: the spec's for the image the Dockerfile builds; none for the other runtimes, which it does not cover. */
   readonly sizeTarget?: Target;
+  /** Also held to issue 17's goals (bench/targets.ts), uncompressed and gzipped: the image the Dockerfile builds. */
+  readonly goals?: boolean;
+}
+
+/** `docker save` through gzip, in bytes: about what a registry stores and a node pulls. */
+async function gzippedSize(engine: Engine, tag: string): Promise<number> {
+  const gzip = createGzip();
+  let bytes = 0;
+  gzip.on('data', (b: Buffer) => { bytes += b.length; });
+  const done = new Promise<void>((resolve, reject) => { gzip.on('end', resolve); gzip.on('error', reject); });
+  ((await engine.docker.getImage(tag).get()) as NodeJS.ReadableStream).pipe(gzip);
+  await done;
+  return bytes;
 }
 
 /** A package's own manifest: `…/node_modules/name/package.json` or `…/node_modules/@scope/name/package.json`. */
@@ -61,6 +76,14 @@ async function facts(engine: Engine, img: ImageUnderTest): Promise<{ numbers: nu
   }
 }
 
+async function goalRows(engine: Engine, subject: ImageUnderTest, anchor: ImageUnderTest, subjectMb: number, anchorMb: number): Promise<Row[]> {
+  const [s, a] = [await gzippedSize(engine, subject.tag), await gzippedSize(engine, anchor.tag)];
+  return [
+    { metric: 'image size (uncompressed), against the goal', unit: 'MB', subject: summarize([subjectMb]), anchor: summarize([anchorMb]), target: { max: IMAGE_GOAL_MB, source: 'bench/targets.ts IMAGE_GOAL_MB' }, headline: true },
+    { metric: 'image size (gzipped `docker save`)', unit: 'MB', subject: summarize([s / 1e6]), anchor: summarize([a / 1e6]), target: { max: IMAGE_GZIP_GOAL_MB, source: 'bench/targets.ts IMAGE_GZIP_GOAL_MB' }, headline: true },
+  ];
+}
+
 /** One section per image in `subjects`, each beside the same anchor; only a subject with a size target is held to one. */
 export async function measureImages(
   engine: Engine, subjects: readonly ImageUnderTest[], anchor: ImageUnderTest, log: (m: string) => void,
@@ -88,6 +111,7 @@ export async function measureImages(
           ...(target ? { target } : {}),
           ...(i === 0 && subject.sizeTarget ? { headline: true } : {}),
         })),
+        ...(subject.goals ? await goalRows(engine, subject, anchor, s.numbers[0], a.numbers[0]) : []),
         { metric: 'PID 1 (entrypoint + CMD)', unit: 'code', subject: s.pid1, anchor: a.pid1 },
       ],
     });

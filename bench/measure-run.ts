@@ -6,7 +6,7 @@
 import { newRunId, retrying, RunScope, startTimed, stopTimed, type ContainerRequest, type Engine } from './engine';
 import { exec } from './exec';
 import { summarize } from './stats';
-import { LOAD_ERRORS_MAX, START_RATIO_MAX, THROUGHPUT_RATIO_MIN } from './targets';
+import { LOAD_ERRORS_MAX } from './targets';
 import type { Party, Row, Section, Target } from './types';
 
 /** A server under test: an image and how to start it. */
@@ -42,7 +42,7 @@ export async function measureStartStop(
 }
 
 export function startStopSection(
-  subject: [Server, StartStop], anchor: [Server, StartStop], path: string, stop: Target, headline: 'start' | 'stop',
+  subject: [Server, StartStop], anchor: [Server, StartStop], path: string, stop: Target, headline: 'start' | 'stop', startTarget?: Target,
 ): Section {
   const [s, a] = [subject[1], anchor[1]];
   const rows: Row[] = [
@@ -51,7 +51,8 @@ export function startStopSection(
       unit: 'ms',
       subject: summarize(s.start),
       anchor: summarize(a.start),
-      ...(headline === 'start' ? { headline: true, target: { ratioMax: START_RATIO_MAX, source: 'bench/targets.ts START_RATIO_MAX' } } : {}),
+      ...(headline === 'start' ? { headline: true } : {}),
+      ...(startTarget ? { target: startTarget } : {}),
     },
     { metric: '`docker stop`', unit: 'ms', subject: summarize(s.stop), anchor: summarize(a.stop), target: stop, headline: headline === 'stop' || undefined },
     { metric: 'exit code after `docker stop`', unit: 'code', subject: summarize(s.codes), anchor: summarize(a.codes), target: { equals: 0, source: stop.source } },
@@ -108,7 +109,9 @@ async function loadOnce(engine: Engine, server: Server, p: LoadParams): Promise<
 }
 
 /** GET `path` under load, subject and anchor alternating, `runs` each. */
-export async function measureThroughput(engine: Engine, subject: Server, anchor: Server, p: LoadParams, log: (m: string) => void): Promise<Section> {
+export async function measureThroughput(
+  engine: Engine, subject: Server, anchor: Server, p: LoadParams, target: Target, log: (m: string) => void,
+): Promise<Section> {
   const acc = new Map<Server, LoadRun[]>([[subject, []], [anchor, []]]);
   for (let i = 0; i < p.runs; i++) {
     for (const server of i % 2 ? [anchor, subject] : [subject, anchor]) {
@@ -118,7 +121,7 @@ export async function measureThroughput(engine: Engine, subject: Server, anchor:
     }
   }
   const section = loadSection(acc.get(subject)!, acc.get(anchor)!);
-  const rows = section.rows.map((r) => (r.metric === 'requests/s' ? { ...r, target: { ratioMin: THROUGHPUT_RATIO_MIN, source: 'bench/targets.ts THROUGHPUT_RATIO_MIN' } } : r));
+  const rows = section.rows.map((r) => (r.metric === 'requests/s' ? { ...r, target } : r));
   return { ...section, rows, title: `GET ${p.path} under load`, subject: subject.party, anchor: anchor.party, params: { ...p } };
 }
 

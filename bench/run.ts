@@ -24,7 +24,9 @@ import { measureStartStop, measureThroughput, startStopSection, type LoadParams,
 import { measureSynth } from './measure-synth';
 import { renderReport, tally } from './report';
 import { buildRuntimeVariants } from './runtime-variants';
-import { BASELINE, CPUS, LOAD, RUNS, TAGS } from './targets';
+import {
+  BASELINE, CPUS, HEALTH_THROUGHPUT_RATIO_MIN, LIVENESS_THROUGHPUT_RATIO_MIN, LOAD, RUNS, START_ONE_WORKER_RATIO_MAX, START_RATIO_MAX, TAGS,
+} from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
 import { nodeImageOf } from '../projenrc/container/container-image-props';
 import { runtimeFrom } from '../projenrc/container/dockerfile';
@@ -73,6 +75,17 @@ async function main(): Promise<void> {
   };
   const baseline: Party = { label: 'docker init', what: `\`${TAGS.baseline}\`, \`${BASELINE.dockerfile}\`: the same app as \`docker init\` writes it, one stage on \`${baselineBase}\`` };
   const bare: Party = { label: 'bare node:http', what: `\`bench/bare-server.js\` run by ours' image itself (\`--entrypoint node\`), a cluster of ${spec.workers} workers like ours` };
+  const bareRequest = (workers: number, healthPath: string): Server['request'] => ({
+    entrypoint: ['node'], cmd: ['-e', fs.readFileSync(path.join(__dirname, 'bare-server.js'), 'utf8')], env: { WORKERS: String(workers), HEALTH_PATH: healthPath },
+  });
+  // One worker: the pod's setting, and the fair throughput comparison (one CPU for the server).
+  const ours1: Server = { party: { label: 'ours, 1 worker', what: `${ours.what.replace(/ with \d+ workers$/, '')} with \`WEB_CONCURRENCY=1\`` }, image: TAGS.ours, port: spec.port, request: { env: { WEB_CONCURRENCY: '1' } } };
+  const bare1: Server = {
+    party: { label: 'bare node:http, 1 process', what: '`bench/bare-server.js` run by ours\' image itself, one process like ours with one worker' },
+    image: TAGS.ours,
+    port: spec.port,
+    request: bareRequest(1, spec.healthPath),
+  };
   const servers: Record<'ours' | 'baseline' | 'bare', Server> = {
     ours: { party: ours, image: TAGS.ours, port: spec.port, request: {} },
     baseline: { party: baseline, image: TAGS.baseline, port: spec.port, request: { env: { WEB_CONCURRENCY: String(spec.workers) } } },
@@ -80,7 +93,7 @@ async function main(): Promise<void> {
       party: bare,
       image: TAGS.ours,
       port: spec.port,
-      request: { entrypoint: ['node'], cmd: ['-e', fs.readFileSync(path.join(__dirname, 'bare-server.js'), 'utf8')], env: { WORKERS: String(spec.workers), HEALTH_PATH: spec.healthPath } },
+      request: bareRequest(spec.workers, spec.healthPath),
     },
   };
 
@@ -112,20 +125,27 @@ async function main(): Promise<void> {
       tag: TAGS.ours,
       base: runtimeFrom(spec),
       sizeTarget,
+      goals: true,
     }, ...variants],
     { party: baseline, tag: TAGS.baseline, base: baselineBase }, log));
   await measure('start and stop', async () => {
-    const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline], spec.healthPath, runs('start'), log);
+    const r = await measureStartStop(engine, [servers.ours, servers.bare, servers.baseline, ours1, bare1], spec.healthPath, runs('start'), log);
     const pair = (s: Server): [Server, StartStop] => [s, r.get(s)!];
     return [
-      startStopSection(pair(servers.ours), pair(servers.bare), spec.healthPath, stopTarget, 'start'),
+      startStopSection(pair(servers.ours), pair(servers.bare), spec.healthPath, stopTarget, 'start', { ratioMax: START_RATIO_MAX, source: 'bench/targets.ts START_RATIO_MAX' }),
+      startStopSection(pair(ours1), pair(bare1), spec.healthPath, stopTarget, 'start', { ratioMax: START_ONE_WORKER_RATIO_MAX, source: 'bench/targets.ts START_ONE_WORKER_RATIO_MAX' }),
       startStopSection(pair(servers.ours), pair(servers.baseline), spec.healthPath, stopTarget, 'stop'),
     ];
   });
   const load: LoadParams = {
     path: spec.healthPath, ...LOAD, durationS: envInt('BENCH_DURATION') ?? LOAD.durationS, runs: runs('load'), serverCpus: CPUS.server, loadCpus: CPUS.load,
   };
-  await measure('throughput', () => measureThroughput(engine, servers.ours, servers.bare, load, log));
+  await measure('throughput', () => measureThroughput(engine, ours1, bare1, load, { ratioMin: HEALTH_THROUGHPUT_RATIO_MIN, source: 'bench/targets.ts HEALTH_THROUGHPUT_RATIO_MIN' }, log));
+  if (spec.livenessPath) {
+    const live = spec.livenessPath;
+    await measure('liveness throughput', () => measureThroughput(engine, ours1, { ...bare1, request: bareRequest(1, live) }, { ...load, path: live },
+      { ratioMin: LIVENESS_THROUGHPUT_RATIO_MIN, source: 'bench/targets.ts LIVENESS_THROUGHPUT_RATIO_MIN' }, log));
+  }
   await measure('mixed load (bench/mixed-load.ts)', async () => (spec.migrateCommand
     ? measureMixed(engine, servers.ours, servers.baseline, spec.migrateCommand, { ...load, warmupS: 0 }, log)
     : undefined));

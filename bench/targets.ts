@@ -18,21 +18,36 @@ export const CPUS = { server: '1', load: '0' } as const;
 /** Issue 5: a warm rebuild after a one-line source edit takes at most this share of a cold build. */
 export const WARM_OVER_COLD_MAX = 0.15;
 
-/** Issue 11: `docker run` → first 200 at most this multiple of a bare node:http server's, same image, same way. */
-export const START_RATIO_MAX = 1.2;
+/** Issue 17: `docker run` → first 200 with the default workers, at most this multiple of a bare node:http server's (same image, same workers). */
+export const START_RATIO_MAX = 1.5;
 
-/** Issue 11: requests/s on the health path at least this share of a bare node:http server's, same process model and CPUs. */
-export const THROUGHPUT_RATIO_MIN = 0.8;
+/** Issue 17: the same with one worker, the pod's setting (no cluster primary), beside a one-process bare server. */
+export const START_ONE_WORKER_RATIO_MAX = 1.2;
+
+/** Issue 17: requests/s on the readiness path without a database, at least this share of the bare server's, same process model and CPUs. */
+export const HEALTH_THROUGHPUT_RATIO_MIN = 0.85;
+
+/** Issue 17: requests/s on the liveness path, at least this share of the bare server's. */
+export const LIVENESS_THROUGHPUT_RATIO_MIN = 0.9;
+
+/** Issue 17: the image at the node floor, uncompressed and gzipped (`docker save | gzip`, about what a registry stores); the verify budget is the spec's. */
+export const IMAGE_GOAL_MB = 120;
+export const IMAGE_GZIP_GOAL_MB = 42;
+
+/** Issue 17: the mixed load with PostgreSQL, at least this multiple of the docker-init packaging of the same app. */
+export const MIXED_RATIO_MIN = 1.2;
+
+/** Issue 17: a cold build at most this multiple of the docker-init packaging's. */
+export const COLD_BUILD_RATIO_MAX = 1;
 
 /** Issue 11: `npx projen` with nothing to change. */
 export const SYNTH_MAX_S = 3;
 
 /** Where a missed target's cause is written down, by the target's name: the report links it. */
-export const MISS_ANALYSIS: Readonly<Record<string, string>> = {
-  START_RATIO_MAX: 'docs/decisions/0004-start-throughput-synth.md',
-  THROUGHPUT_RATIO_MIN: 'docs/decisions/0004-start-throughput-synth.md',
-  SYNTH_MAX_S: 'docs/decisions/0004-start-throughput-synth.md',
-};
+export const MISS_ANALYSIS: Readonly<Record<string, string>> = Object.fromEntries([
+  'START_RATIO_MAX', 'START_ONE_WORKER_RATIO_MAX', 'HEALTH_THROUGHPUT_RATIO_MIN', 'LIVENESS_THROUGHPUT_RATIO_MIN',
+  'IMAGE_GOAL_MB', 'IMAGE_GZIP_GOAL_MB', 'MIXED_RATIO_MIN', 'COLD_BUILD_RATIO_MAX', 'SYNTH_MAX_S',
+].map((name) => [name, 'docs/decisions/0008-performance-at-the-limit.md']));
 
 /** Errors, timeouts and non-2xx answers allowed under load. */
 export const LOAD_ERRORS_MAX = 0;
