@@ -17,6 +17,8 @@ export interface ImageDef {
   readonly dockerfile: string;
   /** `--build-arg`s, computed per build (REVISION/CREATED as `docker:build` passes them). */
   readonly buildArgs?: () => Readonly<Record<string, string>>;
+  /** `--platform`, as docker:build passes it per platform; the engine's own when unset. */
+  readonly platform?: string;
 }
 
 export interface BuildStep { readonly name: string; readonly cached: boolean; readonly seconds: number }
@@ -42,8 +44,9 @@ export const dependencySteps = (steps: readonly BuildStep[]): BuildStep[] => ste
 export async function buildImage(ctx: string, def: ImageDef, noCache: boolean): Promise<{ ms: number; steps: BuildStep[] }> {
   const args = ['build', '--network', 'host', '--progress=plain', '-f', path.join(ctx, def.dockerfile), '-t', def.tag];
   if (noCache) args.push('--no-cache');
+  if (def.platform) args.push('--platform', def.platform);
   for (const [k, v] of Object.entries(def.buildArgs?.() ?? {})) args.push('--build-arg', `${k}=${v}`);
-  const r = await docker([...args, ctx], { timeoutMs: 15 * 60_000 });
+  const r = await docker([...args, ctx], { timeoutMs: 30 * 60_000 });
   return { ms: r.ms, steps: parseBuildSteps(r.stderr + r.stdout) };
 }
 

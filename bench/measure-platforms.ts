@@ -5,7 +5,7 @@
  * equally emulated anchor. Emulation is named in the row, never hidden.
  */
 import { imageSize, type Engine } from './engine';
-import { docker } from './exec';
+import { buildImage, type ImageDef } from './measure-build';
 import { measureStartStop, type Server } from './measure-run';
 import { summarize } from './stats';
 import { START_RATIO_MAX } from './targets';
@@ -20,7 +20,8 @@ export interface PlatformsInput {
   readonly bare: Server;
   readonly healthPath: string;
   readonly sizeTarget?: Target;
-  readonly buildArgs: Readonly<Record<string, string>>;
+  /** Ours' build as the other measures build it; only the platform and the tag change. */
+  readonly build: ImageDef;
   readonly runs: number;
 }
 
@@ -32,10 +33,8 @@ export async function measurePlatforms(engine: Engine, i: PlatformsInput, log: (
   const rows: Row[] = [];
   for (const platform of i.platforms) {
     const tag = `bench-ours:${archOf(platform)}`;
-    const args = ['build', '--network', 'host', '--platform', platform, '-t', tag];
-    for (const [k, v] of Object.entries(i.buildArgs)) args.push('--build-arg', `${k}=${v}`);
     log(`platforms: building ${tag}`);
-    await docker([...args, i.root], { timeoutMs: 30 * 60_000 });
+    await buildImage(i.root, { ...i.build, tag, platform }, false);
     const label = platformLabel(platform, engineArch);
     const ours = { ...i.ours, image: tag };
     const bare = { ...i.bare, image: tag };

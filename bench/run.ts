@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     ? measureMixed(engine, servers.ours, servers.baseline, spec.migrateCommand, { ...load, warmupS: 0 }, log)
     : undefined));
   await measure('platforms', () => measurePlatforms(engine, {
-    root, platforms: spec.platforms, ours: servers.ours, bare: servers.bare, healthPath: spec.healthPath, sizeTarget, buildArgs: oursBuild.buildArgs!(), runs: runs('start'),
+    root, platforms: spec.platforms, ours: servers.ours, bare: servers.bare, healthPath: spec.healthPath, sizeTarget, build: oursBuild, runs: runs('start'),
   }, log));
   await measure('synthesis', () => measureSynth(root, runs('synth'), log));
 

@@ -55,25 +55,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 
   try {
     const native = (await engine.docker.version()).Arch;
-    let targets: { platform: string; image: string }[];
+    // Each image is inspected once, after the build: its id is what the report names and publish pushes.
+    let targets: { platform: string; image: string; info: Awaited<ReturnType<typeof inspectImage>> }[];
     let first: Row;
     if (options.image) {
       const info = await inspectImage(engine.docker, options.image);
-      targets = [{ platform: info ? platformOf(info) : spec.platforms[0], image: options.image }];
+      targets = [{ platform: info ? platformOf(info) : spec.platforms[0], image: options.image, info }];
       first = judgeGivenImage(options.image, info);
     } else {
       const tags = builtTags(spec, env);
-      targets = spec.platforms.map((platform) => ({ platform, image: tags[platform] }));
       io.err(`docker:verify: building ${Object.values(tags).join(', ')} with npx projen docker:build`);
       const build = await runProjenBuild(options.projectRoot, env, (kill) => { killBuild = kill; });
       killBuild = undefined;
-      first = judgeBuild(build, await Promise.all(targets.map(async (t) => ({ tag: t.image, info: await inspectImage(engine.docker, t.image) }))));
+      targets = await Promise.all(spec.platforms.map(async (platform) => (
+        { platform, image: tags[platform], info: await inspectImage(engine.docker, tags[platform]) })));
+      first = judgeBuild(build, targets.map((t) => ({ tag: t.image, info: t.info })));
     }
 
     const rows: Row[] = [first];
     const images: CheckedImage[] = [];
-    for (const { platform, image } of targets) {
-      const info = await inspectImage(engine.docker, image);
+    for (const { platform, image, info } of targets) {
       images.push({ platform, image, imageId: info?.Id });
       const own = planFor(spec.checks, platform);
       if (first.status !== 'pass' || !info) {
