@@ -57,7 +57,9 @@ const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
     + 'not from a Debian package: no package database names it, so its CVEs must be followed by its version (the node image\'s '
     + 'tag, renewed with the lock), and the build-only tools ('
     + (r.debianPackages.filter((p) => !p.ships).map((p) => code(p.name)).join(', ') || 'none')
-    + `), which never ship. The npm packages under ${code(`${r.workdir}/node_modules`)} are found from their own manifests.`,
+    + '), which never ship. Nor the npm packages: they are bundled into the app\'s files, with no node_modules or manifests left '
+    + `to find them by. ${code(`${r.workdir}/${r.bundle.noticesFile}`)} names each bundled package with its version and licence, `
+    + `and ${code(r.lockFile)} pins them.`,
   debian: (r) => `The runtime (${code('runtime: debian')}) starts from ${code(r.baseImages.runtime)} with only the `
     + `${code('node')} binary copied in: a shell to debug with, but no npm, npx or yarn.`,
   node: (r) => `The runtime (${code('runtime: node')}) starts from ${code(r.baseImages.runtime)}, so npm ships in the image.`,
@@ -74,8 +76,8 @@ export function renderPlatformDocs(r: ResolvedContainer): string {
     '| --- | --- | --- | --- |',
     ...r.platforms.map((p) => `| ${code(p)} | ${code(platformTag(r.imageName, r.version, p))} | ${code(PLATFORM_ARCHES[p].nodeArch)} | ${packages(p)} |`),
     '',
-    `${code('npx projen docker:build')} builds one image per platform. The ${code('build')} and ${code('deps')} stages run on the builder's `
-      + 'own platform for every target (no emulated `npm ci` or `tsc`); only the runtime is assembled on the target platform, from '
+    `${code('npx projen docker:build')} builds one image per platform. The ${code('build')} and ${code('files')} stages run on the builder's `
+      + 'own platform for every target (no emulated `npm ci` or bundling); only the runtime is assembled on the target platform, from '
       + 'that platform\'s locked bases, under QEMU user emulation when the engine\'s architecture differs. The engine\'s own platform '
       + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively.`,
     '',
@@ -117,6 +119,11 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '| Stage | FROM | Why |',
     '| --- | --- | --- |',
     ...model.stages.map((s) => `| ${code(s.name)} | ${code(s.from)} | ${cell(s.comment ?? '')} |`),
+    '',
+    `The ${code('build')} stage bundles, with esbuild, each file the image runs with node: `
+      + `${r.bundle.entries.map((e) => `${code(e.output)} from ${code(e.source)}`).join(', ')}. A bundle holds every module it imports, `
+      + `so the image ships no ${code('node_modules')} and start-up resolves no modules; ${code(r.bundle.noticesFile)} beside `
+      + `${code('package.json')} keeps the licence of each package the bundles took in.`,
     '',
     RUNTIME_DOCS[r.runtime](r),
     '',

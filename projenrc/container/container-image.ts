@@ -3,6 +3,7 @@ import { join, posix } from 'path';
 import { Component, DependencyType, IgnoreFile, JsonFile, ProjenrcFile, TaskShell, typescript } from 'projen';
 import { checkAppConfigShipped, renderAppConfig } from './app-config';
 import { BASE_IMAGE_PIN, LOCK_PATH, readLock } from './base-image-lock';
+import { NOTICES_SCRIPT } from './bundle';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import { DEV_VERSION } from './container-image-props';
@@ -37,6 +38,12 @@ export const DOCKERIGNORE_DENY = [
 
 const BUILD_DEPENDENCY_TYPES = [DependencyType.BUILD, DependencyType.DEVENV, DependencyType.TEST];
 
+/** The bundler the build stage runs; a devDependency, so it never ships. */
+export const BUNDLER_DEPENDENCY = 'esbuild@^0.28';
+
+/** The notices writer's source, beside this file; the project gets a generated copy the build stage runs. */
+const NOTICES_SCRIPT_SOURCE = join(__dirname, 'third-party-notices.cjs');
+
 /**
  * A production container image for a TypeScript app: the Dockerfile, its
  * `.dockerignore`, the resolved declaration with its check plan
@@ -60,12 +67,17 @@ export class ContainerImage extends Component {
   constructor(public readonly project: typescript.TypeScriptProject, props: ContainerImageProps) {
     super(project);
     this.declared = resolveProps(props);
+    project.addDevDeps(BUNDLER_DEPENDENCY);
     for (const asset of props.assets ?? []) this.addAsset(asset);
     for (const [k, v] of Object.entries(props.env ?? {})) this.addEnv(k, v);
     for (const [k, v] of Object.entries(props.labels ?? {})) this.addLabel(k, v);
 
     this.dockerfile = new GeneratedFile(project, 'Dockerfile', {
       render: (marker) => renderDockerfile(dockerfileModel(this.resolved), marker),
+    });
+    new GeneratedFile(project, NOTICES_SCRIPT, {
+      readonly: true,
+      render: (marker) => `${marker ? `// ${marker}\n` : ''}${readFileSync(NOTICES_SCRIPT_SOURCE, 'utf8')}`,
     });
     this.dockerignore = new IgnoreFile(project, '.dockerignore', { filterCommentLines: false });
     this.specFile = new JsonFile(project, CONTAINER_SPEC_PATH, { obj: () => specFileContent(this.resolved) });
@@ -132,6 +144,13 @@ export class ContainerImage extends Component {
       '# Deny again inside the admitted folders.',
       ...DOCKERIGNORE_DENY,
     );
+  }
+
+  /** After synthesis, when projen has written any sample code: a bundle source that is missing would fail only in `docker build`. */
+  public postSynthesize(): void {
+    for (const { source, output } of this.resolved.bundle.entries) {
+      if (!existsSync(join(this.project.outdir, source))) fail('entrypoint', `is bundled from ${source}, which must exist in the project`, output);
+    }
   }
 
   private refuseAfterResolve(field: string, added: string): void {

@@ -68,18 +68,25 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
   const managers = PACKAGE_MANAGERS.filter((m) => !(npm && (m === 'npm' || m === 'npx')));
   return [
     { name: 'assets', title: 'the declared runtime assets ship', shouldExist: true, paths: r.assets.map(app) },
-    { name: 'entrypoint', title: 'the compiled entry point ships', shouldExist: true, kind: 'file', paths: [app(r.entrypoint)] },
+    { name: 'entrypoint', title: 'the bundled entry point ships', shouldExist: true, kind: 'file', paths: [app(r.entrypoint)] },
     {
-      name: 'no-dev-dependencies',
-      title: 'no devDependency is installed',
+      name: 'bundled',
+      title: 'no node_modules: every dependency is in the bundle',
       shouldExist: false,
-      paths: Object.keys(r.devDependencies).map((d) => app(`node_modules/${d}`)),
+      paths: [app('node_modules')],
+    },
+    {
+      name: 'third-party-notices',
+      title: 'the licences of the bundled packages ship',
+      shouldExist: true,
+      kind: 'file',
+      paths: [app(r.bundle.noticesFile)],
     },
     {
       name: 'no-dev-binaries',
-      title: 'no devDependency\'s executable is installed or on PATH',
+      title: 'no devDependency\'s executable is on PATH',
       shouldExist: false,
-      paths: bins.map((b) => app(`node_modules/.bin/${b}`)),
+      paths: [],
       commands: bins,
     },
     {
@@ -101,7 +108,7 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
       shouldExist: false,
       paths: ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/usr/bin/dpkg', '/var/lib/dpkg/status', '/usr/bin/apt-get'],
     }] : []),
-    { name: 'no-caches', title: 'no npm cache of any user, no tool cache', shouldExist: false, paths: ['~/.npm', app('node_modules/.cache')] },
+    { name: 'no-caches', title: 'no npm cache of any user', shouldExist: false, paths: ['~/.npm'] },
     {
       name: 'no-build-inputs',
       title: 'no sources, tests, compiler or projen config',

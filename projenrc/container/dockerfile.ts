@@ -1,3 +1,4 @@
+import { BUNDLE_OUTDIR, bundleCommand, noticesCommand } from './bundle';
 import { archOf } from './container-image-props';
 import type { DockerInstruction, DockerStage, DockerfileModel } from './dockerfile-model';
 import { BUILD_PLATFORM } from './dockerfile-model';
@@ -30,41 +31,23 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
         name: 'build',
         from: r.baseImages.build,
         platform: BUILD_PLATFORM,
-        comment: 'Compiles TypeScript. NODE_ENV stays unset: npm ci must install the devDependencies tsc needs. On the\n'
-          + 'builder\'s own platform, for every target: JavaScript is the same everywhere, and nothing runs emulated.',
+        comment: 'Bundles the app: each file the image runs with node becomes one file holding its dependencies, so the\n'
+          + 'image ships no node_modules and start-up resolves no modules. NODE_ENV stays unset: npm ci must install\n'
+          + 'the devDependency esbuild. On the builder\'s own platform, for every target: JavaScript is the same\n'
+          + 'everywhere, and nothing runs emulated.',
         instructions: [
           { kind: 'WORKDIR', path: r.workdir },
           { kind: 'COPY', sources: manifests, dest: './', comment: 'Manifests first: a source edit reuses the installed node_modules layer.' },
           { kind: 'RUN', mounts: npmCache, command: 'npm ci --no-audit --no-fund' },
-          { kind: 'COPY', sources: [r.tsconfigFile], dest: './' },
+          { kind: 'COPY', sources: [r.tsconfigFile], dest: './', comment: 'esbuild reads the compiler options that change its output from it.' },
           { kind: 'COPY', sources: [r.srcdir], dest: `./${r.srcdir}` },
+          ...bundledScripts(r).map((s): DockerInstruction => ({ kind: 'COPY', sources: [s], dest: `./${s}` })),
+          { kind: 'COPY', sources: [r.bundle.noticesScript], dest: './' },
           {
             kind: 'RUN',
-            command: `node_modules/.bin/tsc --project ${r.tsconfigFile} --noCheck --noResolve`,
-            comment: 'The compiler itself, not projen: the projen config never enters the image. Emit only: the project\'s\n'
-              + 'build type-checks with isolatedModules, so each file\'s output stands alone, and loading every\n'
-              + 'dependency\'s declarations again would be most of a rebuild after a source edit.',
-          },
-        ],
-      },
-      {
-        name: 'deps',
-        from: r.baseImages.build,
-        platform: BUILD_PLATFORM,
-        comment: 'Production node_modules. A stage of its own rather than `npm prune`: it does not depend on the\n'
-          + 'sources, so a code edit never reinstalls, and BuildKit runs it in parallel with the build. On the builder\'s\n'
-          + 'platform, once for every target: without install scripts or optional packages, npm fetches no native build.',
-        instructions: [
-          { kind: 'WORKDIR', path: r.workdir },
-          { kind: 'COPY', sources: manifests, dest: './' },
-          {
-            kind: 'RUN',
-            mounts: npmCache,
-            command: 'npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && mkdir -p node_modules',
-            comment: 'npm keeps "devOptional" packages under --omit=dev alone: a devDependency that is also an optional peer\n'
-              + 'of a dependency would ship. No dependency needs an install script; skipping them keeps a compromised\n'
-              + 'package from running code here. An app without dependencies gets no node_modules from npm, and the\n'
-              + 'runtime stage copies the folder.',
+            command: `${bundleCommand(r.bundle, r.nodeMajor)} && ${noticesCommand(r.bundle)}`,
+            comment: 'The bundler itself, not projen: the projen config never enters the image. It only transpiles; the\n'
+              + 'project\'s build type-checks. The notices keep the licence of every package the bundle took in.',
           },
         ],
       },
@@ -88,7 +71,12 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
 
 /** Exactly what the Dockerfile COPYs from the build context. */
 export function contextPaths(r: ResolvedContainer): string[] {
-  return ['package.json', r.lockFile, r.tsconfigFile, r.srcdir, ...r.assets];
+  return ['package.json', r.lockFile, r.tsconfigFile, r.srcdir, r.bundle.noticesScript, ...r.assets];
+}
+
+/** Bundle sources outside the source folder: scripts among the assets. */
+function bundledScripts(r: ResolvedContainer): string[] {
+  return r.bundle.entries.map((e) => e.source).filter((s) => !s.startsWith(`${r.srcdir}/`));
 }
 
 /** The empty image the minimal runtime starts FROM. */
@@ -112,9 +100,8 @@ const NODE_BINARY = '/usr/local/bin/node';
 function runtimeStages(r: ResolvedContainer): DockerStage[] {
   const app = (env: Record<string, string>): DockerInstruction[] => [
     { kind: 'WORKDIR', path: r.workdir },
-    { kind: 'COPY', from: 'deps', sources: [`${r.workdir}/node_modules`], dest: './node_modules' },
     { kind: 'COPY', from: 'files', sources: [`${r.workdir}/`], dest: './' },
-    { kind: 'COPY', from: 'build', sources: [`${r.workdir}/${r.libdir}`], dest: `./${r.libdir}` },
+    { kind: 'COPY', from: 'build', sources: [`${r.workdir}/${BUNDLE_OUTDIR}/`], dest: './', comment: 'Over the assets: a bundled script replaces its source.' },
     { kind: 'ENV', vars: env },
     { kind: 'EXPOSE', port: r.port },
     { kind: 'USER', user: `${r.uid}:${r.gid}`, comment: `Numeric (= ${r.user}), so runAsNonRoot policies can verify it without reading /etc/passwd.` },
@@ -131,7 +118,7 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
     { kind: 'ENV', vars: { APP_VERSION: '${VERSION}' }, expand: true },
     { kind: 'LABEL', labels: r.labels },
   ];
-  const why = 'What ships: node, production node_modules, compiled code and the declared assets, owned by root\n'
+  const why = 'What ships: node, the bundled app with its third-party notices, and the declared assets, owned by root\n'
     + 'and read-only for the app user, which holds no home and no shell.';
   const addUser: DockerInstruction = {
     kind: 'RUN',

@@ -99,6 +99,11 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   lockFile: text,
   buildOnlyPaths: strings,
   assets: strings,
+  bundle: z.strictObject({
+    entries: z.array(z.strictObject({ source: text, output: text })).readonly(),
+    noticesFile: text,
+    noticesScript: text,
+  }),
   env: record,
   labels: record,
   devDependencies: z.record(z.string(), strings).readonly(),

@@ -1,5 +1,6 @@
 import type { BaseImageLock } from './base-image-lock';
 import { lockedRef } from './base-image-lock';
+import { appBundle } from './bundle';
 import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
@@ -105,6 +106,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     lockFile: facts.lockFile,
     buildOnlyPaths: facts.buildOnlyPaths,
     assets: added.assets,
+    bundle: appBundle({ ...facts, assets: added.assets, ...(p.migrateCommand ? { migrateCommand: p.migrateCommand } : {}) }),
     env: { NODE_ENV: 'production', PORT: String(p.port), WEB_CONCURRENCY: String(p.workers), ...added.env },
     labels: {
       [`${OCI}.title`]: facts.name,

@@ -1,4 +1,5 @@
 import type { LockedPackage } from './base-image-lock';
+import type { AppBundle } from './bundle';
 import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
 import type { RuntimeKind } from './container-image-props';
 
@@ -50,6 +51,8 @@ export interface ResolvedContainer {
   readonly buildOnlyPaths: readonly string[];
   /** Runtime files and folders copied into `workdir`, relative to the project root. */
   readonly assets: readonly string[];
+  /** What is bundled, so the image runs without node_modules. */
+  readonly bundle: AppBundle;
   /** Runtime environment, the derived variables included. */
   readonly env: Readonly<Record<string, string>>;
   /** Image labels; `${REVISION}` and `${CREATED}` are build args. */
@@ -101,7 +104,7 @@ export const CONTAINER_SPEC_PATH = '.projen/container.json';
  * The layout version of {@link CONTAINER_SPEC_PATH}. Bump it with any change
  * a reader of the older file would misread; `readSpec()` refuses any other.
  */
-export const SPEC_SCHEMA_VERSION = 2;
+export const SPEC_SCHEMA_VERSION = 3;
 
 /** The content of {@link CONTAINER_SPEC_PATH}: the model under its schema version. */
 export function specFileContent(r: ResolvedContainer): { readonly schemaVersion: number } & ResolvedContainer {

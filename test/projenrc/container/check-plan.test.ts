@@ -77,12 +77,13 @@ describe('the check plan', () => {
     expect(slow.checks.runtime.find((c) => c.kind === 'stop')).toMatchObject({ limitMs: 26_000, title: 'docker stop exits 0 within 26 s' });
   });
 
-  test('forbidden paths: devDependencies, their binaries, npm, caches, build inputs, secrets', () => {
+  test('forbidden paths: node_modules, devDependencies\' binaries, npm, caches, build inputs, secrets; the notices ship', () => {
     const files = Object.fromEntries(r.checks.fileExistence.map((c) => [c.name, c]));
-    expect(files['no-dev-dependencies'].paths).toEqual(['/app/node_modules/typescript', '/app/node_modules/jest', '/app/node_modules/constructs']);
-    expect(files['no-dev-binaries']).toMatchObject({ commands: ['jest', 'tsc', 'tsserver'], paths: expect.arrayContaining(['/app/node_modules/.bin/tsc']) });
+    expect(files.bundled).toMatchObject({ shouldExist: false, paths: ['/app/node_modules'] });
+    expect(files['third-party-notices']).toMatchObject({ shouldExist: true, kind: 'file', paths: ['/app/THIRD-PARTY-NOTICES'] });
+    expect(files['no-dev-binaries']).toMatchObject({ commands: ['jest', 'tsc', 'tsserver'], paths: [] });
     expect(files['no-package-managers']).toMatchObject({ paths: ['/usr/local/lib/node_modules/npm'], commands: ['npm', 'npx', 'corepack', 'yarn'] });
-    expect(files['no-caches'].paths).toEqual(['~/.npm', '/app/node_modules/.cache']);
+    expect(files['no-caches'].paths).toEqual(['~/.npm']);
     expect(files['no-build-inputs'].paths).toEqual(expect.arrayContaining(['/app/src', '/app/tsconfig.json', '/app/projenrc']));
     expect(files['no-secrets-or-vcs'].paths).toEqual(['/app/**/.env*', '/app/**/.git']);
     expect(files.assets).toMatchObject({ shouldExist: true, paths: ['/app/config', '/app/prompts'] });

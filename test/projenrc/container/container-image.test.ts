@@ -76,6 +76,7 @@ describe('ContainerImage', () => {
     const project = new typescript.TypeScriptAppProject({
       name: 'other',
       minNodeVersion: '24.0.0',
+      entrypoint: 'lib/index.js',
       defaultReleaseBranch: 'main',
       outdir,
       packageManager: javascript.NodePackageManager.NPM,

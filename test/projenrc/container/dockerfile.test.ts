@@ -28,33 +28,45 @@ describe('renderDockerfile (pure)', () => {
     expect(text).not.toContain('<<');
   });
 
-  test('build stage: manifests, npm ci with cache, then sources, then tsc; never projen', () => {
+  test('build stage: manifests, npm ci with cache, then sources, then the bundle and its notices; never projen', () => {
     const order = [
       'FROM --platform=$BUILDPLATFORM node:24-trixie-slim AS build',
       'COPY package.json package-lock.json ./',
       'RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund',
       'COPY tsconfig.json ./',
       'COPY src ./src',
-      'RUN node_modules/.bin/tsc --project tsconfig.json --noCheck --noResolve',
+      'COPY .projen/third-party-notices.cjs ./',
+      'RUN node_modules/.bin/esbuild lib/index=src/index.ts --bundle --platform=node --target=node24 --format=cjs --log-level=warning '
+        + '--metafile=bundle-meta.json --outdir=bundle && node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES',
     ].map(index);
     expect(order.every((n, i) => n >= 0 && (i === 0 || n > order[i - 1]))).toBe(true);
-    expect(lines.filter((l) => !l.startsWith('#')).join('\n')).not.toMatch(/projen/i);
-    const build = text.slice(0, text.indexOf(' AS deps'));
+    // The generated copy of the notices writer is the one file of .projen the build reads; projen itself never runs.
+    expect(lines.filter((l) => !l.startsWith('#') && !l.includes('.projen/third-party-notices.cjs')).join('\n')).not.toMatch(/projen/i);
+    const build = text.slice(0, text.indexOf(' AS files'));
     expect(build).not.toMatch(/^(ENV|ARG) .*NODE_ENV/m);
+  });
+
+  test('the migrate script among the assets is bundled in place, from its own source', () => {
+    const withScripts = render({ assets: ['config', 'prompts', 'scripts'] });
+    const build = withScripts.slice(0, withScripts.indexOf(' AS files'));
+    expect(build).toContain('COPY scripts/migrate.js ./scripts/migrate.js\n');
+    expect(build).toContain('esbuild lib/index=src/index.ts scripts/migrate=scripts/migrate.js --bundle');
+    // Outside the assets it is not the image's to bundle.
+    expect(text).not.toContain('scripts/migrate=');
   });
 
   test('cross-builds: what is the same on every platform runs on the builder\'s, what ships is the target\'s', () => {
     const froms = lines.filter((l) => l.startsWith('FROM '));
-    expect(froms.filter((l) => l.startsWith('FROM --platform=$BUILDPLATFORM ')).map((l) => l.split(' AS ')[1])).toEqual(['build', 'deps', 'files']);
+    expect(froms.filter((l) => l.startsWith('FROM --platform=$BUILDPLATFORM ')).map((l) => l.split(' AS ')[1])).toEqual(['build', 'files']);
     expect(froms.filter((l) => !l.includes('--platform')).map((l) => l.split(' AS ')[1])).toEqual(['rootfs', 'runtime']);
     // node and its libraries are the target's: taken from the locked bases inside the target-platform rootfs stage.
     expect(text.slice(text.indexOf('AS rootfs'))).toContain('--mount=type=bind,from=node:24-trixie-slim,source=/usr/local/bin/node');
   });
 
-  test('deps stage depends on the manifests only', () => {
-    const deps = text.slice(text.indexOf('AS deps'), text.indexOf('AS files'));
-    expect(deps).toContain('npm ci --omit=dev --omit=optional --ignore-scripts');
-    expect(deps.match(/^COPY .*/gm)).toEqual(['COPY package.json package-lock.json ./']);
+  test('no node_modules ships: the runtime takes the assets, then the bundle over them', () => {
+    const runtime = text.slice(text.indexOf('AS runtime'));
+    expect(runtime.match(/^COPY --from=(files|build) .*/gm)).toEqual(['COPY --from=files /app/ ./', 'COPY --from=build /app/bundle/ ./']);
+    expect(text).not.toMatch(/node_modules \.\/node_modules|--omit=dev/);
   });
 
   test('minimal runtime: an empty base, the rootfs assembled from Debian packages, node stripped, no shell', () => {

@@ -19,6 +19,8 @@ const TREE: Record<string, boolean> = {
   'config/default.json': true,
   'prompts/summary.md': true,
   'src/index.test.ts': false,
+  '.projen/third-party-notices.cjs': true,
+  '.projen/tasks.json': false,
   'src/.env': false,
   'config/.env.production': false,
   'config/tls.key': false,
@@ -43,7 +45,7 @@ describe('.dockerignore', () => {
   test('an allow-list of exactly what the Dockerfile copies, then the deny rules', () => {
     expect(patterns).toEqual([
       '**',
-      '!package.json', '!package-lock.json', '!tsconfig.json', '!src', '!config', '!prompts',
+      '!package.json', '!package-lock.json', '!tsconfig.json', '!src', '!.projen/third-party-notices.cjs', '!config', '!prompts',
       '**/.env', '**/.env.*', '**/*.pem', '**/*.key', '**/id_rsa*', '**/node_modules', '**/*.test.ts', '**/*.spec.ts',
     ]);
   });

@@ -1,0 +1,51 @@
+'use strict';
+// Writes the licence of every package esbuild bundled, from its metafile:
+//   node third-party-notices.cjs <metafile> <notices file>
+// The bundle ships without node_modules, and with it every licence file its
+// packages carried; this keeps them. Plain CommonJS: it runs in the image's build
+// stage, where neither projen nor a TypeScript loader is installed.
+
+const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+
+/** A licence, notice or copying file, whatever its case or extension. */
+const LICENCE_FILE = /^(licen[cs]e|copying|notice)([.-].*)?$/i;
+
+/** The package folders the bundle's inputs come from, e.g. node_modules/a/node_modules/b, sorted. */
+function packageDirs(metafile) {
+  const dirs = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) dirs.add(match[1]);
+  }
+  return [...dirs].sort();
+}
+
+/** One package's section: name, version, declared licence and the texts of its licence files. */
+function noticeOf(root, dir) {
+  const manifest = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+  const declared = typeof manifest.license === 'string' ? manifest.license : 'no licence declared';
+  const files = readdirSync(path.join(root, dir)).filter((f) => LICENCE_FILE.test(f)).sort();
+  const texts = files.map((f) => readFileSync(path.join(root, dir, f), 'utf8').trim());
+  const body = texts.length > 0 ? texts.join('\n\n')
+    : `The package ships no licence file; its package.json declares the licence ${declared}.`;
+  return `${manifest.name}@${manifest.version} (${declared})\n\n${body}`;
+}
+
+/** The whole notices file: one section per bundled package. */
+function renderNotices(root, metafile) {
+  const sections = packageDirs(metafile).map((dir) => noticeOf(root, dir));
+  return `Third-party software bundled into this application, with its licences.\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
+}
+
+module.exports = { packageDirs, renderNotices };
+
+if (require.main === module) {
+  const [metafilePath, noticesPath] = process.argv.slice(2);
+  if (!metafilePath || !noticesPath) {
+    process.stderr.write('usage: node third-party-notices.cjs <esbuild metafile> <notices file>\n');
+    process.exit(2);
+  }
+  const metafile = JSON.parse(readFileSync(metafilePath, 'utf8'));
+  writeFileSync(noticesPath, renderNotices(process.cwd(), metafile));
+}
