@@ -28,8 +28,14 @@ function noticeOf(root, dir) {
   const files = readdirSync(path.join(root, dir)).filter((f) => LICENCE_FILE.test(f)).sort();
   const texts = files.map((f) => readFileSync(path.join(root, dir, f), 'utf8').trim());
   const body = texts.length > 0 ? texts.join('\n\n')
-    : `The package ships no licence file; its package.json declares the licence ${declared}.`;
+    : `The package ships no licence file; its package.json declares the licence ${declared}${sourceOf(manifest)}.`;
   return `${manifest.name}@${manifest.version} (${declared})\n\n${body}`;
+}
+
+/** Where the licence text can be read when the package carries none: its repository, as its manifest names it. */
+function sourceOf(manifest) {
+  const repository = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+  return repository ? `, and its source is ${repository}` : '';
 }
 
 /** The whole notices file: one section per bundled package. */

@@ -77,12 +77,13 @@ describe('third-party-notices.cjs', () => {
     pkg('node_modules/fastify', { name: 'fastify', version: '5.0.0', license: 'MIT' }, { 'LICENSE': 'MIT License\nCopyright Fastify\n', 'index.js': '' });
     pkg('node_modules/@fastify/error', { name: '@fastify/error', version: '4.0.0', license: 'MIT' }, { 'license.md': 'MIT, error', 'NOTICE': 'notice text' });
     pkg('node_modules/ajv/node_modules/fast-uri', { name: 'fast-uri', version: '2.0.0', license: 'BSD-3-Clause' }, { 'LICENCE.txt': 'BSD text' });
-    pkg('node_modules/pg-types', { name: 'pg-types', version: '2.2.0', license: 'MIT' });
+    pkg('node_modules/pg-types', { name: 'pg-types', version: '2.2.0', license: 'MIT', repository: { url: 'git://github.com/brianc/node-pg-types.git' } });
     const text = notices.renderNotices(root, metafile);
     expect(text).toContain('fastify@5.0.0 (MIT)\n\nMIT License\nCopyright Fastify');
     expect(text).toContain('@fastify/error@4.0.0 (MIT)\n\nnotice text\n\nMIT, error');
     expect(text).toContain('fast-uri@2.0.0 (BSD-3-Clause)\n\nBSD text');
-    expect(text).toContain('pg-types@2.2.0 (MIT)\n\nThe package ships no licence file; its package.json declares the licence MIT.');
+    expect(text).toContain('pg-types@2.2.0 (MIT)\n\nThe package ships no licence file; its package.json declares the licence MIT, '
+      + 'and its source is git://github.com/brianc/node-pg-types.git.');
     expect(text).not.toContain('index.js');
   });
 });
