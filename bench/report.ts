@@ -91,12 +91,16 @@ function whyMissed(t: Target): string {
   return name ? `, why: ${MISS_ANALYSIS[name]}` : '';
 }
 
-function headline(r: BenchResults): string {
-  const rows = r.sections.flatMap((s) => s.rows.filter((x) => x.headline).map((x) => {
+/** The table of every headline row, with its verdict and where a miss is analysed. Pure. */
+export function headline(r: BenchResults): string {
+  const picked = r.sections.flatMap((s) => s.rows.filter((x) => x.headline).map((x) => [s, x] as const));
+  // A metric that heads several sections (requests/s) is named with its section's title.
+  const shared = (metric: string) => picked.filter(([, x]) => x.metric === metric).length > 1;
+  const rows = picked.map(([s, x]) => {
     const m = met(x);
-    return [x.metric, `${cell(x.subject, x.unit)} (${s.subject.label})`, `${cell(x.anchor, x.unit)} (${s.anchor.label})`, ratio(x),
+    return [shared(x.metric) ? `${s.title}: ${x.metric}` : x.metric, `${cell(x.subject, x.unit)} (${s.subject.label})`, `${cell(x.anchor, x.unit)} (${s.anchor.label})`, ratio(x),
       x.target ? `${targetCell(x)}: ${m ? 'met' : `missed${whyMissed(x.target)}`}` : '—'];
-  }));
+  });
   return table(['measure', 'subject', 'anchor', 'ratio', 'target'], ' --- | ---: | ---: | ---: | --- ', rows);
 }
 

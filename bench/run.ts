@@ -1,13 +1,13 @@
 /**
  * `npx projen bench`: builds ours and the docker-init baseline, measures
  * each figure beside its anchor in this one run, and regenerates
- * docs/benchmarks.md. Facts and thresholds come from the spec
+ * docs/benchmarks.md, the results it renders (docs/benchmarks.json) and
+ * the README's headline. Facts and thresholds come from the spec
  * (`readSpec`), every other parameter from bench/targets.ts.
  *
  * Env: BENCH_RUNS (N for every measure), BENCH_DURATION (load seconds),
- * BENCH_ROOT (project, default this repo), BENCH_OUT (report, default
- * docs/benchmarks.md), BENCH_JSON (raw results, default
- * $TMPDIR/bench-results.json), BENCH_RENDER=<results.json> (re-render only),
+ * BENCH_ROOT (project, default this repo), BENCH_RENDER=1 (re-render the
+ * report and the README from docs/benchmarks.json, measuring nothing),
  * DOCKER (the CLI for builds, default `docker`).
  */
 import * as fs from 'node:fs';
@@ -22,10 +22,12 @@ import { measureMixed } from './measure-mixed';
 import { measurePlatforms } from './measure-platforms';
 import { measureStartStop, measureThroughput, startStopSection, type LoadParams, type Server, type StartStop } from './measure-run';
 import { measureSynth } from './measure-synth';
+import { readmeHeadline, withReadmeHeadline } from './readme-headline';
 import { renderReport, tally } from './report';
 import { buildRuntimeVariants } from './runtime-variants';
 import {
-  BASELINE, CPUS, HEALTH_THROUGHPUT_RATIO_MIN, LIVENESS_THROUGHPUT_RATIO_MIN, LOAD, RUNS, START_ONE_WORKER_RATIO_MAX, START_RATIO_MAX, TAGS,
+  BASELINE, BENCH_OUTPUTS, CPUS, HEALTH_THROUGHPUT_RATIO_MIN, LIVENESS_THROUGHPUT_RATIO_MIN, LOAD, RUNS,
+  START_ONE_WORKER_RATIO_MAX, START_RATIO_MAX, TAGS,
 } from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
 import { nodeImageOf } from '../projenrc/container/container-image-props';
@@ -43,10 +45,9 @@ const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 async function main(): Promise<void> {
   const t0 = performance.now();
   const root = path.resolve(process.env.BENCH_ROOT ?? path.join(__dirname, '..'));
-  const out = path.resolve(process.env.BENCH_OUT ?? path.join(root, 'docs', 'benchmarks.md'));
   if (process.env.BENCH_RENDER) {
-    fs.writeFileSync(out, renderReport(JSON.parse(fs.readFileSync(process.env.BENCH_RENDER, 'utf8')) as BenchResults));
-    return log(`re-rendered ${out} from ${process.env.BENCH_RENDER}`);
+    writeOutputs(root, JSON.parse(fs.readFileSync(path.join(root, BENCH_OUTPUTS.results), 'utf8')) as BenchResults);
+    return log(`re-rendered ${BENCH_OUTPUTS.report} and README.md from ${BENCH_OUTPUTS.results}`);
   }
   const runs = (k: keyof typeof RUNS): number => envInt('BENCH_RUNS') ?? RUNS[k];
   const spec = readSpec(path.join(root, CONTAINER_SPEC_PATH));
@@ -163,11 +164,17 @@ async function main(): Promise<void> {
     sections,
     notes,
   };
-  fs.writeFileSync(out, renderReport(results));
-  const json = process.env.BENCH_JSON ?? path.join(os.tmpdir(), 'bench-results.json');
-  fs.writeFileSync(json, JSON.stringify(results, null, 2));
+  writeOutputs(root, results);
   const [ok, judged] = tally(results);
-  log(`wrote ${out} (targets met ${ok}/${judged}) and ${json} (re-render with BENCH_RENDER=${json})`);
+  log(`wrote ${BENCH_OUTPUTS.report} (targets met ${ok}/${judged}), ${BENCH_OUTPUTS.results} and the README's headline`);
+}
+
+/** The report, the results it is rendered from, and the README's headline, all from one results object. */
+function writeOutputs(root: string, results: BenchResults): void {
+  fs.writeFileSync(path.join(root, BENCH_OUTPUTS.results), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(root, BENCH_OUTPUTS.report), renderReport(results));
+  const readme = path.join(root, 'README.md');
+  fs.writeFileSync(readme, withReadmeHeadline(fs.readFileSync(readme, 'utf8'), readmeHeadline(results)));
 }
 
 main().catch((e: unknown) => {
