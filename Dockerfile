@@ -15,8 +15,9 @@ COPY src ./src
 COPY scripts/migrate.js ./scripts/migrate.js
 COPY .projen/third-party-notices.cjs ./
 # The bundler itself, not projen: the projen config never enters the image. It only transpiles; the
-# project's build type-checks. The notices keep the licence of every package the bundle took in.
-RUN node_modules/.bin/esbuild lib/index=src/index.ts scripts/migrate=scripts/migrate.js --bundle --platform=node --target=node24 --format=cjs --log-level=warning --metafile=bundle-meta.json --outdir=bundle && node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES
+# project's build type-checks. The notices keep the licence of every package the bundle took in, and a
+# manifest of each lets scanners find it.
+RUN node_modules/.bin/esbuild lib/index=src/index.ts scripts/migrate=scripts/migrate.js --bundle --platform=node --target=node24 --format=cjs --log-level=warning --metafile=bundle-meta.json --outdir=bundle && node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES bundle/bundled-packages
 
 # The runtime files taken from the context, with group/world write bits dropped: COPY keeps the
 # modes of the checkout, and a umask of 002 there must not make the app writable in the image.
@@ -60,7 +61,7 @@ RUN --mount=type=bind,from=node:24-trixie-slim@sha256:8ec5d7557396cfe32d21c3f9c1
     printf 'passwd: files\ngroup: files\nhosts: files dns\n' >/rootfs/etc/nsswitch.conf; \
     chroot /rootfs /usr/bin/whoami
 
-# What ships: node, the bundled app with its third-party notices, and the declared assets, owned by root
+# What ships: node, the bundled app with its third-party notices and manifests, and the declared assets, owned by root
 # and read-only for the app user, which holds no home and no shell.
 FROM scratch AS runtime
 COPY --from=rootfs /rootfs/ /

@@ -12,12 +12,17 @@ export interface AppBundle {
   readonly entries: readonly BundleEntry[];
   /** The licences of every bundled package, written next to package.json. */
   readonly noticesFile: string;
+  /** A folder of `<name>@<version>/package.json`, one per bundled package, next to package.json: what scanners read. */
+  readonly manifestsDir: string;
   /** The script that writes {@link noticesFile}, relative to the project root. */
   readonly noticesScript: string;
 }
 
 /** Where licences go: the name npm-world tools and reviewers look for. */
 export const NOTICES_FILE = 'THIRD-PARTY-NOTICES';
+
+/** Where the bundled packages' manifests go: named for what it holds, so no one mistakes it for node_modules. */
+export const MANIFESTS_DIR = 'bundled-packages';
 
 /**
  * The generated copy of the notices writer the build stage runs: a file of
@@ -47,7 +52,7 @@ interface BundleFacts {
  */
 export function appBundle(f: BundleFacts): AppBundle {
   const entries = [entrypointEntry(f), ...(f.migrateCommand ? scriptEntry(f.migrateCommand, f.assets) : [])];
-  return { entries, noticesFile: NOTICES_FILE, noticesScript: NOTICES_SCRIPT };
+  return { entries, noticesFile: NOTICES_FILE, manifestsDir: MANIFESTS_DIR, noticesScript: NOTICES_SCRIPT };
 }
 
 function entrypointEntry(f: BundleFacts): BundleEntry {
@@ -86,7 +91,7 @@ export function bundleCommand(b: AppBundle, nodeMajor: number): string {
   ].join(' ');
 }
 
-/** The notices command of the build stage, after {@link bundleCommand}. Pure. */
+/** The notices and manifests command of the build stage, after {@link bundleCommand}. Pure. */
 export function noticesCommand(b: AppBundle): string {
-  return `node ${posix.basename(b.noticesScript)} ${BUNDLE_METAFILE} ${BUNDLE_OUTDIR}/${b.noticesFile}`;
+  return `node ${posix.basename(b.noticesScript)} ${BUNDLE_METAFILE} ${BUNDLE_OUTDIR}/${b.noticesFile} ${BUNDLE_OUTDIR}/${b.manifestsDir}`;
 }

@@ -57,9 +57,11 @@ const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
     + 'not from a Debian package: no package database names it, so its CVEs must be followed by its version (the node image\'s '
     + 'tag, renewed with the lock), and the build-only tools ('
     + (r.debianPackages.filter((p) => !p.ships).map((p) => code(p.name)).join(', ') || 'none')
-    + '), which never ship. Nor the npm packages: they are bundled into the app\'s files, with no node_modules or manifests left '
-    + `to find them by. ${code(`${r.workdir}/${r.bundle.noticesFile}`)} names each bundled package with its version and licence, `
-    + `and ${code(r.lockFile)} pins them.`,
+    + '), which never ship.'
+    + '\n\nThe npm packages are bundled into the app\'s files, so no node_modules ships; each one\'s name, version and licence '
+    + `stand in ${code(`${r.workdir}/${r.bundle.manifestsDir}/<name>@<version>/package.json`)}, the file Trivy, Grype and Syft `
+    + `read to find npm packages in an image, and ${code(`${r.workdir}/${r.bundle.noticesFile}`)} keeps their licence texts. `
+    + `${code(r.lockFile)} pins them.`,
   debian: (r) => `The runtime (${code('runtime: debian')}) starts from ${code(r.baseImages.runtime)} with only the `
     + `${code('node')} binary copied in: a shell to debug with, but no npm, npx or yarn.`,
   node: (r) => `The runtime (${code('runtime: node')}) starts from ${code(r.baseImages.runtime)}, so npm ships in the image.`,

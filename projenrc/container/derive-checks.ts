@@ -83,6 +83,13 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
       paths: [app(r.bundle.noticesFile)],
     },
     {
+      name: 'bundled-manifests',
+      title: 'a manifest of each bundled package ships, where scanners read package.json files',
+      shouldExist: true,
+      kind: 'dir',
+      paths: [app(r.bundle.manifestsDir)],
+    },
+    {
       name: 'no-dev-binaries',
       title: 'no devDependency\'s executable is on PATH',
       shouldExist: false,

@@ -47,7 +47,8 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
             kind: 'RUN',
             command: `${bundleCommand(r.bundle, r.nodeMajor)} && ${noticesCommand(r.bundle)}`,
             comment: 'The bundler itself, not projen: the projen config never enters the image. It only transpiles; the\n'
-              + 'project\'s build type-checks. The notices keep the licence of every package the bundle took in.',
+              + 'project\'s build type-checks. The notices keep the licence of every package the bundle took in, and a\n'
+              + 'manifest of each lets scanners find it.',
           },
         ],
       },
@@ -118,7 +119,7 @@ function runtimeStages(r: ResolvedContainer): DockerStage[] {
     { kind: 'ENV', vars: { APP_VERSION: '${VERSION}' }, expand: true },
     { kind: 'LABEL', labels: r.labels },
   ];
-  const why = 'What ships: node, the bundled app with its third-party notices, and the declared assets, owned by root\n'
+  const why = 'What ships: node, the bundled app with its third-party notices and manifests, and the declared assets, owned by root\n'
     + 'and read-only for the app user, which holds no home and no shell.';
   const addUser: DockerInstruction = {
     kind: 'RUN',

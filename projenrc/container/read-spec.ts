@@ -102,6 +102,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   bundle: z.strictObject({
     entries: z.array(z.strictObject({ source: text, output: text })).readonly(),
     noticesFile: text,
+    manifestsDir: text,
     noticesScript: text,
   }),
   env: record,

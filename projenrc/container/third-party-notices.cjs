@@ -1,11 +1,12 @@
 'use strict';
-// Writes the licence of every package esbuild bundled, from its metafile:
-//   node third-party-notices.cjs <metafile> <notices file>
-// The bundle ships without node_modules, and with it every licence file its
-// packages carried; this keeps them. Plain CommonJS: it runs in the image's build
-// stage, where neither projen nor a TypeScript loader is installed.
+// Writes the licence of every package esbuild bundled, and a manifest of each, from its metafile:
+//   node third-party-notices.cjs <metafile> <notices file> <manifests folder>
+// The bundle ships without node_modules, and with it every licence file and
+// package.json its packages carried; this keeps the licences, and the name, version
+// and licence of each package where scanners look for them. Plain CommonJS: it runs
+// in the image's build stage, where neither projen nor a TypeScript loader is installed.
 
-const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 /** A licence, notice or copying file, whatever its case or extension. */
@@ -21,9 +22,11 @@ function packageDirs(metafile) {
   return [...dirs].sort();
 }
 
+const manifestOf = (root, dir) => JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+
 /** One package's section: name, version, declared licence and the texts of its licence files. */
 function noticeOf(root, dir) {
-  const manifest = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+  const manifest = manifestOf(root, dir);
   const declared = typeof manifest.license === 'string' ? manifest.license : 'no licence declared';
   const files = readdirSync(path.join(root, dir)).filter((f) => LICENCE_FILE.test(f)).sort();
   const texts = files.map((f) => readFileSync(path.join(root, dir, f), 'utf8').trim());
@@ -44,14 +47,35 @@ function renderNotices(root, metafile) {
   return `Third-party software bundled into this application, with its licences.\n\n${sections.join(`\n\n${'-'.repeat(72)}\n\n`)}\n`;
 }
 
-module.exports = { packageDirs, renderNotices };
+/**
+ * One `<name>@<version>/package.json` per bundled package, holding its name, version and declared
+ * licence: Trivy, Grype and Syft find an image's npm packages by their package.json files, and the
+ * bundle leaves none. Packages bundled from two folders at the same version give one manifest.
+ */
+function renderManifests(root, metafile) {
+  const files = new Map();
+  for (const dir of packageDirs(metafile)) {
+    const { name, version, license } = manifestOf(root, dir);
+    const manifest = { name, version, ...(typeof license === 'string' ? { license } : {}) };
+    files.set(`${name}@${version}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+  return [...files].map(([file, text]) => ({ file, text }));
+}
+
+module.exports = { packageDirs, renderManifests, renderNotices };
 
 if (require.main === module) {
-  const [metafilePath, noticesPath] = process.argv.slice(2);
-  if (!metafilePath || !noticesPath) {
-    process.stderr.write('usage: node third-party-notices.cjs <esbuild metafile> <notices file>\n');
+  const [metafilePath, noticesPath, manifestsDir] = process.argv.slice(2);
+  if (!metafilePath || !noticesPath || !manifestsDir) {
+    process.stderr.write('usage: node third-party-notices.cjs <esbuild metafile> <notices file> <manifests folder>\n');
     process.exit(2);
   }
   const metafile = JSON.parse(readFileSync(metafilePath, 'utf8'));
   writeFileSync(noticesPath, renderNotices(process.cwd(), metafile));
+  // Made even when nothing was bundled, so every image has the folder its check looks for.
+  mkdirSync(manifestsDir, { recursive: true });
+  for (const { file, text } of renderManifests(process.cwd(), metafile)) {
+    mkdirSync(path.dirname(path.join(manifestsDir, file)), { recursive: true });
+    writeFileSync(path.join(manifestsDir, file), text);
+  }
 }

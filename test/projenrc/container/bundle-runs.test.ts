@@ -50,6 +50,17 @@ test('every bundled package is in the notices, with its version; a licence text 
   expect(text).toMatch(/fastify@\S+ \(MIT\)\n\nMIT License/);
 });
 
+test('every bundled package has its manifest where scanners look, holding its name, version and licence', () => {
+  const meta = JSON.parse(readFileSync(join(build, BUNDLE_METAFILE), 'utf8')) as { inputs: Record<string, unknown> };
+  const dirs = new Set(Object.keys(meta.inputs).flatMap((i) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1] ?? []));
+  expect(dirs.size).toBeGreaterThan(10);
+  for (const dir of dirs) {
+    const { name, version, license } = JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Record<string, string>;
+    const shipped = JSON.parse(readFileSync(join(image, spec.bundle.manifestsDir, `${name}@${version}`, 'package.json'), 'utf8')) as unknown;
+    expect(shipped).toEqual({ name, version, ...(typeof license === 'string' ? { license } : {}) });
+  }
+});
+
 describe('the bundle runs where only the image\'s files are', () => {
   let db: ThrowawayDatabase;
   beforeAll(async () => {

@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { NOTICES_FILE, NOTICES_SCRIPT, appBundle, bundleCommand, noticesCommand } from '../../../projenrc/container/bundle';
+import { MANIFESTS_DIR, NOTICES_FILE, NOTICES_SCRIPT, appBundle, bundleCommand, noticesCommand } from '../../../projenrc/container/bundle';
 
 // The build stage runs it as plain CommonJS; the tests load the same file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const notices = require('../../../projenrc/container/third-party-notices.cjs') as {
   packageDirs(metafile: { inputs: Record<string, unknown> }): string[];
   renderNotices(root: string, metafile: { inputs: Record<string, unknown> }): string;
+  renderManifests(root: string, metafile: { inputs: Record<string, unknown> }): { file: string; text: string }[];
 };
 
 const FACTS = { srcdir: 'src', libdir: 'lib', entrypoint: 'lib/index.js', assets: ['config', 'scripts'] };
@@ -17,6 +18,7 @@ describe('appBundle (pure)', () => {
     expect(appBundle({ ...FACTS, migrateCommand: ['node', 'scripts/migrate.js', 'up'] })).toEqual({
       entries: [{ source: 'src/index.ts', output: 'lib/index.js' }, { source: 'scripts/migrate.js', output: 'scripts/migrate.js' }],
       noticesFile: NOTICES_FILE,
+      manifestsDir: MANIFESTS_DIR,
       noticesScript: NOTICES_SCRIPT,
     });
   });
@@ -45,7 +47,7 @@ describe('appBundle (pure)', () => {
     const bundle = appBundle({ ...FACTS, migrateCommand: ['node', 'scripts/migrate.js', 'up'] });
     expect(bundleCommand(bundle, 24)).toBe('node_modules/.bin/esbuild lib/index=src/index.ts scripts/migrate=scripts/migrate.js --bundle --platform=node '
       + '--target=node24 --format=cjs --log-level=warning --metafile=bundle-meta.json --outdir=bundle');
-    expect(noticesCommand(bundle)).toBe('node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES');
+    expect(noticesCommand(bundle)).toBe('node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES bundle/bundled-packages');
   });
 });
 
@@ -85,5 +87,24 @@ describe('third-party-notices.cjs', () => {
     expect(text).toContain('pg-types@2.2.0 (MIT)\n\nThe package ships no licence file; its package.json declares the licence MIT, '
       + 'and its source is git://github.com/brianc/node-pg-types.git.');
     expect(text).not.toContain('index.js');
+  });
+
+  test('one manifest per package and version, with its name, version and declared licence only', () => {
+    const root = mkdtempSync(join(tmpdir(), 'manifests-'));
+    const pkg = (dir: string, manifest: object) => {
+      mkdirSync(join(root, dir), { recursive: true });
+      writeFileSync(join(root, dir, 'package.json'), JSON.stringify(manifest));
+    };
+    pkg('node_modules/@fastify/error', { name: '@fastify/error', version: '4.0.0', license: 'MIT', main: 'index.js', dependencies: { a: '1' } });
+    pkg('node_modules/fast-uri', { name: 'fast-uri', version: '2.0.0', license: 'BSD-3-Clause' });
+    pkg('node_modules/ajv/node_modules/fast-uri', { name: 'fast-uri', version: '2.0.0', license: 'BSD-3-Clause' });
+    pkg('node_modules/legacy', { name: 'legacy', version: '0.1.0', license: { type: 'MIT' } });
+    const inputs = Object.fromEntries(['node_modules/@fastify/error/index.js', 'node_modules/fast-uri/index.js',
+      'node_modules/ajv/node_modules/fast-uri/index.js', 'node_modules/legacy/index.js', 'src/index.ts'].map((i) => [i, {}]));
+    expect(notices.renderManifests(root, { inputs })).toEqual([
+      { file: '@fastify/error@4.0.0/package.json', text: '{\n  "name": "@fastify/error",\n  "version": "4.0.0",\n  "license": "MIT"\n}\n' },
+      { file: 'fast-uri@2.0.0/package.json', text: '{\n  "name": "fast-uri",\n  "version": "2.0.0",\n  "license": "BSD-3-Clause"\n}\n' },
+      { file: 'legacy@0.1.0/package.json', text: '{\n  "name": "legacy",\n  "version": "0.1.0"\n}\n' },
+    ]);
   });
 });

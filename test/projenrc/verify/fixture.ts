@@ -104,7 +104,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     lockFile: 'package-lock.json',
     buildOnlyPaths: ['test', '.projenrc.ts', 'projenrc', 'coverage'],
     assets: ['config'],
-    bundle: { entries: [{ source: 'src/index.ts', output: 'lib/index.js' }], noticesFile: 'THIRD-PARTY-NOTICES', noticesScript: '.projen/third-party-notices.cjs' },
+    bundle: { entries: [{ source: 'src/index.ts', output: 'lib/index.js' }], noticesFile: 'THIRD-PARTY-NOTICES', manifestsDir: 'bundled-packages', noticesScript: '.projen/third-party-notices.cjs' },
     env: { NODE_ENV: 'production', PORT: '8000' },
     labels: { 'org.opencontainers.image.title': 'verify fixture', 'org.opencontainers.image.source': 'https://example.invalid/fixture' },
     devDependencies: { 'typescript': ['tsc', 'tsserver'], '@types/node': [], 'jest': ['jest'], 'ts-node': ['ts-node', 'ts-node-cwd', 'ts-node-esm', 'ts-script'] },
