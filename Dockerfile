@@ -8,7 +8,9 @@ FROM --platform=$BUILDPLATFORM node:24-trixie-slim@sha256:8ec5d7557396cfe32d21c3
 WORKDIR /app
 # Manifests first: a source edit reuses the installed node_modules layer.
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+# No package needs an install script (esbuild's binary comes as an optional package); skipping them keeps
+# a compromised devDependency from running code here, whatever npm's own default.
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 # esbuild reads the compiler options that change its output from it.
 COPY tsconfig.json ./
 COPY src ./src

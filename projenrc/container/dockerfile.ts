@@ -38,7 +38,13 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
         instructions: [
           { kind: 'WORKDIR', path: r.workdir },
           { kind: 'COPY', sources: manifests, dest: './', comment: 'Manifests first: a source edit reuses the installed node_modules layer.' },
-          { kind: 'RUN', mounts: npmCache, command: 'npm ci --no-audit --no-fund' },
+          {
+            kind: 'RUN',
+            mounts: npmCache,
+            command: 'npm ci --ignore-scripts --no-audit --no-fund',
+            comment: 'No package needs an install script (esbuild\'s binary comes as an optional package); skipping them keeps\n'
+              + 'a compromised devDependency from running code here, whatever npm\'s own default.',
+          },
           { kind: 'COPY', sources: [r.tsconfigFile], dest: './', comment: 'esbuild reads the compiler options that change its output from it.' },
           { kind: 'COPY', sources: [r.srcdir], dest: `./${r.srcdir}` },
           ...bundledScripts(r).map((s): DockerInstruction => ({ kind: 'COPY', sources: [s], dest: `./${s}` })),

@@ -32,12 +32,12 @@ describe('renderDockerfile (pure)', () => {
     const order = [
       'FROM --platform=$BUILDPLATFORM node:24-trixie-slim AS build',
       'COPY package.json package-lock.json ./',
-      'RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund',
+      'RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund',
       'COPY tsconfig.json ./',
       'COPY src ./src',
       'COPY .projen/third-party-notices.cjs ./',
       'RUN node_modules/.bin/esbuild lib/index=src/index.ts --bundle --platform=node --target=node24 --format=cjs --log-level=warning '
-        + '--metafile=bundle-meta.json --outdir=bundle && node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES',
+        + '--metafile=bundle-meta.json --outdir=bundle && node third-party-notices.cjs bundle-meta.json bundle/THIRD-PARTY-NOTICES bundle/bundled-packages',
     ].map(index);
     expect(order.every((n, i) => n >= 0 && (i === 0 || n > order[i - 1]))).toBe(true);
     // The generated copy of the notices writer is the one file of .projen the build reads; projen itself never runs.
