@@ -4,6 +4,7 @@
  * docs/benchmarks.md, so the two cannot disagree.
  */
 import { headline, tally } from './report';
+import { BENCH_OUTPUTS } from './targets';
 import type { BenchResults } from './types';
 
 export const README_HEADLINE_START = '<!-- bench:headline: written by `npx projen bench`, do not edit -->';
@@ -22,8 +23,8 @@ export function readmeHeadline(r: BenchResults): string {
 function markers(readme: string): [number, number] {
   const start = readme.indexOf(README_HEADLINE_START);
   const end = readme.indexOf(README_HEADLINE_END);
-  if (start < 0) throw new Error(`README.md has no ${README_HEADLINE_START} line: the bench writes its headline after it`);
-  if (end < start) throw new Error(`README.md has no ${README_HEADLINE_END} line after ${README_HEADLINE_START}`);
+  if (start < 0) throw new Error(`${BENCH_OUTPUTS.readme} has no ${README_HEADLINE_START} line: the bench writes its headline after it`);
+  if (end < start) throw new Error(`${BENCH_OUTPUTS.readme} has no ${README_HEADLINE_END} line after ${README_HEADLINE_START}`);
   return [start + README_HEADLINE_START.length, end];
 }
 

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const root = path.resolve(process.env.BENCH_ROOT ?? path.join(__dirname, '..'));
   if (process.env.BENCH_RENDER) {
     writeOutputs(root, JSON.parse(fs.readFileSync(path.join(root, BENCH_OUTPUTS.results), 'utf8')) as BenchResults);
-    return log(`re-rendered ${BENCH_OUTPUTS.report} and README.md from ${BENCH_OUTPUTS.results}`);
+    return log(`re-rendered ${BENCH_OUTPUTS.report} and ${BENCH_OUTPUTS.readme} from ${BENCH_OUTPUTS.results}`);
   }
   const runs = (k: keyof typeof RUNS): number => envInt('BENCH_RUNS') ?? RUNS[k];
   const spec = readSpec(path.join(root, CONTAINER_SPEC_PATH));
@@ -166,14 +166,14 @@ async function main(): Promise<void> {
   };
   writeOutputs(root, results);
   const [ok, judged] = tally(results);
-  log(`wrote ${BENCH_OUTPUTS.report} (targets met ${ok}/${judged}), ${BENCH_OUTPUTS.results} and the README's headline`);
+  log(`wrote ${BENCH_OUTPUTS.report} (targets met ${ok}/${judged}), ${BENCH_OUTPUTS.results} and the headline in ${BENCH_OUTPUTS.readme}`);
 }
 
 /** The report, the results it is rendered from, and the README's headline, all from one results object. */
 function writeOutputs(root: string, results: BenchResults): void {
   fs.writeFileSync(path.join(root, BENCH_OUTPUTS.results), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(root, BENCH_OUTPUTS.report), renderReport(results));
-  const readme = path.join(root, 'README.md');
+  const readme = path.join(root, BENCH_OUTPUTS.readme);
   fs.writeFileSync(readme, withReadmeHeadline(fs.readFileSync(readme, 'utf8'), readmeHeadline(results)));
 }
 

@@ -52,8 +52,8 @@ export const MISS_ANALYSIS: Readonly<Record<string, string>> = Object.fromEntrie
 /** Errors, timeouts and non-2xx answers allowed under load. */
 export const LOAD_ERRORS_MAX = 0;
 
-/** What a run writes, relative to the project: the report and the results it is rendered from (the README quotes its headline). */
-export const BENCH_OUTPUTS = { report: 'docs/benchmarks.md', results: 'docs/benchmarks.json' } as const;
+/** What a run writes, relative to the project: the report, the results it is rendered from, and the README that quotes its headline. */
+export const BENCH_OUTPUTS = { report: 'docs/benchmarks.md', results: 'docs/benchmarks.json', readme: 'README.md' } as const;
 
 /** Image tags the bench builds. */
 export const TAGS = { ours: 'bench-ours:latest', baseline: 'bench-baseline:latest' } as const;

@@ -16,7 +16,7 @@ describe('the README quotes the last bench run', () => {
   });
 
   test('the README\'s headline is the same run\'s: date, revision, tally and every headline row', () => {
-    const quoted = readmeHeadlineOf(read('README.md'));
+    const quoted = readmeHeadlineOf(read(BENCH_OUTPUTS.readme));
     expect(quoted).toBe(readmeHeadline(results));
     expect(quoted).toContain(results.date);
     const tableRows = quoted.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| --- '));
