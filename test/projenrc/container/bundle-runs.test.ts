@@ -55,7 +55,9 @@ test('every bundled package has its manifest where scanners look, holding its na
   const dirs = new Set(Object.keys(meta.inputs).flatMap((i) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1] ?? []));
   expect(dirs.size).toBeGreaterThan(10);
   for (const dir of dirs) {
-    const { name, version, license } = JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Record<string, string>;
+    // The metafile's inputs are relative to the folder esbuild ran in; through the symlink they climb out of it,
+    // so read from there: against the repository they resolve only where both sit at the same depth.
+    const { name, version, license } = JSON.parse(readFileSync(join(build, dir, 'package.json'), 'utf8')) as Record<string, string>;
     const shipped = JSON.parse(readFileSync(join(image, spec.bundle.manifestsDir, `${name}@${version}`, 'package.json'), 'utf8')) as unknown;
     expect(shipped).toEqual({ name, version, ...(typeof license === 'string' ? { license } : {}) });
   }
