@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMAGE_TASKS } from './image-tasks';
 import type { RenovatePin } from '../renovate';
 

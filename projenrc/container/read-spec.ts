@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckPlan, HardenedProfile, HealthTiming, MetadataCheck, RuntimeCheck } from './check-plan';
 import { PLATFORM_ARCHES, RUNTIME_KINDS } from './container-image-props';
 import type { ResolvedContainer } from './resolved-container';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every error answer, whoever writes it: our handlers, fastify's validation, or node's parser. */
 export const errorSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a page ended: the last course's exact created_at (microseconds, UTC) and id. */
 export interface CoursePosition {

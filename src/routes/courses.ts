@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorSchema, encodeCursor } from './course-cursor';
 import { pick } from '../contract/errors';
 import type { Database } from '../database';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Database } from '../database';
 import { classifyDatabaseError, UNAVAILABLE_REASONS, type UnavailableReason } from '../database-errors';
 import { sharedVerdict } from '../shared-verdict';

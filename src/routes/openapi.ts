@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The path of the OpenAPI document, generated from the route schemas by @fastify/swagger. */
 export const OPENAPI_PATH = '/openapi.json';

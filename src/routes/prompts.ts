@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pick } from '../contract/errors';
 import { HttpError } from '../http-errors';
 import type { PromptCatalog } from '../prompts';
