@@ -7,11 +7,30 @@ import { readSpec } from '../../../projenrc/container/read-spec';
 import { CONTAINER_SPEC_PATH } from '../../../projenrc/container/resolved-container';
 import { createThrowawayDatabase, queryOnce, repoRoot, type ThrowawayDatabase } from '../../src/support/throwaway-database';
 
+// The build stage runs it as plain CommonJS; the tests load the same file.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const notices = require('../../../projenrc/container/third-party-notices.cjs') as { packageDirs(metafile: Metafile): string[] };
+
 // This repository's own build stage, run here: the spec's bundle command in a folder laid out as the stage's,
 // then the bundle started from a folder laid out as the image's, where no node_modules exists to fall back on.
 const spec = readSpec(join(repoRoot, CONTAINER_SPEC_PATH));
 const build = mkdtempSync(join(tmpdir(), 'bundle-build-'));
 const image = mkdtempSync(join(tmpdir(), 'bundle-image-'));
+
+interface Metafile {
+  readonly inputs: Record<string, unknown>;
+  readonly outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+}
+const metafile = (): Metafile => JSON.parse(readFileSync(join(build, BUNDLE_METAFILE), 'utf8')) as Metafile;
+
+/**
+ * The manifest of each package the bundle took in, from the folders the notices script finds. The
+ * metafile's inputs are relative to the folder esbuild ran in (through the symlink they climb out of
+ * it), so they are read from there: against the repository they resolve only where both sit at the same depth.
+ */
+function bundledManifests(): Record<string, string>[] {
+  return notices.packageDirs(metafile()).map((dir) => JSON.parse(readFileSync(join(build, dir, 'package.json'), 'utf8')) as Record<string, string>);
+}
 
 function dockerfileRun(): string {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
@@ -39,25 +58,17 @@ test('the Dockerfile runs the bundle command of the spec', () => {
 });
 
 test('every bundled package is in the notices, with its version; a licence text where the package ships one', () => {
-  const meta = JSON.parse(readFileSync(join(build, BUNDLE_METAFILE), 'utf8')) as { inputs: Record<string, unknown> };
   const text = readFileSync(join(image, spec.bundle.noticesFile), 'utf8');
-  const bundled = new Set(Object.keys(meta.inputs).flatMap((i) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/[^@]*$/.exec(i)?.[1] ?? []));
-  expect([...bundled]).toEqual(expect.arrayContaining(['fastify', 'pg', 'zod', 'node-pg-migrate', 'prom-client']));
-  for (const name of bundled) {
-    const { version } = JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
-    expect(text).toContain(`\n${name}@${version} (`);
-  }
+  const manifests = bundledManifests();
+  expect(manifests.map((m) => m.name)).toEqual(expect.arrayContaining(['fastify', 'pg', 'zod', 'node-pg-migrate', 'prom-client']));
+  for (const { name, version } of manifests) expect(text).toContain(`\n${name}@${version} (`);
   expect(text).toMatch(/fastify@\S+ \(MIT\)\n\nMIT License/);
 });
 
 test('every bundled package has its manifest where scanners look, holding its name, version and licence', () => {
-  const meta = JSON.parse(readFileSync(join(build, BUNDLE_METAFILE), 'utf8')) as { inputs: Record<string, unknown> };
-  const dirs = new Set(Object.keys(meta.inputs).flatMap((i) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1] ?? []));
-  expect(dirs.size).toBeGreaterThan(10);
-  for (const dir of dirs) {
-    // The metafile's inputs are relative to the folder esbuild ran in; through the symlink they climb out of it,
-    // so read from there: against the repository they resolve only where both sit at the same depth.
-    const { name, version, license } = JSON.parse(readFileSync(join(build, dir, 'package.json'), 'utf8')) as Record<string, string>;
+  const manifests = bundledManifests();
+  expect(manifests.length).toBeGreaterThan(10);
+  for (const { name, version, license } of manifests) {
     const shipped = JSON.parse(readFileSync(join(image, spec.bundle.manifestsDir, `${name}@${version}`, 'package.json'), 'utf8')) as unknown;
     expect(shipped).toEqual({ name, version, ...(typeof license === 'string' ? { license } : {}) });
   }
@@ -66,8 +77,7 @@ test('every bundled package has its manifest where scanners look, holding its na
 test('the bundle takes only what it uses of zod: of its locales, English alone', () => {
   // zod's namespace import (`import * as z`) lets esbuild drop the locales it never reads; a named `{ z }`
   // import made every locale part of the bundle (390 kB of 3.2 MB that every start compiled).
-  const meta = JSON.parse(readFileSync(join(build, BUNDLE_METAFILE), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
-  const locales = Object.values(meta.outputs).flatMap((output) => Object.entries(output.inputs))
+  const locales = Object.values(metafile().outputs).flatMap((output) => Object.entries(output.inputs))
     .filter(([input, { bytesInOutput }]) => /\/zod\/v4\/locales\//.test(input) && bytesInOutput > 0)
     .map(([input]) => input.replace(/.*\/locales\//, ''));
   expect(locales).toContain('en.js');
