@@ -66,17 +66,31 @@ export function createDatabase(url: string, config: DatabaseConfig, onIdleError:
     },
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost between two statements (PostgreSQL restarting sends a FATAL) is an 'error' event on
+      // the client, which unheard would crash the worker; the next statement only learns it is "not queryable".
+      // The loss is this transaction's failure, and the one to answer with.
+      let lost: Error | undefined;
+      const onLost = (err: Error): void => {
+        lost ??= err;
+      };
+      client.on('error', onLost);
+      // The pool listens again once it has the client back; ours would pile up on a reused one.
+      const release = (err?: Error): void => {
+        client.removeListener('error', onLost);
+        client.release(err);
+      };
       try {
         await client.query('BEGIN');
         const result = await work(async <Row>(text: string, values?: unknown[]) => (await client.query(text, values)).rows as Row[]);
         await client.query('COMMIT');
         answeredAt = performance.now();
-        client.release();
+        release();
         return result;
       } catch (err) {
+        const failure = lost ?? (err as Error);
         // Discarded rather than sent a ROLLBACK: the connection may be the stalled part.
-        client.release(err as Error);
-        throw err;
+        release(failure);
+        throw failure;
       }
     },
     async probe() {
