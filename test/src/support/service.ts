@@ -19,7 +19,7 @@ export interface Service {
   waitFor(predicate: (line: LogLine) => boolean, what: string): Promise<LogLine>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as net.AddressInfo;
