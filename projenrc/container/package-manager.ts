@@ -1,3 +1,5 @@
+import { existsSync } from 'fs';
+import { join } from 'path';
 import type { javascript } from 'projen';
 
 /**
@@ -71,4 +73,14 @@ export function installStamp(pm: PackageManager): string {
     case 'npm': return 'node_modules/.package-lock.json';
     case 'pnpm': return 'node_modules/.modules.yaml';
   }
+}
+
+/**
+ * Why the build cannot install, in one line, or undefined: the lockfile is
+ * missing (projen writes it with its first install, which synthesis alone
+ * does not run).
+ */
+export function lockfileProblem(pm: PackageManager, projectDir: string): string | undefined {
+  return existsSync(join(projectDir, pm.lockFile)) ? undefined
+    : `${pm.lockFile} is missing, and the image installs frozen from it: run npx projen install to write it`;
 }

@@ -1,8 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { javascript } from 'projen';
 import { testProject } from './fixture';
 import type { PackageManager } from '../../../projenrc/container/package-manager';
 import {
-  imageInstall, installStamp, resolvePackageManager, setupCommand,
+  imageInstall, installStamp, lockfileProblem, resolvePackageManager, setupCommand,
 } from '../../../projenrc/container/package-manager';
 import { productionPackages } from '../../../projenrc/container/production-packages';
 
@@ -45,6 +48,13 @@ describe('what each manager installs with', () => {
   test('make\'s stand-in for node_modules is a file each frozen install rewrites', () => {
     expect(installStamp(NPM)).toBe('node_modules/.package-lock.json');
     expect(installStamp(PNPM)).toBe('node_modules/.modules.yaml');
+  });
+
+  test('a missing lockfile is named in one line with the task that writes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockfile-'));
+    expect(lockfileProblem(PNPM, dir)).toBe('pnpm-lock.yaml is missing, and the image installs frozen from it: run npx projen install to write it');
+    writeFileSync(join(dir, 'pnpm-lock.yaml'), '');
+    expect(lockfileProblem(PNPM, dir)).toBeUndefined();
   });
 });
 
