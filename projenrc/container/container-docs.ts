@@ -61,7 +61,7 @@ const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
     + '\n\nThe npm packages are bundled into the app\'s files, so no node_modules ships; each one\'s name, version and licence '
     + `stand in ${code(`${r.workdir}/${r.bundle.manifestsDir}/<name>@<version>/package.json`)}, the file Trivy, Grype and Syft `
     + `read to find npm packages in an image, and ${code(`${r.workdir}/${r.bundle.noticesFile}`)} keeps their licence texts. `
-    + `${code(r.lockFile)} pins them.`,
+    + `${code(r.packageManager.lockFile)} pins them.`,
   debian: (r) => `The runtime (${code('runtime: debian')}) starts from ${code(r.baseImages.runtime)} with only the `
     + `${code('node')} binary copied in: a shell to debug with, but no npm, npx or yarn.`,
   node: (r) => `The runtime (${code('runtime: node')}) starts from ${code(r.baseImages.runtime)}, so npm ships in the image.`,
@@ -79,7 +79,7 @@ export function renderPlatformDocs(r: ResolvedContainer): string {
     ...r.platforms.map((p) => `| ${code(p)} | ${code(platformTag(r.imageName, r.version, p))} | ${code(PLATFORM_ARCHES[p].nodeArch)} | ${packages(p)} |`),
     '',
     `${code('npx projen docker:build')} builds one image per platform. The ${code('build')} and ${code('files')} stages run on the builder's `
-      + 'own platform for every target (no emulated `npm ci` or bundling); only the runtime is assembled on the target platform, from '
+      + `own platform for every target (no emulated ${code(r.packageManager.install)} or bundling); only the runtime is assembled on the target platform, from `
       + 'that platform\'s locked bases, under QEMU user emulation when the engine\'s architecture differs. The engine\'s own platform '
       + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively.`,
     '',
@@ -91,7 +91,7 @@ export function renderPlatformDocs(r: ResolvedContainer): string {
     '',
     `What ${code(LOCK_PATH)} fixes: each base image by the digest of its multi-platform index, and, per platform, every Debian `
       + 'package the runtime is assembled from, by name, version and architecture; npm packages are fixed by the lockfile '
-      + '`npm ci` installs. Two builds of one commit, with the build cache pruned between them, give each platform the same files: '
+      + `${code(r.packageManager.install)} installs. Two builds of one commit, with the build cache pruned between them, give each platform the same files: `
       + 'paths, types, modes, owners, link targets and contents (`ci/round-trip.sh` compares them), and the created label is the '
       + 'commit\'s time. The BuildKit in Docker 20.10 cannot rewrite file timestamps, so there the layer digests differ between builds; '
       + 'the GitHub workflow builds with `rewrite-timestamp=true` and `SOURCE_DATE_EPOCH` set to the commit\'s time, which dates every '

@@ -12,6 +12,9 @@ import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
 import { nativeAliasScript, platformTag } from './image-tags';
 import { IMAGE_TASKS } from './image-tasks';
+import type { PackageManager } from './package-manager';
+import { resolvePackageManager } from './package-manager';
+import { productionPackages } from './production-packages';
 import type { ProjectFacts, ResolvedProps } from './resolve';
 import { resolveContainer, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
@@ -58,6 +61,8 @@ export class ContainerImage extends Component {
 
   /** The props, validated with their defaults: readable at construction, unlike {@link resolved}. */
   public readonly declared: ResolvedProps;
+  /** projen's package manager for the project: npm or pnpm, or the construct refuses it. */
+  private readonly packageManager: PackageManager;
   private frozen?: ResolvedContainer;
   private readonly assets: string[] = [];
   private readonly env: Record<string, string> = {};
@@ -67,6 +72,7 @@ export class ContainerImage extends Component {
   constructor(public readonly project: typescript.TypeScriptProject, props: ContainerImageProps) {
     super(project);
     this.declared = resolveProps(props);
+    this.packageManager = resolvePackageManager(project.package, 'ContainerImage');
     project.addDevDeps(BUNDLER_DEPENDENCY);
     for (const asset of props.assets ?? []) this.addAsset(asset);
     for (const [k, v] of Object.entries(props.env ?? {})) this.addEnv(k, v);
@@ -159,8 +165,7 @@ export class ContainerImage extends Component {
 
   /** What must not be copied as an asset: the image builds or installs these itself, or they are not runtime files. */
   private reservedPaths(): string[] {
-    const pkg = this.project.package;
-    return ['package.json', pkg.lockFile, this.project.libdir, this.project.srcdir, this.project.tsconfig?.fileName ?? 'tsconfig.json', 'node_modules',
+    return ['package.json', this.packageManager.lockFile, this.project.libdir, this.project.srcdir, this.project.tsconfig?.fileName ?? 'tsconfig.json', 'node_modules',
       ...this.buildOnlyPaths(), '.git', '.env'];
   }
 
@@ -179,7 +184,7 @@ export class ContainerImage extends Component {
   private facts(): ProjectFacts {
     const pkg = this.project.package;
     const repository: unknown = pkg.manifest.repository;
-    const production = this.productionPackages(pkg.lockFile);
+    const production = this.productionPackages();
     const devDependencies = [...new Set(this.project.deps.all
       .filter((d) => BUILD_DEPENDENCY_TYPES.includes(d.type) && !production.has(d.name))
       .map((d) => d.name))].sort();
@@ -188,7 +193,7 @@ export class ContainerImage extends Component {
       srcdir: this.project.srcdir,
       libdir: this.project.libdir,
       tsconfigFile: this.project.tsconfig?.fileName ?? 'tsconfig.json',
-      lockFile: pkg.lockFile,
+      packageManager: this.packageManager,
       buildOnlyPaths: this.buildOnlyPaths(),
       entrypoint: pkg.entrypoint,
       repositoryUrl: typeof repository === 'string' ? repository
@@ -207,17 +212,13 @@ export class ContainerImage extends Component {
   }
 
   /**
-   * Packages the production install keeps, from npm's lockfile: a
-   * devDependency that a dependency also needs (fastify's ajv, say) is
-   * rightly in the image. Without a lockfile, none.
+   * Packages the production install keeps, from the lockfile. Without one
+   * (before projen's first install writes it), none: docker:build refuses
+   * to build without it.
    */
-  private productionPackages(lockFile: string): Set<string> {
-    const path = join(this.project.outdir, lockFile);
-    if (!existsSync(path)) return new Set();
-    const packages: Record<string, { dev?: boolean; devOptional?: boolean }> = JSON.parse(readFileSync(path, 'utf8')).packages ?? {};
-    return new Set(Object.entries(packages)
-      .filter(([key, entry]) => key.startsWith('node_modules/') && !key.includes('/node_modules/', 1) && !entry.dev && !entry.devOptional)
-      .map(([key]) => key.slice('node_modules/'.length)));
+  private productionPackages(): Set<string> {
+    const path = join(this.project.outdir, this.packageManager.lockFile);
+    return existsSync(path) ? productionPackages(this.packageManager, readFileSync(path, 'utf8')) : new Set();
   }
 
   /** The executables a devDependency installs, from its installed manifest; none when it is not installed. */

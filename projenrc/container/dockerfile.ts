@@ -2,10 +2,8 @@ import { BUNDLE_OUTDIR, bundleCommand, noticesCommand } from './bundle';
 import { archOf } from './container-image-props';
 import type { DockerInstruction, DockerStage, DockerfileModel } from './dockerfile-model';
 import { BUILD_PLATFORM } from './dockerfile-model';
+import { imageInstall, NPM_CACHE, setupCommand } from './package-manager';
 import type { ResolvedContainer } from './resolved-container';
-
-/** npm's cache, mounted as a BuildKit cache so it never lands in a layer. */
-export const NPM_CACHE = '/root/.npm';
 
 /** Build args the `docker:build` task fills in; the defaults keep a bare `docker build` reproducible. */
 export const BUILD_ARGS = { REVISION: 'unknown', CREATED: '1970-01-01T00:00:00Z' } as const;
@@ -20,11 +18,17 @@ export function healthcheckArgv(r: Pick<ResolvedContainer, 'port' | 'healthPath'
   return ['node', '-e', script];
 }
 
-const npmCache = [{ type: 'cache' as const, target: NPM_CACHE }];
-
 /** The Dockerfile as data: only the last stage ships. Pure. */
 export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
-  const manifests = ['package.json', r.lockFile];
+  const pm = r.packageManager;
+  const install = imageInstall(pm);
+  const setup = setupCommand(pm);
+  const setupStep: DockerInstruction[] = setup ? [{
+    kind: 'RUN',
+    mounts: [{ type: 'cache', target: NPM_CACHE }],
+    command: setup,
+    comment: `${pm.name} at the version package.json's packageManager names, before the manifests: a manifest edit reuses it.`,
+  }] : [];
   return {
     stages: [
       {
@@ -32,18 +36,19 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
         from: r.baseImages.build,
         platform: BUILD_PLATFORM,
         comment: 'Bundles the app: each file the image runs with node becomes one file holding its dependencies, so the\n'
-          + 'image ships no node_modules and start-up resolves no modules. NODE_ENV stays unset: npm ci must install\n'
+          + `image ships no node_modules and start-up resolves no modules. NODE_ENV stays unset: ${pm.install} must install\n`
           + 'the devDependency esbuild. On the builder\'s own platform, for every target: JavaScript is the same\n'
           + 'everywhere, and nothing runs emulated.',
         instructions: [
           { kind: 'WORKDIR', path: r.workdir },
-          { kind: 'COPY', sources: manifests, dest: './', comment: 'Manifests first: a source edit reuses the installed node_modules layer.' },
+          ...setupStep,
+          { kind: 'COPY', sources: ['package.json', pm.lockFile], dest: './', comment: 'Manifests first: a source edit reuses the installed node_modules layer.' },
           {
             kind: 'RUN',
-            mounts: npmCache,
-            command: 'npm ci --ignore-scripts --no-audit --no-fund',
+            mounts: [{ type: 'cache', target: install.cache }],
+            command: install.command,
             comment: 'No package needs an install script (esbuild\'s binary comes as an optional package); skipping them keeps\n'
-              + 'a compromised devDependency from running code here, whatever npm\'s own default.',
+              + `a compromised devDependency from running code here, whatever ${pm.name}'s own default.`,
           },
           { kind: 'COPY', sources: [r.tsconfigFile], dest: './', comment: 'esbuild reads the compiler options that change its output from it.' },
           { kind: 'COPY', sources: [r.srcdir], dest: `./${r.srcdir}` },
@@ -78,7 +83,7 @@ export function dockerfileModel(r: ResolvedContainer): DockerfileModel {
 
 /** Exactly what the Dockerfile COPYs from the build context. */
 export function contextPaths(r: ResolvedContainer): string[] {
-  return ['package.json', r.lockFile, r.tsconfigFile, r.srcdir, r.bundle.noticesScript, ...r.assets];
+  return ['package.json', r.packageManager.lockFile, r.tsconfigFile, r.srcdir, r.bundle.noticesScript, ...r.assets];
 }
 
 /** Bundle sources outside the source folder: scripts among the assets. */

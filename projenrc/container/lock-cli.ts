@@ -5,15 +5,16 @@
  * locked runtime base on each declared platform (emulated where it is not
  * the engine's) and records the version and architecture dpkg reports for
  * each. With `--check` (the first step of docker:build) it says in one line what stops
- * the build before BuildKit would: a lock that does not fit the
- * declaration or changed since the Dockerfile was synthesized from it, a
- * SOURCE_DATE_EPOCH that is no date, no engine answering, or a pinned
- * digest it cannot pull.
+ * the build before BuildKit would: a SOURCE_DATE_EPOCH that is no date, no
+ * package lockfile to install from, a lock that does not fit the
+ * declaration or changed since the Dockerfile was synthesized from it, no
+ * engine answering, or a pinned digest it cannot pull.
  */
 import { writeFileSync } from 'fs';
 import type Docker from 'dockerode';
 import type { BaseImageLock, LockedPackage } from './base-image-lock';
 import { digestFor, LOCK_PATH, packageStaleness, pinnedRefs, readLock, RELOCK_HINT, renderLock, staleness, tagOf } from './base-image-lock';
+import { lockfileProblem } from './package-manager';
 import { readSpec } from './read-spec';
 import type { ResolvedContainer } from './resolved-container';
 import { sourceDateProblem } from './source-date';
@@ -119,7 +120,7 @@ function changedSinceSynth(spec: ResolvedContainer, lock: BaseImageLock): string
 async function main(args: readonly string[]): Promise<void> {
   const spec = readSpec();
   if (args[0] === '--check') {
-    const problem = sourceDateProblem(process.env.SOURCE_DATE_EPOCH) ?? lockProblem(spec, LOCK_PATH);
+    const problem = sourceDateProblem(process.env.SOURCE_DATE_EPOCH) ?? lockfileProblem(spec.packageManager, '.') ?? lockProblem(spec, LOCK_PATH);
     if (problem) throw new Error(problem);
     const { docker } = await connectEngine(spec.engineHelp);
     await ensureBaseImages(docker, pinnedRefs(spec.baseImages), RELOCK_HINT);

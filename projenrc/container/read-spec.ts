@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as z from 'zod';
 import type { CheckPlan, HardenedProfile, HealthTiming, MetadataCheck, RuntimeCheck } from './check-plan';
 import { PLATFORM_ARCHES, RUNTIME_KINDS } from './container-image-props';
+import { PACKAGE_MANAGER_NAMES } from './package-manager';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION } from './resolved-container';
 
@@ -96,7 +97,7 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   srcdir: text,
   libdir: text,
   tsconfigFile: text,
-  lockFile: text,
+  packageManager: z.strictObject({ name: z.enum(PACKAGE_MANAGER_NAMES), lockFile: text, install: text, version: text.optional() }),
   buildOnlyPaths: strings,
   assets: strings,
   bundle: z.strictObject({

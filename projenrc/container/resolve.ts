@@ -10,6 +10,7 @@ import {
   nodeImageOf,
 } from './container-image-props';
 import { deriveChecks } from './derive-checks';
+import type { PackageManager } from './package-manager';
 import type { DebianPackage, ResolvedContainer } from './resolved-container';
 import {
   OCI, checkBudget, checkOneLine, checkCommand, checkOneOf, checkPlatforms, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
@@ -21,7 +22,7 @@ export interface ProjectFacts {
   readonly srcdir: string;
   readonly libdir: string;
   readonly tsconfigFile: string;
-  readonly lockFile: string;
+  readonly packageManager: PackageManager;
   /** What only builds or tests the project: its tests, projen's config and code, coverage output. */
   readonly buildOnlyPaths: readonly string[];
   /** `main` of package.json, e.g. `lib/index.js`. */
@@ -103,7 +104,7 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     srcdir: facts.srcdir,
     libdir: facts.libdir,
     tsconfigFile: facts.tsconfigFile,
-    lockFile: facts.lockFile,
+    packageManager: facts.packageManager,
     buildOnlyPaths: facts.buildOnlyPaths,
     assets: added.assets,
     bundle: appBundle({ ...facts, assets: added.assets, ...(p.migrateCommand ? { migrateCommand: p.migrateCommand } : {}) }),

@@ -2,6 +2,7 @@ import type { LockedPackage } from './base-image-lock';
 import type { AppBundle } from './bundle';
 import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
 import type { RuntimeKind } from './container-image-props';
+import type { PackageManager } from './package-manager';
 
 /**
  * The `ContainerImage` declaration with every default applied and every
@@ -46,7 +47,8 @@ export interface ResolvedContainer {
   readonly srcdir: string;
   readonly libdir: string;
   readonly tsconfigFile: string;
-  readonly lockFile: string;
+  /** What installs the dependencies, frozen to its lockfile: in the image, the Makefile and the workflows. */
+  readonly packageManager: PackageManager;
   /** Project paths that only build or test it (tests, projen's config and code): never in the image. */
   readonly buildOnlyPaths: readonly string[];
   /** Runtime files and folders copied into `workdir`, relative to the project root. */
@@ -104,7 +106,7 @@ export const CONTAINER_SPEC_PATH = '.projen/container.json';
  * The layout version of {@link CONTAINER_SPEC_PATH}. Bump it with any change
  * a reader of the older file would misread; `readSpec()` refuses any other.
  */
-export const SPEC_SCHEMA_VERSION = 3;
+export const SPEC_SCHEMA_VERSION = 4;
 
 /** The content of {@link CONTAINER_SPEC_PATH}: the model under its schema version. */
 export function specFileContent(r: ResolvedContainer): { readonly schemaVersion: number } & ResolvedContainer {

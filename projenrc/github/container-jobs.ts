@@ -2,9 +2,10 @@ import { basename } from 'path';
 import { ACTIONS } from './actions';
 import { postgresService, TEST_ADMIN_DATABASE_URL } from './postgres-service';
 import { runnerFor } from './runners';
-import { checkout, INSTALL_SHELLCHECK, pullBaseImages, setupNode } from './steps';
+import { checkout, INSTALL_SHELLCHECK, installDependencies, pullBaseImages, setupNode } from './steps';
 import { archOf } from '../container/container-image-props';
 import { platformTag } from '../container/image-tags';
+import type { PackageManager } from '../container/package-manager';
 import { COMMIT_TIME } from '../container/source-date';
 import { REPORT_PATH } from '../verify/report';
 
@@ -13,6 +14,8 @@ export interface ContainerWorkflowOptions {
   readonly imageName: string;
   /** The Node major the tests and tools run on. */
   readonly nodeVersion: string;
+  /** What installs the dependencies, frozen to its lockfile, in every job that checks out. */
+  readonly packageManager: PackageManager;
   /** Branch whose pushes publish the image as `sha-<short>` and `<branch>`. */
   readonly branch: string;
   /** The projen task that verifies a built image. */
@@ -75,7 +78,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
   // One leg's image, named as docker:build names it, so verify reads the platform from the tag.
   const image = `${o.imageName}:\${{ steps.version.outputs.version }}-\${{ matrix.arch }}`;
   const first = o.platforms[0];
-  const install = { name: 'Install dependencies', run: 'npm ci' };
+  const install = installDependencies(o.packageManager);
   const semver = (pattern: string) => `type=semver,pattern=${pattern},value=\${{ steps.version.outputs.tag }},enable=\${{ steps.version.outputs.tag != '' }}`;
   return {
     name: 'container',
@@ -101,9 +104,9 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         'env': { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
         'steps': [
           checkout(),
-          setupNode(o.nodeVersion),
+          setupNode(o.nodeVersion, o.packageManager),
           INSTALL_SHELLCHECK,
-          install,
+          ...install,
           pullBaseImages(o.projectDir),
           { name: 'Tests (the whole build)', run: `npx projen ${o.testTask}\ngit diff --exit-code` },
         ],
@@ -127,8 +130,8 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         },
         'steps': [
           checkout(),
-          setupNode(o.nodeVersion),
-          install,
+          setupNode(o.nodeVersion, o.packageManager),
+          ...install,
           // The Dockerfile built below must be the one .projenrc.ts and container.lock.json declare.
           { name: 'Generated files are up to date', run: 'npx projen\ngit diff --exit-code' },
           // One Dockerfile for every platform: linted once.

@@ -35,6 +35,7 @@ export class ContainerWorkflow extends Component {
       render: (marker) => renderWorkflow(containerWorkflow({
         imageName: image.resolved.imageName,
         nodeVersion: String(image.resolved.nodeMajor),
+        packageManager: image.resolved.packageManager,
         branch,
         verifyTask: IMAGE_TASKS.verify,
         testTask: project.buildTask.name,

@@ -1,4 +1,6 @@
 import { ACTIONS } from './actions';
+import type { PackageManager } from '../container/package-manager';
+import { setupCommand } from '../container/package-manager';
 import { toolCommand } from '../container/tool-command';
 
 /** A workflow step, as GitHub reads it. */
@@ -6,11 +8,21 @@ export type Step = Record<string, unknown>;
 
 export const checkout = (): Step => ({ name: 'Checkout', uses: ACTIONS.checkout.uses });
 
-export const setupNode = (nodeVersion: string): Step => ({
+/** setup-node caches only for a manager already on PATH: npm comes with node, pnpm is installed after it. */
+export const setupNode = (nodeVersion: string, pm: PackageManager): Step => ({
   name: 'Setup Node.js',
   uses: ACTIONS.setupNode.uses,
-  with: { 'node-version': nodeVersion, 'cache': 'npm' },
+  with: { 'node-version': nodeVersion, ...(pm.name === 'npm' ? { cache: 'npm' } : {}) },
 });
+
+/** The project's dependencies, frozen to its lockfile, by its manager, installed first at its exact version where node lacks it. */
+export const installDependencies = (pm: PackageManager): Step[] => {
+  const setup = setupCommand(pm);
+  return [
+    ...(setup ? [{ name: `Setup ${pm.name} ${pm.version}`, run: setup }] : []),
+    { name: 'Install dependencies', run: pm.install },
+  ];
+};
 
 /**
  * ShellCheck for the tests that lint every RUN body and workflow script

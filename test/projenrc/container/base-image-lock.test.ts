@@ -90,10 +90,11 @@ describe('the base-image lock', () => {
 describe('docker:build refuses a lock that does not fix the runtime\'s packages, in one line', () => {
   const ROOT = join(__dirname, '..', '..', '..');
   const committed = JSON.parse(readFileSync(join(ROOT, 'container.lock.json'), 'utf8'));
-  /** `lock-cli.ts --check`, docker:build's first step, in a directory holding the repository's spec and this lock. */
-  function check(lock: unknown, spec?: unknown): { status: number | null; stderr: string } {
+  /** `lock-cli.ts --check`, docker:build's first step, in a directory holding the repository's spec, this lock and (unless not) a package lockfile. */
+  function check(lock: unknown, spec?: unknown, packageLock = true): { status: number | null; stderr: string } {
     const dir = mkdtempSync(join(tmpdir(), 'lock-check-'));
     mkdirSync(join(dir, '.projen'));
+    if (packageLock) writeFileSync(join(dir, 'package-lock.json'), '{}');
     if (spec) writeFileSync(join(dir, '.projen', 'container.json'), JSON.stringify(spec));
     else copyFileSync(join(ROOT, '.projen', 'container.json'), join(dir, '.projen', 'container.json'));
     writeFileSync(join(dir, 'container.lock.json'), JSON.stringify(lock));
@@ -105,6 +106,13 @@ describe('docker:build refuses a lock that does not fix the runtime\'s packages,
 
   test('the committed lock fits the declaration (the engine and its pulls come after, and are tested on their own)', () => {
     expect(lockProblem(readSpec(join(ROOT, CONTAINER_SPEC_PATH)), join(ROOT, 'container.lock.json'))).toBeUndefined();
+  });
+
+  test('no package lockfile: the build stage would have nothing to install frozen from', () => {
+    expect(check(committed, undefined, false)).toEqual({
+      status: 1,
+      stderr: 'docker:build: package-lock.json is missing, and the image installs frozen from it: run npx projen install to write it\n',
+    });
   });
 
   test('a package without its version', () => {

@@ -133,15 +133,17 @@ const LOCKED: BaseImageLock = {
       Object.fromEntries([...MINIMAL_PACKAGES.ships, ...MINIMAL_PACKAGES.tools].map((n) => [n, { version: '1.0-1', architecture: arch }]))])),
   },
 };
-const render = (props: Partial<ContainerImageProps> = {}, lock: BaseImageLock = LOCKED) =>
+const render = (props: Partial<ContainerImageProps> = {}, lock: BaseImageLock = LOCKED, facts = FACTS) =>
   renderDockerfile(dockerfileModel(resolveContainer(
-    resolveProps({ ...BASE_PROPS, ...props }), FACTS, { assets: BASE_PROPS.assets ?? [], env: {}, labels: {} }, lock)));
+    resolveProps({ ...BASE_PROPS, ...props }), facts, { assets: BASE_PROPS.assets ?? [], env: {}, labels: {} }, lock)));
+const PNPM = { name: 'pnpm', lockFile: 'pnpm-lock.yaml', install: 'pnpm i --frozen-lockfile', version: '10.33.0' } as const;
 const REPO_DOCKERFILE = readFileSync(join(__dirname, '..', '..', '..', 'Dockerfile'), 'utf8');
 const VARIANTS: [string, string][] = [
   ['the repository\'s Dockerfile', REPO_DOCKERFILE],
   ['minimal', render()],
   ['debian', render({ runtime: 'debian' })],
   ['node', render({ runtime: 'node' })],
+  ['pnpm', render({}, LOCKED, { ...FACTS, packageManager: PNPM })],
 ];
 
 describe('hadolint\'s rules, from its sources', () => {

@@ -26,6 +26,7 @@ export const BASE_PROPS: ContainerImageProps = {
 export function testProject(
   folders: readonly string[] = ['config', 'prompts'],
   outdir = mkdtempSync(join(tmpdir(), 'container-image-')),
+  packageManager = javascript.NodePackageManager.NPM,
 ): typescript.TypeScriptAppProject {
   for (const folder of folders) mkdirSync(join(outdir, folder), { recursive: true });
   return new typescript.TypeScriptAppProject({
@@ -33,7 +34,7 @@ export function testProject(
     defaultReleaseBranch: 'main',
     outdir,
     projenrcTs: true,
-    packageManager: javascript.NodePackageManager.NPM,
+    packageManager,
     entrypoint: 'lib/index.js',
     minNodeVersion: '24.0.0',
     devDeps: ['dockerode@^4'],
@@ -69,7 +70,7 @@ export const FACTS: ProjectFacts = {
   srcdir: 'src',
   libdir: 'lib',
   tsconfigFile: 'tsconfig.json',
-  lockFile: 'package-lock.json',
+  packageManager: { name: 'npm', lockFile: 'package-lock.json', install: 'npm ci' },
   buildOnlyPaths: ['test', '.projenrc.ts', 'projenrc', 'coverage'],
   entrypoint: 'lib/index.js',
   devDependencies: { typescript: ['tsc', 'tsserver'], jest: ['jest'], constructs: [] },

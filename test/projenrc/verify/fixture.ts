@@ -101,7 +101,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     srcdir: 'src',
     libdir: 'lib',
     tsconfigFile: 'tsconfig.json',
-    lockFile: 'package-lock.json',
+    packageManager: { name: 'npm', lockFile: 'package-lock.json', install: 'npm ci' },
     buildOnlyPaths: ['test', '.projenrc.ts', 'projenrc', 'coverage'],
     assets: ['config'],
     bundle: { entries: [{ source: 'src/index.ts', output: 'lib/index.js' }], noticesFile: 'THIRD-PARTY-NOTICES', manifestsDir: 'bundled-packages', noticesScript: '.projen/third-party-notices.cjs' },
