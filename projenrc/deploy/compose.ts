@@ -58,7 +58,7 @@ export interface ComposeModel {
 }
 
 /** The database the postgres image creates and the app uses: the image name as an SQL identifier. */
-export function databaseName(r: ResolvedContainer): string {
+export function databaseName(r: Pick<ResolvedContainer, 'imageName'>): string {
   return r.imageName.replace(/[^a-z0-9]+/g, '_');
 }
 
@@ -71,10 +71,10 @@ function stackDatabaseUrl(host: string, password: string, db: string): string {
 }
 
 /**
- * `DATABASE_URL` for the app run from source (`npx projen dev`) against the stack's PostgreSQL,
+ * `DATABASE_URL` for the app run on this host, from source, against the stack's PostgreSQL,
  * published on loopback, with the stack's defaults. Pure.
  */
-export function devDatabaseUrl(r: ResolvedContainer): string {
+export function hostDatabaseUrl(r: Pick<ResolvedContainer, 'imageName'>): string {
   return stackDatabaseUrl(COMPOSE_PUBLISH_HOST, DEV_POSTGRES_PASSWORD, databaseName(r));
 }
 
@@ -94,7 +94,7 @@ export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
     },
     {
       name: 'DATABASE_URL',
-      example: devDatabaseUrl(r),
+      example: hostDatabaseUrl(r),
       comment: `Read by \`npx projen dev\` (the app from source, on this host) only: the stack's postgres on ${COMPOSE_PUBLISH_HOST}; `
         + 'its password and database must match the two above. Compose builds its own URL for the services.',
     },
@@ -182,7 +182,7 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
   const h = POSTGRES_HEALTH;
   const serviceOverrides: Record<string, Record<string, unknown>> = {
     [postgres]: {
-      // For psql, the tests and `npx projen dev` on this host; never beyond it.
+      // For psql, the tests and the app run from source on this host; never beyond it.
       ports: [`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}:${POSTGRES_PORT}`],
       healthcheck: {
         test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
@@ -227,6 +227,8 @@ export class ComposeStack extends Component {
   /** `compose.yaml`, rendered from {@link compose}, with the overrides. */
   public readonly file: YamlFile;
   public readonly envExample: GeneratedFile;
+  /** `DATABASE_URL` for the app run on this host against the stack's database. */
+  public readonly hostDatabaseUrl: string;
 
   constructor(private readonly image: ContainerImage, private readonly props: ComposeStackProps = {}) {
     super(image.project);
@@ -246,6 +248,7 @@ export class ComposeStack extends Component {
     this.envExample = new GeneratedFile(project, '.env.example', {
       render: (marker) => renderEnvExample(envFileEntries(this.image.resolved), marker),
     });
+    this.hostDatabaseUrl = hostDatabaseUrl(image.declared);
     project.gitignore.exclude(`/${ENV_FILE}`);
   }
 

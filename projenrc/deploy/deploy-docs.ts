@@ -16,6 +16,8 @@ export interface DeployFacts {
   /** Path of the compose file, e.g. `compose.yaml`. */
   readonly composeFile: string;
   readonly kubernetes: KubernetesDocFacts;
+  /** The project's own sections on local development, each as lines, after the stack's variables. */
+  readonly localSections?: readonly (readonly string[])[];
 }
 
 const code = (s: string | number) => `\`${s}\``;
@@ -73,23 +75,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     '| --- | --- | --- |',
     ...f.envFile.map((e) => `| ${code(e.name)} | ${code(e.example)} | ${e.comment} |`),
     '',
-    '### The app from source, with reload',
-    '',
-    `${code('npx projen dev')} runs the migrations, then the API from ${code('src/')} (ts-node), restarting it on each change `
-      + `under ${code('src/')}, ${code('config/')} or ${code('prompts/')}. It reads ${code(ENV_FILE)} if there is one; `
-      + `${code('DATABASE_URL')} comes from the environment, else ${code(ENV_FILE)}, else the stack's ${code(postgres)} on loopback. `
-      + `One worker unless ${code('WEB_CONCURRENCY')} says otherwise.`,
-    '',
-    '```sh',
-    `docker compose up --detach ${postgres}   # or any PostgreSQL: DATABASE_URL=postgres://… npx projen dev`,
-    'npx projen dev                       # migrations, then the API; edit src/ and it restarts',
-    `curl ${apiUrl}${r.healthPath}`,
-    '```',
-    '',
-    'Requests carry an `x-request-id`: the caller\'s own when it is short and safe, else a new one; every answer echoes it, '
-      + 'every log line of the request names it (`reqId`), and a 500\'s body gives it as `requestId`. Prometheus metrics are '
-      + 'served by the app itself (`metricsPath` in `config/default.json`), summed over its workers.',
-    '',
+    ...(f.localSections ?? []).flatMap((lines) => [...lines, '']),
     'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); it knows '
       + '`service_completed_successfully`, and `docker-compose config -q` validates the file without running anything.',
     '',
@@ -101,6 +87,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
 /** `docs/deploy.md`: local development with Compose and the deploy to Kubernetes, from the declaration. */
 export class DeployDocs extends Component {
   public readonly file: GeneratedFile;
+  private readonly localSections: (() => readonly string[])[] = [];
 
   constructor(image: ContainerImage, stack: ComposeStack, kubernetes: KubernetesManifests, path = 'docs/deploy.md') {
     super(image.project);
@@ -111,7 +98,18 @@ export class DeployDocs extends Component {
         envFile: envFileEntries(image.resolved),
         composeFile: stack.file.path,
         kubernetes: kubernetes.docFacts,
+        localSections: this.localSections.map((render) => render()),
       }, marker),
     });
+  }
+
+  /**
+   * Adds a section of the project's own to local development, after the
+   * stack's variables: how the project runs the app beside the stack, say.
+   * Rendered at synthesis, as Markdown lines.
+   */
+  public addLocalSection(render: () => readonly string[]): this {
+    this.localSections.push(render);
+    return this;
   }
 }

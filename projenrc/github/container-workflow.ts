@@ -1,6 +1,7 @@
 import type { typescript } from 'projen';
 import { Component, github as gh } from 'projen';
 import { actionPins, pinActions } from './actions';
+import type { TestJob } from './container-jobs';
 import { containerWorkflow, releaseImageJob } from './container-jobs';
 import { postgresPin } from './postgres-service';
 import { renderWorkflow } from './render';
@@ -15,6 +16,13 @@ export interface ContainerWorkflowProps {
    * @default - the project's default release branch
    */
   readonly branch?: string;
+  /**
+   * What the project's tests need in the job that runs them before a
+   * publish: services, env, and steps after the install, as its build
+   * workflow gives them.
+   * @default - nothing but the install
+   */
+  readonly tests?: TestJob;
 }
 
 /**
@@ -38,8 +46,8 @@ export class ContainerWorkflow extends Component {
         branch,
         verifyTask: IMAGE_TASKS.verify,
         testTask: project.buildTask.name,
-        projectDir: project.outdir,
         platforms: image.resolved.platforms,
+        tests: props.tests ?? {},
       }), marker),
     });
     if (project.github) pinActions(project.github);
