@@ -136,6 +136,8 @@ const image = new ContainerImage(project, {
   },
   assets: ['config', 'prompts', 'migrations', 'scripts'],
   engineHelp: 'start Docker, or on a Linux machine without it run bash ci/provision.sh (engine, PostgreSQL, registry mirror)',
+  // Courses live in PostgreSQL, read from DATABASE_URL: compose runs it, the pods reach it, verify migrates one.
+  database: { engine: 'postgres' },
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 });
 new ContainerDocs(image);

@@ -2,9 +2,7 @@
 // of it: the app's own way to run from source, not the construct's.
 import type { typescript } from 'projen';
 import type { ComposeStack, ContainerImage } from '../projenrc';
-import { COMPOSE_SERVICES, ENV_FILE } from '../projenrc';
-
-const DATABASE_URL_ENV = 'DATABASE_URL';
+import { COMPOSE_SERVICES, DATABASE_URL_ENV, ENV_FILE } from '../projenrc';
 
 const code = (s: string) => `\`${s}\``;
 
@@ -16,7 +14,7 @@ export function addDevTask(project: typescript.TypeScriptProject, stack: Compose
   project.addTask('dev', {
     description: 'Run the API from source with reload against a local PostgreSQL (DATABASE_URL from the environment, .env, or compose\'s), migrations first',
     env: {
-      DATABASE_URL: `$(node --env-file-if-exists=${ENV_FILE} -p "process.env.${DATABASE_URL_ENV} || '${stack.hostDatabaseUrl}'")`,
+      [DATABASE_URL_ENV]: `$(node --env-file-if-exists=${ENV_FILE} -p "process.env.${DATABASE_URL_ENV} || '${stack.hostDatabaseUrl}'")`,
       // One worker unless told otherwise: a reload restarts one process. swc transpiles, as for `npx projen`.
       WEB_CONCURRENCY: `$(node --env-file-if-exists=${ENV_FILE} -p "process.env.WEB_CONCURRENCY || 1")`,
       TS_NODE_SWC: 'true',

@@ -1,7 +1,7 @@
 import type { LockedPackage } from './base-image-lock';
 import type { AppBundle } from './bundle';
 import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
-import type { RuntimeKind } from './container-image-props';
+import type { DatabaseEngine, RuntimeKind } from './container-image-props';
 
 /**
  * The `ContainerImage` declaration with every default applied and every
@@ -28,8 +28,8 @@ export interface ResolvedContainer {
   readonly healthPath: string;
   /** Liveness, when the app has one. */
   readonly livenessPath?: string;
-  /** What Prometheus scrapes, on {@link port}. */
-  readonly metricsPath: string;
+  /** What Prometheus scrapes, on {@link port}, when the app serves metrics. */
+  readonly metricsPath?: string;
   readonly sizeBudgetMb: number;
   /** The app's drain limit after SIGTERM, in ms. */
   readonly shutdownTimeoutMs: number;
@@ -40,6 +40,8 @@ export interface ResolvedContainer {
   readonly entrypoint: string;
   /** The image's CMD, exec form. */
   readonly cmd: readonly string[];
+  /** The app's database, when it declares one; see {@link ContainerImageProps.database}. */
+  readonly database?: { readonly engine: DatabaseEngine };
   /** The command that migrates the database inside the image, when the app has one. */
   readonly migrateCommand?: readonly string[];
 
@@ -104,7 +106,7 @@ export const CONTAINER_SPEC_PATH = '.projen/container.json';
  * The layout version of {@link CONTAINER_SPEC_PATH}. Bump it with any change
  * a reader of the older file would misread; `readSpec()` refuses any other.
  */
-export const SPEC_SCHEMA_VERSION = 3;
+export const SPEC_SCHEMA_VERSION = 4;
 
 /** The content of {@link CONTAINER_SPEC_PATH}: the model under its schema version. */
 export function specFileContent(r: ResolvedContainer): { readonly schemaVersion: number } & ResolvedContainer {

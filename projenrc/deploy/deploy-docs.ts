@@ -26,7 +26,7 @@ const code = (s: string | number) => `\`${s}\``;
 export function renderDeployDocs(f: DeployFacts, marker?: string): string {
   const r = f.container;
   const { api, migrate, postgres } = COMPOSE_SERVICES;
-  const postgresImage = f.compose.services[postgres].image ?? '';
+  const postgresImage = f.compose.services[postgres]?.image;
   const apiHealth = f.compose.overrides[`services.${api}.healthcheck`] as { interval?: string } | undefined;
   const apiUrl = `http://127.0.0.1:${r.port}`;
   const dir = f.kubernetes.kubernetes.outdir;
@@ -36,18 +36,21 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     `# Deploying ${r.imageName}`,
     '',
     `Generated from the project's ${code('ContainerImage')} declaration by the deploy components: `
-      + `${code(f.composeFile)}, ${code('.env.example')} and ${code(`${dir}/`)}. `
+      + `${[f.composeFile, ...(f.envFile.length ? ['.env.example'] : [])].map(code).join(', ')} and ${code(`${dir}/`)}. `
       + 'Edit the declaration and run `npx projen`, never the files.',
     '',
     '## Local development with Compose',
     '',
     '| Service | What it runs | Starts when |',
     '| --- | --- | --- |',
-    `| ${code(postgres)} | ${code(postgresImage)}, data in the named volume ${code(POSTGRES_VOLUME)}, published on ${code(`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}`)} | at once; healthy once ${code('pg_isready')} answers over TCP |`,
+    ...(postgresImage
+      ? [`| ${code(postgres)} | ${code(postgresImage)}, data in the named volume ${code(POSTGRES_VOLUME)}, published on ${code(`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}`)} | at once; healthy once ${code('pg_isready')} answers over TCP |`]
+      : []),
     ...(r.migrateCommand
       ? [`| ${code(migrate)} | ${code(r.migrateCommand.join(' '))} in the app image, once | ${code(postgres)} is healthy |`]
       : []),
-    `| ${code(api)} | the app image, published on ${code(`${COMPOSE_PUBLISH_HOST}:${r.port}`)} | ${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy |`,
+    `| ${code(api)} | the app image, published on ${code(`${COMPOSE_PUBLISH_HOST}:${r.port}`)} | `
+      + `${postgresImage ? `${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy` : 'at once'} |`,
     '',
     `The app image is built from the ${code('Dockerfile')} (tagged ${code(`${r.imageName}:${r.version}`)}, as ${code('npx projen docker:build')} tags it) `
       + 'and runs with verify\'s hardened profile: read-only root filesystem, '
@@ -59,25 +62,28 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
       + `${apiHealth?.interval ?? `${r.healthcheck.intervalS}s`} instead of every ${r.healthcheck.intervalS} s, so it shows "healthy" within seconds of its start.`,
     '',
     '```sh',
-    'docker compose up --build --detach   # postgres, then migrate, then api; no .env needed',
-    `docker compose ps                    # ${migrate} "exited (0)", ${api} "healthy"`,
+    `docker compose up --build --detach   # ${Object.keys(f.compose.services).join(', then ')}${f.envFile.length ? '; no .env needed' : ''}`,
+    `docker compose ps                    # ${r.migrateCommand ? `${migrate} "exited (0)", ` : ''}${api} "healthy"`,
     `curl ${apiUrl}${r.healthPath}`,
     `docker compose logs --follow ${api}`,
     ...(r.migrateCommand ? [`docker compose logs ${migrate}             # it runs on every up: after a new migration, up again`] : []),
-    `docker compose down                  # keeps the database; down --volumes drops ${POSTGRES_VOLUME}`,
+    postgresImage ? `docker compose down                  # keeps the database; down --volumes drops ${POSTGRES_VOLUME}` : 'docker compose down',
     '```',
     '',
-    `Every variable has a default, so the stack starts without a ${code(ENV_FILE)}. To override one (a real password above all), `
-      + `${code(`cp .env.example ${ENV_FILE}`)} and edit it; git ignores ${code(ENV_FILE)}, and compose reads it for the `
-      + `${code('${VAR:-default}')} values in ${code(f.composeFile)}:`,
-    '',
-    '| Variable | Default | Why |',
-    '| --- | --- | --- |',
-    ...f.envFile.map((e) => `| ${code(e.name)} | ${code(e.example)} | ${e.comment} |`),
-    '',
+    ...(f.envFile.length ? [
+      `Every variable has a default, so the stack starts without a ${code(ENV_FILE)}. To override one (a real password above all), `
+        + `${code(`cp .env.example ${ENV_FILE}`)} and edit it; git ignores ${code(ENV_FILE)}, and compose reads it for the `
+        + `${code('${VAR:-default}')} values in ${code(f.composeFile)}:`,
+      '',
+      '| Variable | Default | Why |',
+      '| --- | --- | --- |',
+      ...f.envFile.map((e) => `| ${code(e.name)} | ${code(e.example)} | ${e.comment} |`),
+      '',
+    ] : []),
     ...(f.localSections ?? []).flatMap((lines) => [...lines, '']),
-    'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); it knows '
-      + '`service_completed_successfully`, and `docker-compose config -q` validates the file without running anything.',
+    'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); '
+      + (r.migrateCommand ? 'it knows `service_completed_successfully`, and ' : '')
+      + '`docker-compose config -q` validates the file without running anything.',
     '',
     ...kubernetesDocLines(f.kubernetes),
     '',

@@ -22,6 +22,8 @@ export interface ContainerWorkflowOptions {
   readonly testTask: string;
   /** The declared platforms: one verify job each, one index in publish. */
   readonly platforms: readonly string[];
+  /** The check plan has a database check: verify gets a PostgreSQL service and `VERIFY_DATABASE_URL`. */
+  readonly verifiesDatabase: boolean;
   /** What the project's own tests need in the tests job. */
   readonly tests: TestJob;
 }
@@ -127,7 +129,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         'runs-on': '${{ matrix.runner }}',
         'timeout-minutes': 30,
         'permissions': { contents: 'read' },
-        'services': { postgres: postgresService() },
+        ...(o.verifiesDatabase ? { services: { postgres: postgresService() } } : {}),
         // The same in every leg: the version, registry and tags come from the commit and the event alone.
         'outputs': {
           version: '${{ steps.version.outputs.version }}',
@@ -224,8 +226,10 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             name: 'Verify',
             env: { IMAGE: image },
             run: [
-              'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
-              'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+              ...(o.verifiesDatabase ? [
+                'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
+                'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+              ] : []),
               `npx projen ${o.verifyTask} --image "$IMAGE"`,
             ].join('\n'),
           },

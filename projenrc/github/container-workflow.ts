@@ -35,7 +35,7 @@ export interface ContainerWorkflowProps {
 export class ContainerWorkflow extends Component {
   public readonly file: GeneratedFile;
 
-  constructor(image: ContainerImage, props: ContainerWorkflowProps = {}) {
+  constructor(private readonly image: ContainerImage, props: ContainerWorkflowProps = {}) {
     super(image.project);
     const project = image.project as typescript.TypeScriptProject;
     const branch = props.branch ?? project.release?.branches[0] ?? 'main';
@@ -47,6 +47,7 @@ export class ContainerWorkflow extends Component {
         verifyTask: IMAGE_TASKS.verify,
         testTask: project.buildTask.name,
         platforms: image.resolved.platforms,
+        verifiesDatabase: image.resolved.checks.runtime.some((c) => c.kind === 'database'),
         tests: props.tests ?? {},
       }), marker),
     });
@@ -57,6 +58,6 @@ export class ContainerWorkflow extends Component {
   }
 
   public preSynthesize(): void {
-    Renovate.of(this.project)?.addPins(actionPins(this.project.outdir), postgresPin(this.project.outdir));
+    Renovate.of(this.project)?.addPins(actionPins(this.project.outdir), ...(this.image.declared.database ? [postgresPin(this.project.outdir)] : []));
   }
 }

@@ -182,6 +182,8 @@ describe('validation', () => {
     expect(() => composeModel(r, { postgresImage: 'postgres:latest' }))
       .toThrow('ComposeStack: "postgresImage" must be an image reference with an explicit tag other than latest, got "postgres:latest"');
     expect(() => composeModel(r, { postgresImage: 'postgres' })).toThrow('"postgresImage"');
+    expect(() => composeModel({ ...r, database: undefined, migrateCommand: undefined }, { postgresImage: 'postgres:17' }))
+      .toThrow('ComposeStack: "postgresImage" needs the image to declare database, got "postgres:17"');
   });
 
   test('hostPort must be a port', () => {

@@ -26,6 +26,7 @@ const OPTIONS = {
   verifyTask: 'docker:verify',
   testTask: 'build',
   platforms: DEFAULT_PLATFORMS,
+  verifiesDatabase: true,
   tests: testJob(ROOT),
 };
 const yamlText = renderWorkflow(containerWorkflow(OPTIONS), 'MARKER');
@@ -432,6 +433,15 @@ describe('Renovate', () => {
         && r.matchDatasources?.includes(m.datasourceTemplate) && `/^${r.matchFileNames[0].replace(/[./]/g, '\\$&')}$/` === m.managerFilePatterns[0]);
       expect(hold?.minimumReleaseAge).toBe(npm.minimumReleaseAge);
     }
+  });
+
+  test('without a database, no PostgreSQL pin: nothing runs the image', () => {
+    const project = testProject();
+    const { database: _database, migrateCommand: _migrate, ...withoutDatabase } = BASE_PROPS;
+    new ContainerWorkflow(new ContainerImage(project, withoutDatabase));
+    new Renovate(project);
+    const out = Testing.synth(project)['.github/renovate.json5'];
+    expect(out.customManagers.map((m: any) => m.description)).toEqual(['base image digests', 'GitHub Actions pins']);
   });
 
   test('each component registers its own pins: without ContainerWorkflow, no action pins', () => {
