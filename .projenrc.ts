@@ -1,11 +1,14 @@
 import { ReleasableCommits, github, javascript, typescript } from 'projen';
 import {
-  ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, INSTALL_SHELLCHECK, KubernetesManifests,
-  Renovate, TEST_ADMIN_DATABASE_URL, TaskMakefile, devDatabaseUrl, postgresService, pullBaseImages,
+  ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, Renovate, TaskMakefile,
 } from './projenrc';
+import { addDevTask, devSection } from './projenrc-local/dev';
+import { testJob } from './projenrc-local/tests';
 
 /** The Node major the app runs on: the image's node (ContainerImage derives it), the tests', the workflows'. */
 const NODE_MAJOR = 24;
+/** What the tests need in every workflow that runs them: PostgreSQL, the docker client, ShellCheck, the base images. */
+const tests = testJob(__dirname);
 
 const project = new typescript.TypeScriptAppProject({
   name: 'course-supporter-api',
@@ -23,8 +26,8 @@ const project = new typescript.TypeScriptAppProject({
   release: true,
   releasableCommits: ReleasableCommits.featuresAndFixes(),
   // The release job runs the whole build, the tests included, as build.yml does.
-  releaseWorkflowSetupSteps: [INSTALL_SHELLCHECK, pullBaseImages(__dirname)],
-  releaseWorkflowEnv: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+  releaseWorkflowSetupSteps: tests.steps,
+  releaseWorkflowEnv: tests.env,
   depsUpgrade: false,
   pullRequestTemplate: false,
   githubOptions: { mergify: false, pullRequestLint: false },
@@ -39,11 +42,11 @@ const project = new typescript.TypeScriptAppProject({
     mutableInstall: false,
     // The build job only reads: the self-mutation job pushes, with its own token.
     permissions: { contents: github.workflows.JobPermission.READ },
-    env: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+    env: tests.env,
     // Tests on every push to main too, not only on pull requests.
     workflowTriggers: { pullRequest: {}, workflowDispatch: {}, push: { branches: ['main'] } },
     // After `npm ci`: the spec names the bases, so the engine tests run instead of skipping.
-    preBuildSteps: [INSTALL_SHELLCHECK, pullBaseImages(__dirname)],
+    preBuildSteps: tests.steps,
   },
   typescriptVersion: '~6.0.3',
   // `node .` starts the API: no npm or shell wrapper between the container and node.
@@ -133,32 +136,21 @@ const image = new ContainerImage(project, {
   },
   assets: ['config', 'prompts', 'migrations', 'scripts'],
   engineHelp: 'start Docker, or on a Linux machine without it run bash ci/provision.sh (engine, PostgreSQL, registry mirror)',
+  // Courses live in PostgreSQL, read from DATABASE_URL: compose runs it, the pods reach it, verify migrates one.
+  database: { engine: 'postgres' },
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 });
 new ContainerDocs(image);
-new ContainerWorkflow(image);
+new ContainerWorkflow(image, { tests });
 // Local development (compose.yaml, .env.example) and the Kubernetes deploy, from the same declaration.
 const stack = new ComposeStack(image);
 const kubernetes = new KubernetesManifests(image);
-// The local loop: migrations, then the API from source, restarted on each change under src/, config/
-// or prompts/. DATABASE_URL: the environment's, else .env's, else the stack's PostgreSQL on loopback.
-project.addTask('dev', {
-  description: 'Run the API from source with reload against a local PostgreSQL (DATABASE_URL from the environment, .env, or compose\'s), migrations first',
-  env: {
-    DATABASE_URL: `$(node --env-file-if-exists=.env -p "process.env.DATABASE_URL || '${devDatabaseUrl(image.resolved)}'")`,
-    // One worker unless told otherwise: a reload restarts one process. swc transpiles, as for `npx projen`.
-    WEB_CONCURRENCY: '$(node --env-file-if-exists=.env -p "process.env.WEB_CONCURRENCY || 1")',
-    TS_NODE_SWC: 'true',
-  },
-  steps: [
-    { exec: 'node --env-file-if-exists=.env scripts/migrate.js up' },
-    { exec: 'node --env-file-if-exists=.env --watch-path=src --watch-path=config --watch-path=prompts --require ts-node/register/transpile-only src/index.ts' },
-  ],
-});
-new DeployDocs(image, stack, kubernetes);
+// The local loop, `npx projen dev`, against the stack's PostgreSQL, and its section in docs/deploy.md.
+addDevTask(project, stack);
+new DeployDocs(image, stack, kubernetes).addLocalSection(() => devSection(image));
 // The tests of build.yml and of the release job reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
 for (const workflow of ['build', 'release']) {
-  project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.services`, { postgres: postgresService() });
+  project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.services`, tests.services);
   project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.timeout-minutes`, 30);
 }
 // Action pins, base-image digests, the PostgreSQL image and npm: one bot, updating the sources of the
@@ -199,5 +191,7 @@ project.postCompileTask.exec('tsc --project test/tsconfig.json');
 project.postCompileTask.exec('tsc --project bench/tsconfig.json');
 project.eslint?.addLintPattern('bench');
 project.eslint?.allowDevDeps('bench/**');
+project.eslint?.addLintPattern('projenrc-local');
+project.eslint?.allowDevDeps('projenrc-local/**');
 
 project.synth();

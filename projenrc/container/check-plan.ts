@@ -97,11 +97,12 @@ export type RuntimeCheck = CheckBase & (
   /**
    * The image run with the settings of `container` in the Deployment that
    * `kubectl kustomize` renders from `kustomization` (a folder relative to the
-   * project root) and an unreachable database: a probe of `databasePath`
-   * (the one path that follows the database) answers 503, every other probe
-   * 200, and `docker stop` exits 0 within the pod's termination grace period.
+   * project root): every probe answers 200, and `docker stop` exits 0 within
+   * the pod's termination grace period. With `databasePath` (an app with a
+   * database) the database is unreachable, and a probe of that path, the one
+   * that follows the database, answers 503.
    */
-  | { readonly kind: 'pod'; readonly kustomization: string; readonly container: string; readonly databasePath: string }
+  | { readonly kind: 'pod'; readonly kustomization: string; readonly container: string; readonly databasePath?: string }
 );
 
 /** Every entry of the plan, with its category, in plan order. */

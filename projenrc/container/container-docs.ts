@@ -5,7 +5,7 @@ import { EMULATED_TIME_FACTOR, planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
-import { PLATFORM_ARCHES } from './container-image-props';
+import { DATABASE_URL_ENV, PLATFORM_ARCHES } from './container-image-props';
 import { DPKG_STATUS_DIR, dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import { platformTag } from './image-tags';
@@ -54,7 +54,7 @@ const RUNTIME_DOCS: Record<RuntimeKind, (r: ResolvedContainer) => string> = {
       return locked?.version ? `${code(locked.version)} (${locked.architecture})` : 'not locked';
     }).join(' | ')} |`).join('\n')
     + `\n\nA scanner cannot see: the ${code('node')} binary, which comes from the ${code('node')} image (${code(r.baseImages.build)}), `
-    + 'not from a Debian package: no package database names it, so its CVEs must be followed by its version (the node image\'s '
+    + 'not from a Debian package: no dpkg status entry names it, so its CVEs must be followed by its version (the node image\'s '
     + 'tag, renewed with the lock), and the build-only tools ('
     + (r.debianPackages.filter((p) => !p.ships).map((p) => code(p.name)).join(', ') || 'none')
     + '), which never ship.'
@@ -143,16 +143,19 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `| Environment | ${Object.entries(r.env).map(([k, v]) => code(`${k}=${v}`)).join(', ')} |`,
     `| Health check | ${code(`GET ${r.healthPath}`)} on ${code('127.0.0.1:$PORT')} every ${h.intervalS} s, `
       + `timeout ${h.timeoutS} s, start period ${h.startPeriodS} s, ${h.retries} retries; node's own fetch, no curl |`,
-    ...(r.livenessPath ? [`| Liveness | ${code(`GET ${r.livenessPath}`)}: 200 while the process can serve; never asks the database |`] : []),
-    ...(r.migrateCommand ? [`| Migrations | ${code(r.migrateCommand.join(' '))} with ${code('DATABASE_URL')} |`] : []),
+    ...(r.livenessPath ? [`| Liveness | ${code(`GET ${r.livenessPath}`)}: 200 while the process can serve${r.database ? '; never asks the database' : ''} |`] : []),
+    ...(r.migrateCommand ? [`| Migrations | ${code(r.migrateCommand.join(' '))} with ${code(DATABASE_URL_ENV)} |`] : []),
     `| Assets | ${r.assets.map(code).join(', ') || 'none'} |`,
     `| Size budget | ${r.sizeBudgetMb} MB uncompressed (10^6 bytes) |`,
     `| Labels | ${Object.keys(r.labels).map(code).join(', ')}; \`created\` is the commit's time (or \`SOURCE_DATE_EPOCH\`), so every build of one commit carries the same label |`,
     '',
-    `The HEALTHCHECK probes the readiness path ${code(r.healthPath)}, which answers 503 while the database is unreachable: `
-      + `Docker's health is what Compose's ${code('depends_on: service_healthy')} waits for, and a container that cannot reach `
-      + 'its database is not ready for the services that depend on it. Docker never restarts an unhealthy container, so a '
-      + 'database outage cannot turn into a restart loop here.'
+    (r.database
+      ? `The HEALTHCHECK probes the readiness path ${code(r.healthPath)}, which answers 503 while the database is unreachable: `
+        + `Docker's health is what Compose's ${code('depends_on: service_healthy')} waits for, and a container that cannot reach `
+        + 'its database is not ready for the services that depend on it. Docker never restarts an unhealthy container, so a '
+        + 'database outage cannot turn into a restart loop here.'
+      : `The HEALTHCHECK probes the readiness path ${code(r.healthPath)}: Docker's health is what Compose's `
+        + `${code('depends_on: service_healthy')} waits for. Docker never restarts an unhealthy container.`)
       + (r.livenessPath ? ` Orchestrators that do restart (Kubernetes) use the liveness path ${code(r.livenessPath)} for that instead.` : ''),
     '',
     `## What ${code(run(IMAGE_TASKS.verify))} checks`,
@@ -180,7 +183,7 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '```sh',
     run(IMAGE_TASKS.lock),
     run(IMAGE_TASKS.build),
-    `DATABASE_URL=postgres://... ${run(IMAGE_TASKS.run)}`,
+    `${r.database ? `${DATABASE_URL_ENV}=postgres://... ` : ''}${run(IMAGE_TASKS.run)}`,
     run(IMAGE_TASKS.verify),
     `docker run --rm ${r.imageName} whoami   # prints ${r.user}`,
     `REGISTRY=ghcr.io/acme/${r.imageName} VERSION=1.2.3 ${run(IMAGE_TASKS.publish)}`,
@@ -188,7 +191,8 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     '',
     `${code('DOCKER')} picks the docker client (default ${code('docker')}) and ${code('DOCKER_BUILD_FLAGS')} adds build flags; `
       + `${code('DOCKER_RUN_FLAGS')} replaces the default port mapping of ${code(IMAGE_TASKS.run)}. `
-      + `${code('VERIFY_DATABASE_URL')} turns on the database check. Verify reaches the engine through docker-modem's defaults `
+      + (r.checks.runtime.some((c) => c.kind === 'database') ? `${code('VERIFY_DATABASE_URL')} turns on the database check. ` : '')
+      + 'Verify reaches the engine through docker-modem\'s defaults '
       + `(${code('DOCKER_HOST')}, ${code('DOCKER_TLS_VERIFY')}, ${code('DOCKER_CERT_PATH')}).`,
     '',
     'The Dockerfile needs nothing newer than the BuildKit built into Docker 20.10: '

@@ -12,7 +12,7 @@ export interface ContainerImageProps {
   readonly port: number;
   /**
    * The readiness path: 2xx when the app can take traffic, its database
-   * included. The HEALTHCHECK probes it.
+   * included when it declares one. The HEALTHCHECK probes it.
    */
   readonly healthPath: string;
   /**
@@ -23,7 +23,7 @@ export interface ContainerImageProps {
   readonly livenessPath?: string;
   /**
    * The path Prometheus scrapes, on the app's port.
-   * @default DEFAULT_METRICS_PATH - prometheus' own default, what a scraper asks when told nothing else
+   * @default - none: the app serves no metrics, so nothing is told to scrape it
    */
   readonly metricsPath?: string;
   /** Upper bound for the uncompressed image size, in MB (10^6 bytes). */
@@ -68,8 +68,16 @@ export interface ContainerImageProps {
    */
   readonly appConfig?: AppConfigProps;
   /**
-   * The command, in exec form, that migrates the database inside the image.
-   * Verify runs it against `VERIFY_DATABASE_URL`.
+   * The database the app reads {@link DATABASE_URL_ENV} for. Declared, the
+   * components add it wherever the app runs: PostgreSQL in compose, the
+   * Secret the pods read the URL from and the egress to the database, and
+   * `healthPath` is expected to answer 503 while it is unreachable.
+   * @default - none: the app has no database, and nothing generated mentions one
+   */
+  readonly database?: DatabaseProps;
+  /**
+   * The command, in exec form, that migrates the declared `database` inside
+   * the image. Verify runs it against `VERIFY_DATABASE_URL`.
    * @default - the app has no migrations
    */
   readonly migrateCommand?: string[];
@@ -123,6 +131,17 @@ export interface ContainerImageProps {
   readonly platforms?: string[];
 }
 
+/** See {@link ContainerImageProps.database}. */
+export interface DatabaseProps {
+  /** The engine compose runs for development and the container workflow for verify. */
+  readonly engine: DatabaseEngine;
+}
+
+export type DatabaseEngine = 'postgres';
+export const DATABASE_ENGINES: readonly DatabaseEngine[] = ['postgres'];
+/** Where the app reads its database's URL: the variable compose, the pods, `docker:run` and verify set. */
+export const DATABASE_URL_ENV = 'DATABASE_URL';
+
 /** See {@link ContainerImageProps.appConfig}. */
 export interface AppConfigProps {
   /** The JSON file, relative to the project root; it must lie inside an asset. */
@@ -173,7 +192,6 @@ export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64
 export const archOf = (platform: string): string => PLATFORM_ARCHES[platform].arch;
 export const WORKDIR = '/app';
 export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
-export const DEFAULT_METRICS_PATH = '/metrics';
 /**
  * The version of an image built without `VERSION`: a development build.
  * Never the package's version, which projen's release machinery keeps at

@@ -6,7 +6,7 @@ import { BASE_IMAGE_PIN, LOCK_PATH, readLock } from './base-image-lock';
 import { NOTICES_SCRIPT } from './bundle';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
-import { DEV_VERSION } from './container-image-props';
+import { DATABASE_URL_ENV, DEV_VERSION } from './container-image-props';
 import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
@@ -231,7 +231,7 @@ export class ContainerImage extends Component {
   }
 
   private addTasks(): void {
-    const { imageName, port, platforms } = this.declared;
+    const { imageName, port, platforms, database } = this.declared;
     const tool = (entry: string) => toolCommand(this.project.outdir, entry);
     // CI sets VERSION (a release's 1.2.3, main's 0.0.0-main.<sha>); otherwise a development build.
     const version = `\${VERSION:-${DEV_VERSION}}`;
@@ -263,9 +263,9 @@ export class ContainerImage extends Component {
       ],
     });
     this.project.addTask(IMAGE_TASKS.run, {
-      description: `Run the image (DOCKER_RUN_FLAGS replaces -p ${port}:${port}; DATABASE_URL passes through)`,
+      description: `Run the image (DOCKER_RUN_FLAGS replaces -p ${port}:${port}${database ? `; ${DATABASE_URL_ENV} passes through` : ''})`,
       shell: TaskShell.sh(),
-      exec: `\${DOCKER:-docker} run --rm \${DOCKER_RUN_FLAGS:--p ${port}:${port}} -e DATABASE_URL ${tag}`,
+      exec: `\${DOCKER:-docker} run --rm \${DOCKER_RUN_FLAGS:--p ${port}:${port}}${database ? ` -e ${DATABASE_URL_ENV}` : ''} ${tag}`,
     });
     this.project.addTask(IMAGE_TASKS.verify, {
       description: `Build the image and verify it against ${CONTAINER_SPEC_PATH} (--image skips the build)`,

@@ -111,7 +111,7 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
       paths: ['/etc/os-release'],
     }, {
       name: 'no-shell',
-      title: 'no shell, no package manager or its database: nothing but node, its libraries, CA certificates and whoami',
+      title: 'no shell, no package manager or its status file: nothing but node, its libraries, CA certificates and whoami',
       shouldExist: false,
       paths: ['/bin/sh', '/usr/bin/sh', '/bin/bash', '/usr/bin/dpkg', '/var/lib/dpkg/status', '/usr/bin/apt-get'],
     }] : []),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as z from 'zod';
 import type { CheckPlan, HardenedProfile, HealthTiming, MetadataCheck, RuntimeCheck } from './check-plan';
-import { PLATFORM_ARCHES, RUNTIME_KINDS } from './container-image-props';
+import { DATABASE_ENGINES, PLATFORM_ARCHES, RUNTIME_KINDS } from './container-image-props';
 import { PACKAGE_MANAGER_NAMES } from './package-manager';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, SPEC_SCHEMA_VERSION } from './resolved-container';
@@ -59,7 +59,7 @@ const runtime: z.ZodType<RuntimeCheck> = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('hardened'), path: urlPath, profile: hardened }),
   z.strictObject({ ...base, kind: z.literal('stop'), limitMs: z.number().int().positive() }),
   z.strictObject({ ...base, kind: z.literal('database'), command: strings, path: urlPath }),
-  z.strictObject({ ...base, kind: z.literal('pod'), kustomization: text, container: text, databasePath: text }),
+  z.strictObject({ ...base, kind: z.literal('pod'), kustomization: text, container: text, databasePath: urlPath.optional() }),
 ]);
 
 const plan: z.ZodType<CheckPlan> = z.strictObject({
@@ -87,12 +87,13 @@ export const resolvedContainerSchema: z.ZodType<ResolvedContainer> = z.strictObj
   workers: z.number().int().min(1),
   healthPath: urlPath,
   livenessPath: urlPath.optional(),
-  metricsPath: urlPath,
+  metricsPath: urlPath.optional(),
   sizeBudgetMb: z.number().positive(),
   shutdownTimeoutMs: z.number().int().positive(),
   workdir: z.string().regex(/^\//),
   entrypoint: text,
   cmd: strings,
+  database: z.strictObject({ engine: z.enum(DATABASE_ENGINES) }).optional(),
   migrateCommand: strings.optional(),
   srcdir: text,
   libdir: text,

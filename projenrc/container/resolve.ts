@@ -5,7 +5,7 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DEFAULT_ENGINE_HELP, DEFAULT_METRICS_PATH, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS,
+  DATABASE_ENGINES, DEFAULT_ENGINE_HELP, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS,
   DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS, HARDENED_PROFILE, HEALTH_TIMING, DEFAULT_PLATFORMS, MINIMAL_PACKAGES, STOP_SLACK_MS, WORKDIR,
   nodeImageOf,
 } from './container-image-props';
@@ -45,12 +45,13 @@ export interface Additions {
 
 /** The props' scalar fields, validated, with every default applied. */
 export type ResolvedProps = Pick<ResolvedContainer,
-  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'migrateCommand' | 'runtime' | 'engineHelp' | 'platforms'>
+  'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'database' | 'migrateCommand' | 'runtime' | 'engineHelp' | 'platforms'>
   & { readonly nodeImage?: string; readonly runtimeImage: string; readonly sourceUrl?: string };
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
 export function resolveProps(props: ContainerImageProps): ResolvedProps {
   const uid = checkInt('uid', props.uid ?? DEFAULT_UID, 1, 2 ** 31 - 1);
+  if (props.migrateCommand && !props.database) fail('migrateCommand', 'migrates a database: declare it in `database`', props.migrateCommand);
   return {
     imageName: checkImageName(props.imageName),
     port: checkInt('port', props.port, 1, 65535),
@@ -60,9 +61,10 @@ export function resolveProps(props: ContainerImageProps): ResolvedProps {
     gid: checkInt('gid', props.gid ?? uid, 1, 2 ** 31 - 1),
     healthPath: checkUrlPath('healthPath', props.healthPath),
     livenessPath: props.livenessPath && checkUrlPath('livenessPath', props.livenessPath),
-    metricsPath: checkUrlPath('metricsPath', props.metricsPath ?? DEFAULT_METRICS_PATH),
+    metricsPath: props.metricsPath && checkUrlPath('metricsPath', props.metricsPath),
     sizeBudgetMb: checkBudget(props.sizeBudgetMb),
     shutdownTimeoutMs: checkInt('shutdownTimeoutMs', props.shutdownTimeoutMs, 1, 3_600_000),
+    database: props.database && { engine: checkOneOf('database.engine', props.database.engine, DATABASE_ENGINES) },
     migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
     runtime: checkOneOf('runtime', props.runtime ?? DEFAULT_RUNTIME, RUNTIME_KINDS),
     nodeImage: props.nodeImage && checkImageTag('nodeImage', props.nodeImage),
@@ -94,12 +96,13 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
     workers: p.workers,
     healthPath: p.healthPath,
     ...(p.livenessPath ? { livenessPath: p.livenessPath } : {}),
-    metricsPath: p.metricsPath,
+    ...(p.metricsPath ? { metricsPath: p.metricsPath } : {}),
     sizeBudgetMb: p.sizeBudgetMb,
     shutdownTimeoutMs: p.shutdownTimeoutMs,
     workdir: WORKDIR,
     entrypoint: facts.entrypoint,
     cmd: ['node', facts.entrypoint],
+    ...(p.database ? { database: p.database } : {}),
     ...(p.migrateCommand ? { migrateCommand: p.migrateCommand } : {}),
     srcdir: facts.srcdir,
     libdir: facts.libdir,

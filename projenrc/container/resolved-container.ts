@@ -1,7 +1,7 @@
 import type { LockedPackage } from './base-image-lock';
 import type { AppBundle } from './bundle';
 import type { CheckPlan, HardenedProfile, HealthTiming } from './check-plan';
-import type { RuntimeKind } from './container-image-props';
+import type { DatabaseEngine, RuntimeKind } from './container-image-props';
 import type { PackageManager } from './package-manager';
 
 /**
@@ -29,8 +29,8 @@ export interface ResolvedContainer {
   readonly healthPath: string;
   /** Liveness, when the app has one. */
   readonly livenessPath?: string;
-  /** What Prometheus scrapes, on {@link port}. */
-  readonly metricsPath: string;
+  /** What Prometheus scrapes, on {@link port}, when the app serves metrics. */
+  readonly metricsPath?: string;
   readonly sizeBudgetMb: number;
   /** The app's drain limit after SIGTERM, in ms. */
   readonly shutdownTimeoutMs: number;
@@ -41,6 +41,8 @@ export interface ResolvedContainer {
   readonly entrypoint: string;
   /** The image's CMD, exec form. */
   readonly cmd: readonly string[];
+  /** The app's database, when it declares one; see {@link ContainerImageProps.database}. */
+  readonly database?: { readonly engine: DatabaseEngine };
   /** The command that migrates the database inside the image, when the app has one. */
   readonly migrateCommand?: readonly string[];
 

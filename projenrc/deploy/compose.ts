@@ -5,6 +5,7 @@ import {
 } from './defaults';
 import { checkImageRef, checkInt, fail } from './validation';
 import type { ContainerImage, ResolvedContainer } from '../container';
+import { DATABASE_URL_ENV } from '../container/container-image-props';
 import { GeneratedFile } from '../generated-file';
 
 /** The services of `compose.yaml`, by the names other services and the docs use. */
@@ -25,7 +26,7 @@ export const POSTGRES_VOLUME = 'postgres-data';
 
 export interface ComposeStackProps {
   /**
-   * The PostgreSQL image of the `postgres` service.
+   * The PostgreSQL image of the `postgres` service; only for an image that declares `database`.
    * @default POSTGRES_IMAGE - the major Debian trixie ships, on trixie: what the runtime image is built on
    */
   readonly postgresImage?: string;
@@ -58,7 +59,7 @@ export interface ComposeModel {
 }
 
 /** The database the postgres image creates and the app uses: the image name as an SQL identifier. */
-export function databaseName(r: ResolvedContainer): string {
+export function databaseName(r: Pick<ResolvedContainer, 'imageName'>): string {
   return r.imageName.replace(/[^a-z0-9]+/g, '_');
 }
 
@@ -71,15 +72,16 @@ function stackDatabaseUrl(host: string, password: string, db: string): string {
 }
 
 /**
- * `DATABASE_URL` for the app run from source (`npx projen dev`) against the stack's PostgreSQL,
+ * `DATABASE_URL` for the app run on this host, from source, against the stack's PostgreSQL,
  * published on loopback, with the stack's defaults. Pure.
  */
-export function devDatabaseUrl(r: ResolvedContainer): string {
+export function hostDatabaseUrl(r: Pick<ResolvedContainer, 'imageName'>): string {
   return stackDatabaseUrl(COMPOSE_PUBLISH_HOST, DEV_POSTGRES_PASSWORD, databaseName(r));
 }
 
-/** What `.env.example` documents, in file order: every variable with its default. Pure. */
+/** What `.env.example` documents, in file order: every variable with its default; none without a database. Pure. */
 export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
+  if (!r.database) return [];
   return [
     {
       name: 'POSTGRES_PASSWORD',
@@ -93,8 +95,8 @@ export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
       comment: 'The database the postgres service creates on its first start (an empty volume).',
     },
     {
-      name: 'DATABASE_URL',
-      example: devDatabaseUrl(r),
+      name: DATABASE_URL_ENV,
+      example: hostDatabaseUrl(r),
       comment: `Read by \`npx projen dev\` (the app from source, on this host) only: the stack's postgres on ${COMPOSE_PUBLISH_HOST}; `
         + 'its password and database must match the two above. Compose builds its own URL for the services.',
     },
@@ -142,11 +144,13 @@ function apiHealthcheck(r: ResolvedContainer): Record<string, unknown> {
 }
 
 /**
- * The stack for local development: PostgreSQL, a one-shot migration once it
- * is healthy, and the API once the migration succeeded, run with verify's
- * hardened profile as the declared user. Pure.
+ * The stack for local development: the API, run with verify's hardened
+ * profile as the declared user; with a database, PostgreSQL first and a
+ * one-shot migration once it is healthy, and the API once the migration
+ * succeeded. Pure.
  */
 export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}): ComposeModel {
+  if (!r.database && props.postgresImage !== undefined) fail('ComposeStack', 'postgresImage', 'needs the image to declare database', props.postgresImage);
   const postgresImage = checkImageRef('postgresImage', props.postgresImage ?? POSTGRES_IMAGE);
   const hostPort = props.hostPort ?? r.port;
   checkInt('ComposeStack', 'hostPort', hostPort, 1, 65535);
@@ -157,41 +161,45 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
   // Both services build the one Dockerfile; projen's model takes `build` or `image`, so the tag is an override.
   const app = {
     imageBuild: { context: '.' },
-    environment: { ...r.env, DATABASE_URL: stackDatabaseUrl(postgres, password, db) },
+    environment: { ...r.env, ...(r.database ? { [DATABASE_URL_ENV]: stackDatabaseUrl(postgres, password, db) } : {}) },
   };
   // The tag docker:build gives it, so compose runs the image verify checks.
   const tag = { image: `${r.imageName}:${r.version}` };
-  const conditions: Record<string, Record<string, string>> = {
+  const conditions: Record<string, Record<string, string>> = r.database ? {
     ...(r.migrateCommand ? { [migrate]: { [postgres]: 'service_healthy' } } : {}),
     [api]: {
       [postgres]: 'service_healthy',
       ...(r.migrateCommand ? { [migrate]: 'service_completed_successfully' } : {}),
     },
-  };
+  } : {};
 
   const services: Record<string, DockerComposeServiceDescription> = {
-    [postgres]: {
-      image: postgresImage,
-      environment: { POSTGRES_PASSWORD: password, POSTGRES_DB: db },
-      volumes: [DockerCompose.namedVolume(POSTGRES_VOLUME, POSTGRES_DATA_DIR)],
-    },
+    ...(r.database ? {
+      [postgres]: {
+        image: postgresImage,
+        environment: { POSTGRES_PASSWORD: password, POSTGRES_DB: db },
+        volumes: [DockerCompose.namedVolume(POSTGRES_VOLUME, POSTGRES_DATA_DIR)],
+      },
+    } : {}),
     ...(r.migrateCommand ? { [migrate]: { ...app, command: [...r.migrateCommand] } } : {}),
     [api]: { ...app },
   };
 
   const h = POSTGRES_HEALTH;
   const serviceOverrides: Record<string, Record<string, unknown>> = {
-    [postgres]: {
-      // For psql, the tests and `npx projen dev` on this host; never beyond it.
-      ports: [`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}:${POSTGRES_PORT}`],
-      healthcheck: {
-        test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
-        interval: `${h.intervalS}s`,
-        timeout: `${h.timeoutS}s`,
-        retries: h.retries,
-        start_period: `${h.startPeriodS}s`,
+    ...(r.database ? {
+      [postgres]: {
+        // For psql, the tests and the app run from source on this host; never beyond it.
+        ports: [`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}:${POSTGRES_PORT}`],
+        healthcheck: {
+          test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
+          interval: `${h.intervalS}s`,
+          timeout: `${h.timeoutS}s`,
+          retries: h.retries,
+          start_period: `${h.startPeriodS}s`,
+        },
       },
-    },
+    } : {}),
     // A one-shot job: the image's HEALTHCHECK probes a server this container never starts.
     ...(r.migrateCommand ? { [migrate]: { ...tag, ...hardening(r), healthcheck: { disable: true } } } : {}),
     // The short port form: projen's long form has no host_ip, and docker-compose 1.29 knows a host
@@ -216,17 +224,21 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
 }
 
 /**
- * `compose.yaml` and `.env.example`: the image with PostgreSQL and its
- * migrations for local development. The services are projen's
- * `DockerCompose`; what it lacks (conditions, hardening, env_file,
- * healthchecks) goes through `file.addOverride`. `.env` is gitignored.
+ * `compose.yaml` for local development: the image, and with a database
+ * PostgreSQL and its migrations, whose variables `.env.example` documents.
+ * The services are projen's `DockerCompose`; what it lacks (conditions,
+ * hardening, env_file, healthchecks) goes through `file.addOverride`.
+ * `.env` is gitignored.
  */
 export class ComposeStack extends Component {
   /** projen's model of the services; its own `docker-compose.yml` is not written. */
   public readonly compose: DockerCompose;
   /** `compose.yaml`, rendered from {@link compose}, with the overrides. */
   public readonly file: YamlFile;
-  public readonly envExample: GeneratedFile;
+  /** Written when the image declares a database: without one compose reads no variable. */
+  public readonly envExample?: GeneratedFile;
+  /** `DATABASE_URL` for the app run on this host against the stack's database, when the image declares one. */
+  public readonly hostDatabaseUrl?: string;
 
   constructor(private readonly image: ContainerImage, private readonly props: ComposeStackProps = {}) {
     super(image.project);
@@ -243,9 +255,12 @@ export class ComposeStack extends Component {
       readonly: true,
       obj: () => this.compose._synthesizeDockerCompose(),
     });
-    this.envExample = new GeneratedFile(project, '.env.example', {
-      render: (marker) => renderEnvExample(envFileEntries(this.image.resolved), marker),
-    });
+    if (image.declared.database) {
+      this.envExample = new GeneratedFile(project, '.env.example', {
+        render: (marker) => renderEnvExample(envFileEntries(this.image.resolved), marker),
+      });
+      this.hostDatabaseUrl = hostDatabaseUrl(image.declared);
+    }
     project.gitignore.exclude(`/${ENV_FILE}`);
   }
 

@@ -111,7 +111,7 @@ export const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
 export const DEPLOY_TASKS = { release: 'deploy:release' } as const;
 /** Each environment's release (version and digest), written by the deploy, read at synthesis. */
 export const RELEASES_FILE = 'deploy/releases.json';
-/** The Secret (created out of band, never committed) that holds `DATABASE_URL`. */
-export const DATABASE_URL_KEY = 'DATABASE_URL';
+/** The key of the Secret (created out of band, never committed) that holds the database's URL: the variable the app reads. */
+export { DATABASE_URL_ENV as DATABASE_URL_KEY } from '../container/container-image-props';
 /** The app container's name in the Deployment's pods, and the Job's. */
 export const CONTAINER_NAMES = { api: 'api', migrate: 'migrate' } as const;

@@ -16,6 +16,8 @@ export interface DeployFacts {
   /** Path of the compose file, e.g. `compose.yaml`. */
   readonly composeFile: string;
   readonly kubernetes: KubernetesDocFacts;
+  /** The project's own sections on local development, each as lines, after the stack's variables. */
+  readonly localSections?: readonly (readonly string[])[];
 }
 
 const code = (s: string | number) => `\`${s}\``;
@@ -24,7 +26,7 @@ const code = (s: string | number) => `\`${s}\``;
 export function renderDeployDocs(f: DeployFacts, marker?: string): string {
   const r = f.container;
   const { api, migrate, postgres } = COMPOSE_SERVICES;
-  const postgresImage = f.compose.services[postgres].image ?? '';
+  const postgresImage = f.compose.services[postgres]?.image;
   const apiHealth = f.compose.overrides[`services.${api}.healthcheck`] as { interval?: string } | undefined;
   const apiUrl = `http://127.0.0.1:${r.port}`;
   const dir = f.kubernetes.kubernetes.outdir;
@@ -34,18 +36,21 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
     `# Deploying ${r.imageName}`,
     '',
     `Generated from the project's ${code('ContainerImage')} declaration by the deploy components: `
-      + `${code(f.composeFile)}, ${code('.env.example')} and ${code(`${dir}/`)}. `
+      + `${[f.composeFile, ...(f.envFile.length ? ['.env.example'] : [])].map(code).join(', ')} and ${code(`${dir}/`)}. `
       + 'Edit the declaration and run `npx projen`, never the files.',
     '',
     '## Local development with Compose',
     '',
     '| Service | What it runs | Starts when |',
     '| --- | --- | --- |',
-    `| ${code(postgres)} | ${code(postgresImage)}, data in the named volume ${code(POSTGRES_VOLUME)}, published on ${code(`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}`)} | at once; healthy once ${code('pg_isready')} answers over TCP |`,
+    ...(postgresImage
+      ? [`| ${code(postgres)} | ${code(postgresImage)}, data in the named volume ${code(POSTGRES_VOLUME)}, published on ${code(`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}`)} | at once; healthy once ${code('pg_isready')} answers over TCP |`]
+      : []),
     ...(r.migrateCommand
       ? [`| ${code(migrate)} | ${code(r.migrateCommand.join(' '))} in the app image, once | ${code(postgres)} is healthy |`]
       : []),
-    `| ${code(api)} | the app image, published on ${code(`${COMPOSE_PUBLISH_HOST}:${r.port}`)} | ${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy |`,
+    `| ${code(api)} | the app image, published on ${code(`${COMPOSE_PUBLISH_HOST}:${r.port}`)} | `
+      + `${postgresImage ? `${r.migrateCommand ? `${code(migrate)} exited 0 and ` : ''}${code(postgres)} is healthy` : 'at once'} |`,
     '',
     `The app image is built from the ${code('Dockerfile')} (tagged ${code(`${r.imageName}:${r.version}`)}, as ${code('npx projen docker:build')} tags it) `
       + 'and runs with verify\'s hardened profile: read-only root filesystem, '
@@ -57,41 +62,28 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
       + `${apiHealth?.interval ?? `${r.healthcheck.intervalS}s`} instead of every ${r.healthcheck.intervalS} s, so it shows "healthy" within seconds of its start.`,
     '',
     '```sh',
-    'docker compose up --build --detach   # postgres, then migrate, then api; no .env needed',
-    `docker compose ps                    # ${migrate} "exited (0)", ${api} "healthy"`,
+    `docker compose up --build --detach   # ${Object.keys(f.compose.services).join(', then ')}${f.envFile.length ? '; no .env needed' : ''}`,
+    `docker compose ps                    # ${r.migrateCommand ? `${migrate} "exited (0)", ` : ''}${api} "healthy"`,
     `curl ${apiUrl}${r.healthPath}`,
     `docker compose logs --follow ${api}`,
     ...(r.migrateCommand ? [`docker compose logs ${migrate}             # it runs on every up: after a new migration, up again`] : []),
-    `docker compose down                  # keeps the database; down --volumes drops ${POSTGRES_VOLUME}`,
+    postgresImage ? `docker compose down                  # keeps the database; down --volumes drops ${POSTGRES_VOLUME}` : 'docker compose down',
     '```',
     '',
-    `Every variable has a default, so the stack starts without a ${code(ENV_FILE)}. To override one (a real password above all), `
-      + `${code(`cp .env.example ${ENV_FILE}`)} and edit it; git ignores ${code(ENV_FILE)}, and compose reads it for the `
-      + `${code('${VAR:-default}')} values in ${code(f.composeFile)}:`,
-    '',
-    '| Variable | Default | Why |',
-    '| --- | --- | --- |',
-    ...f.envFile.map((e) => `| ${code(e.name)} | ${code(e.example)} | ${e.comment} |`),
-    '',
-    '### The app from source, with reload',
-    '',
-    `${code('npx projen dev')} runs the migrations, then the API from ${code('src/')} (ts-node), restarting it on each change `
-      + `under ${code('src/')}, ${code('config/')} or ${code('prompts/')}. It reads ${code(ENV_FILE)} if there is one; `
-      + `${code('DATABASE_URL')} comes from the environment, else ${code(ENV_FILE)}, else the stack's ${code(postgres)} on loopback. `
-      + `One worker unless ${code('WEB_CONCURRENCY')} says otherwise.`,
-    '',
-    '```sh',
-    `docker compose up --detach ${postgres}   # or any PostgreSQL: DATABASE_URL=postgres://… npx projen dev`,
-    'npx projen dev                       # migrations, then the API; edit src/ and it restarts',
-    `curl ${apiUrl}${r.healthPath}`,
-    '```',
-    '',
-    'Requests carry an `x-request-id`: the caller\'s own when it is short and safe, else a new one; every answer echoes it, '
-      + 'every log line of the request names it (`reqId`), and a 500\'s body gives it as `requestId`. Prometheus metrics are '
-      + 'served by the app itself (`metricsPath` in `config/default.json`), summed over its workers.',
-    '',
-    'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); it knows '
-      + '`service_completed_successfully`, and `docker-compose config -q` validates the file without running anything.',
+    ...(f.envFile.length ? [
+      `Every variable has a default, so the stack starts without a ${code(ENV_FILE)}. To override one (a real password above all), `
+        + `${code(`cp .env.example ${ENV_FILE}`)} and edit it; git ignores ${code(ENV_FILE)}, and compose reads it for the `
+        + `${code('${VAR:-default}')} values in ${code(f.composeFile)}:`,
+      '',
+      '| Variable | Default | Why |',
+      '| --- | --- | --- |',
+      ...f.envFile.map((e) => `| ${code(e.name)} | ${code(e.example)} | ${e.comment} |`),
+      '',
+    ] : []),
+    ...(f.localSections ?? []).flatMap((lines) => [...lines, '']),
+    'Debian\'s `docker-compose` 1.29 reads the same file (`docker-compose up --build`); '
+      + (r.migrateCommand ? 'it knows `service_completed_successfully`, and ' : '')
+      + '`docker-compose config -q` validates the file without running anything.',
     '',
     ...kubernetesDocLines(f.kubernetes),
     '',
@@ -101,6 +93,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
 /** `docs/deploy.md`: local development with Compose and the deploy to Kubernetes, from the declaration. */
 export class DeployDocs extends Component {
   public readonly file: GeneratedFile;
+  private readonly localSections: (() => readonly string[])[] = [];
 
   constructor(image: ContainerImage, stack: ComposeStack, kubernetes: KubernetesManifests, path = 'docs/deploy.md') {
     super(image.project);
@@ -111,7 +104,18 @@ export class DeployDocs extends Component {
         envFile: envFileEntries(image.resolved),
         composeFile: stack.file.path,
         kubernetes: kubernetes.docFacts,
+        localSections: this.localSections.map((render) => render()),
       }, marker),
     });
+  }
+
+  /**
+   * Adds a section of the project's own to local development, after the
+   * stack's variables: how the project runs the app beside the stack, say.
+   * Rendered at synthesis, as Markdown lines.
+   */
+  public addLocalSection(render: () => readonly string[]): this {
+    this.localSections.push(render);
+    return this;
   }
 }

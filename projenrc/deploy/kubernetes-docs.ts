@@ -118,22 +118,27 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     '### Network policy',
     '',
-    `One NetworkPolicy selects every pod of ${code(r.imageName)} (the API and its migration) and denies what it does not name:`,
+    `One NetworkPolicy selects every pod of ${code(r.imageName)} (the API${migrates ? ' and its migration' : ''}) and denies what it does not name:`,
     '',
     '| Direction | Peers | Port |',
     '| --- | --- | --- |',
     `| ingress (the ingress controller: ${code('ingressFrom')}) | ${describePeers(k.ingressFrom)} | TCP ${r.port} |`,
-    `| ingress (the metrics scraper: ${code('metricsFrom')}) | ${describePeers(k.metricsFrom)} | TCP ${r.port} (${code(r.metricsPath)}) |`,
+    ...(r.metricsPath ? [`| ingress (the metrics scraper: ${code('metricsFrom')}) | ${describePeers(k.metricsFrom)} | TCP ${r.port} (${code(r.metricsPath)}) |`] : []),
     `| egress (the cluster DNS) | ${describePeer(CLUSTER_DNS)} | UDP and TCP 53 |`,
-    `| egress (the database: ${code('databaseTo')}) | ${describePeers(k.databaseTo)} | TCP ${k.databasePort} |`,
+    ...(k.database ? [`| egress (the database: ${code('databaseTo')}) | ${describePeers(k.database.to)} | TCP ${k.database.port} |`] : []),
     '',
-    'The defaults are the safe ones: no other namespace, not even the app\'s own, reaches the API, and the database is reachable '
-      + 'only inside the app\'s namespace. Declare the real peers in the project\'s declaration (`new KubernetesManifests(image, { databaseTo: '
-      + '[{ cidr: \'10.20.0.0/24\' }] })` for a managed database, `ingressFrom` for another ingress controller). A NetworkPolicy sees '
-      + `ports, not paths: ${code(r.metricsPath)} shares the app's port, so keep the Ingress from routing it. DNS goes to the kube-dns `
-      + 'pods only: a node-local DNS cache (169.254.20.10) is not one of them. '
-      + `The pods carry ${code('prometheus.io/scrape')}, ${code(`prometheus.io/port: "${r.port}"`)} and `
-      + `${code(`prometheus.io/path: ${r.metricsPath}`)}, which Prometheus' Kubernetes pod discovery reads.`,
+    (k.database
+      ? 'The defaults are the safe ones: no other namespace, not even the app\'s own, reaches the API, and the database is reachable '
+        + 'only inside the app\'s namespace. Declare the real peers in the project\'s declaration (`new KubernetesManifests(image, { databaseTo: '
+        + '[{ cidr: \'10.20.0.0/24\' }] })` for a managed database, `ingressFrom` for another ingress controller). '
+      : 'The defaults are the safe ones: no other namespace, not even the app\'s own, reaches the API. Declare the real peers in the '
+        + 'project\'s declaration (`new KubernetesManifests(image, { ingressFrom: [{ namespace: \'traefik\' }] })` for another ingress controller). ')
+      + (r.metricsPath ? `A NetworkPolicy sees ports, not paths: ${code(r.metricsPath)} shares the app's port, so keep the Ingress from routing it. ` : '')
+      + 'DNS goes to the kube-dns pods only: a node-local DNS cache (169.254.20.10) is not one of them.'
+      + (r.metricsPath
+        ? ` The pods carry ${code('prometheus.io/scrape')}, ${code(`prometheus.io/port: "${r.port}"`)} and `
+          + `${code(`prometheus.io/path: ${r.metricsPath}`)}, which Prometheus' Kubernetes pod discovery reads.`
+        : ''),
     '',
     '### Identity and labels',
     '',
@@ -156,7 +161,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '| --- | --- | --- |',
     ...probeRows,
     '',
-    (r.livenessPath
+    (!r.database ? livenessWithoutDatabase(r, probe('readiness')?.path) : r.livenessPath
       ? `Readiness asks ${code(probe('readiness')?.path ?? r.livenessPath)} too, not ${code(r.healthPath)}: a database outage is shared by every `
         + 'pod, and taking them all out of the Service would replace our 503 with `Retry-After` by the ingress\'s bare one and take down '
         + `the routes that need no database (docs/decisions/0005). ${code(r.healthPath)} still answers 503 during an outage, for monitors. `
@@ -192,7 +197,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     `git add ${RELEASES_FILE} ${dir} && git commit -m "production: 1.4.0"`,
     ...(k.namespace ? [`kubectl create namespace ${k.namespace}`] : []),
     `kubectl label namespace ${k.namespace ?? '<namespace>'} pod-security.kubernetes.io/enforce=restricted`,
-    `kubectl create secret generic ${k.databaseSecret} --from-literal=${DATABASE_URL_KEY}='postgres://…'   # once per namespace, never in git`,
+    ...(k.database ? [`kubectl create secret generic ${k.database.secret} --from-literal=${DATABASE_URL_KEY}='postgres://…'   # once per namespace, never in git`] : []),
     ...k.imagePullSecrets.map((s) => `kubectl create secret docker-registry ${s} --docker-server=… --docker-username=… --docker-password=…`),
     apply(PRODUCTION),
     ...waitJob('1.4.0'),
@@ -223,9 +228,21 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     `git revert <the release commit> && npx projen   # then git says what runs again: ${RELEASES_FILE} back at 1.4.0`,
     apply(PRODUCTION),
     '```',
-    '',
-    'A rollback does not revert the schema: the previous version runs on the newer one, which expand-only migrations allow, and its '
-      + `migration (the init container${migrates ? `, and ${code(jobOf('1.4.0'))} if it was cleaned up` : ''}) finds nothing pending. `
-      + 'To undo a migration, release a new version whose migration does it.',
+    ...(migrates ? [
+      '',
+      'A rollback does not revert the schema: the previous version runs on the newer one, which expand-only migrations allow, and its '
+        + `migration (the init container, and ${code(jobOf('1.4.0'))} if it was cleaned up) finds nothing pending. `
+        + 'To undo a migration, release a new version whose migration does it.',
+    ] : []),
   ];
+}
+
+/** Why the probes ask what they ask, for an app without a database. Pure. */
+function livenessWithoutDatabase(r: ResolvedContainer, readinessPath: string | undefined): string {
+  return r.livenessPath
+    ? `Readiness asks ${code(readinessPath ?? r.livenessPath)} too, not ${code(r.healthPath)}: an outage of a dependency every pod shares `
+      + `would otherwise take them all out of the Service at once. Liveness and startup ask ${code(r.livenessPath)}: a restart helps only a `
+      + 'process that is stuck, and only liveness can tell that.'
+    : `Readiness asks ${code(r.healthPath)}. The app declares no liveness path, so there is no liveness or startup probe: `
+      + 'probing readiness for liveness would restart pods that are only waiting for a dependency.';
 }

@@ -35,14 +35,17 @@ export class KubernetesManifests extends Component {
     super(image.project);
     // Verify runs the real image as the production Deployment runs it, from kustomize's rendering, not from here.
     // Added before anything reads the image's model, which is final once read.
+    const database = image.declared.database !== undefined;
     image.addCheck('runtime', {
       name: 'pod',
-      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
-        + 'unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), and it stops within the grace period',
+      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities and env'
+        + (database
+          ? ', and the database unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), and it stops within the grace period'
+          : ': every probe answers 200, and it stops within the grace period'),
       kind: 'pod',
       kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
       container: CONTAINER_NAMES.api,
-      databasePath: image.declared.healthPath,
+      ...(database ? { databasePath: image.declared.healthPath } : {}),
     });
     const { props: k, base, overlays } = this.rendered;
     const files: Record<string, YamlFile> = {};

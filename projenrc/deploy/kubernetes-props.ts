@@ -90,22 +90,23 @@ export interface KubernetesManifestsProps {
    */
   readonly ingressFrom?: readonly NetworkPeer[];
   /**
-   * Who may scrape the metrics path (on the app's port).
+   * Who may scrape the metrics path (on the app's port); only for an image that declares `metricsPath`.
    * @default DEFAULT_METRICS_FROM - the `monitoring` namespace only
    */
   readonly metricsFrom?: readonly NetworkPeer[];
   /**
-   * Where the database is: the one egress besides the cluster DNS.
+   * Where the database is: the one egress besides the cluster DNS; only for an image that declares `database`.
    * @default DEFAULT_DATABASE_TO - PostgreSQL pods (`app.kubernetes.io/name: postgresql`) of the app's namespace
    */
   readonly databaseTo?: readonly NetworkPeer[];
   /**
-   * The database's TCP port.
+   * The database's TCP port; only for an image that declares `database`.
    * @default POSTGRES_PORT - PostgreSQL's default
    */
   readonly databasePort?: number;
   /**
-   * The Secret (created out of band, never in git) whose `DATABASE_URL` key the pods read.
+   * The Secret (created out of band, never in git) whose `DATABASE_URL` key the pods read; only for an
+   * image that declares `database`.
    * @default - `<imageName>-database`
    */
   readonly databaseSecret?: string;
@@ -137,12 +138,19 @@ export interface ResolvedKubernetesProps {
   readonly imagePullSecrets: readonly string[];
   readonly partOf: string;
   readonly ingressFrom: readonly NetworkPeer[];
+  /** None when the image declares no metrics path. */
   readonly metricsFrom: readonly NetworkPeer[];
-  readonly databaseTo: readonly NetworkPeer[];
-  readonly databasePort: number;
-  readonly databaseSecret: string;
+  /** Where the pods reach the database, when the image declares one. */
+  readonly database?: ResolvedDatabase;
   readonly environments: readonly ResolvedEnvironment[];
   readonly outdir: string;
+}
+
+/** The database's peers, port and Secret, validated. */
+export interface ResolvedDatabase {
+  readonly to: readonly NetworkPeer[];
+  readonly port: number;
+  readonly secret: string;
 }
 
 const C = 'KubernetesManifests';
@@ -203,23 +211,37 @@ function resolveEnvironment(r: ResolvedContainer, name: string, e: KubernetesEnv
 /** Applies the defaults; throws naming the field and the value. Pure. */
 export function resolveKubernetesProps(r: ResolvedContainer, props: KubernetesManifestsProps = {}): ResolvedKubernetesProps {
   const namespace = props.namespace === undefined ? undefined : checkName('namespace', props.namespace);
+  if (!r.metricsPath) refuseUndeclared(props, ['metricsFrom'], 'metricsPath');
+  if (!r.database) refuseUndeclared(props, ['databaseTo', 'databasePort', 'databaseSecret'], 'database');
   const environments = props.environments ?? { [STAGING]: {}, [PRODUCTION]: {} };
   if (!(PRODUCTION in environments)) fail(C, 'environments', `must include "${PRODUCTION}": verify's pod check runs its Deployment`, Object.keys(environments));
-  const databaseTo = checkPeers('databaseTo', props.databaseTo ?? DEFAULT_DATABASE_TO);
-  if (databaseTo.length === 0) fail(C, 'databaseTo', 'must name at least one destination: the app cannot serve without its database', databaseTo);
   return {
     registryImage: checkRepository('registryImage', props.registryImage ?? ghcrImage(r.sourceUrl)),
     ...(namespace ? { namespace } : {}),
     imagePullSecrets: (props.imagePullSecrets ?? []).map((s, i) => checkName(`imagePullSecrets[${i}]`, s)),
     partOf: props.partOf ?? r.imageName,
     ingressFrom: checkPeers('ingressFrom', props.ingressFrom ?? DEFAULT_INGRESS_FROM),
-    metricsFrom: checkPeers('metricsFrom', props.metricsFrom ?? DEFAULT_METRICS_FROM),
-    databaseTo,
-    databasePort: checkInt(C, 'databasePort', props.databasePort ?? POSTGRES_PORT, 1, 65535),
-    databaseSecret: checkName('databaseSecret', props.databaseSecret ?? `${r.imageName}-database`),
+    metricsFrom: r.metricsPath ? checkPeers('metricsFrom', props.metricsFrom ?? DEFAULT_METRICS_FROM) : [],
+    ...(r.database ? { database: resolveDatabase(r, props) } : {}),
     environments: Object.entries(environments).map(([name, e]) => resolveEnvironment(r, name, e, namespace)),
     outdir: props.outdir ?? DEFAULT_KUBERNETES_OUTDIR,
   };
+}
+
+/** The database's peers, port and Secret, with their defaults. */
+function resolveDatabase(r: ResolvedContainer, props: KubernetesManifestsProps): ResolvedDatabase {
+  const to = checkPeers('databaseTo', props.databaseTo ?? DEFAULT_DATABASE_TO);
+  if (to.length === 0) fail(C, 'databaseTo', 'must name at least one destination: the app cannot serve without its database', to);
+  return {
+    to,
+    port: checkInt(C, 'databasePort', props.databasePort ?? POSTGRES_PORT, 1, 65535),
+    secret: checkName('databaseSecret', props.databaseSecret ?? `${r.imageName}-database`),
+  };
+}
+
+/** Props about what the image does not declare are refused, not ignored. */
+function refuseUndeclared(props: KubernetesManifestsProps, fields: readonly (keyof KubernetesManifestsProps)[], declaration: string): void {
+  for (const field of fields) if (props[field] !== undefined) fail(C, field, `needs the image to declare ${declaration}`, props[field]);
 }
 
 /** `ghcr.io/<owner>/<repo>`, lowercased as the container workflow does for GHCR. */

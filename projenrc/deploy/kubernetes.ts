@@ -126,13 +126,13 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
       sizeLimit: tmpfsSize(options),
     }),
   }));
-  const databaseUrl = kplus.EnvValue.fromSecretValue({
-    secret: kplus.Secret.fromSecretName(chart, 'database-secret', props.databaseSecret),
+  const databaseUrl = props.database && kplus.EnvValue.fromSecretValue({
+    secret: kplus.Secret.fromSecretName(chart, 'database-secret', props.database.secret),
     key: DATABASE_URL_KEY,
   });
   const envOf = (extra: Record<string, string>): Record<string, kplus.EnvValue> => ({
     ...Object.fromEntries(Object.entries({ ...r.env, ...extra }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-    [DATABASE_URL_KEY]: databaseUrl,
+    ...(databaseUrl ? { [DATABASE_URL_KEY]: databaseUrl } : {}),
   });
   const res = env.resources;
   const resources: kplus.ContainerResources = {
@@ -180,11 +180,13 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
     select: false,
     podMetadata: {
       labels: labelsOf(CONTAINER_NAMES.api),
-      annotations: {
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(r.port),
-        'prometheus.io/path': r.metricsPath,
-      },
+      ...(r.metricsPath ? {
+        annotations: {
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/port': String(r.port),
+          'prometheus.io/path': r.metricsPath,
+        },
+      } : {}),
     },
     serviceAccount,
     automountServiceAccountToken: false,

@@ -23,7 +23,7 @@ const tcp = (port: number) => ({ protocol: 'TCP', port });
  * The policy's rules: the app's port only from the ingress controller and
  * the metrics scraper (a NetworkPolicy sees ports, not paths: the metrics
  * path shares the app's port), DNS only to the cluster DNS, and the
- * database port only to the declared database. Pure.
+ * database port only to the declared database, if the app has one. Pure.
  */
 export function networkPolicySpec(r: ResolvedContainer, k: ResolvedKubernetesProps, podLabels: Record<string, string>) {
   const from = (peers: readonly NetworkPeer[]) => ({ from: peers.map(policyPeer), ports: [tcp(r.port)] });
@@ -33,7 +33,7 @@ export function networkPolicySpec(r: ResolvedContainer, k: ResolvedKubernetesPro
     ingress: [k.ingressFrom, k.metricsFrom].filter((peers) => peers.length > 0).map(from),
     egress: [
       { to: [policyPeer(CLUSTER_DNS)], ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: 53 })) },
-      { to: k.databaseTo.map(policyPeer), ports: [tcp(k.databasePort)] },
+      ...(k.database ? [{ to: k.database.to.map(policyPeer), ports: [tcp(k.database.port)] }] : []),
     ],
   };
 }

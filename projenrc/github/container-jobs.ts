@@ -1,8 +1,9 @@
 import { basename } from 'path';
 import { ACTIONS } from './actions';
-import { postgresService, TEST_ADMIN_DATABASE_URL } from './postgres-service';
+import { postgresService } from './postgres-service';
 import { runnerFor } from './runners';
-import { checkout, INSTALL_SHELLCHECK, installDependencies, pullBaseImages, setupNode } from './steps';
+import type { Step } from './steps';
+import { checkout, installDependencies, setupNode } from './steps';
 import { archOf } from '../container/container-image-props';
 import { platformTag } from '../container/image-tags';
 import type { PackageManager } from '../container/package-manager';
@@ -22,10 +23,21 @@ export interface ContainerWorkflowOptions {
   readonly verifyTask: string;
   /** The projen task that runs the tests (and everything else the build checks). */
   readonly testTask: string;
-  /** The project's folder: the construct's tools are named relative to it. */
-  readonly projectDir: string;
   /** The declared platforms: one verify job each, one index in publish. */
   readonly platforms: readonly string[];
+  /** The check plan has a database check: verify gets a PostgreSQL service and `VERIFY_DATABASE_URL`. */
+  readonly verifiesDatabase: boolean;
+  /** What the project's own tests need in the tests job. */
+  readonly tests: TestJob;
+}
+
+/** What a project's tests need besides checkout, Node and the install, as its build workflow gives it them. */
+export interface TestJob {
+  /** Service containers, by name, e.g. the database the tests create their schemas in. */
+  readonly services?: Readonly<Record<string, unknown>>;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run after the install, before the build. */
+  readonly steps?: readonly Step[];
 }
 
 /** The input a release passes: the id of its `dist/` artifact, which holds `releasetag.txt`. */
@@ -100,14 +112,13 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 30,
         'permissions': { contents: 'read' },
-        'services': { postgres: postgresService() },
-        'env': { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+        ...(o.tests.services ? { services: o.tests.services } : {}),
+        ...(o.tests.env ? { env: o.tests.env } : {}),
         'steps': [
           checkout(),
           setupNode(o.nodeVersion, o.packageManager),
-          INSTALL_SHELLCHECK,
           ...install,
-          pullBaseImages(o.projectDir),
+          ...o.tests.steps ?? [],
           { name: 'Tests (the whole build)', run: `npx projen ${o.testTask}\ngit diff --exit-code` },
         ],
       },
@@ -121,7 +132,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         'runs-on': '${{ matrix.runner }}',
         'timeout-minutes': 30,
         'permissions': { contents: 'read' },
-        'services': { postgres: postgresService() },
+        ...(o.verifiesDatabase ? { services: { postgres: postgresService() } } : {}),
         // The same in every leg: the version, registry and tags come from the commit and the event alone.
         'outputs': {
           version: '${{ steps.version.outputs.version }}',
@@ -218,8 +229,10 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             name: 'Verify',
             env: { IMAGE: image },
             run: [
-              'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
-              'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+              ...(o.verifiesDatabase ? [
+                'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
+                'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+              ] : []),
               `npx projen ${o.verifyTask} --image "$IMAGE"`,
             ].join('\n'),
           },

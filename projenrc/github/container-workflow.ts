@@ -1,6 +1,7 @@
 import type { typescript } from 'projen';
 import { Component, github as gh } from 'projen';
 import { actionPins, pinActions } from './actions';
+import type { TestJob } from './container-jobs';
 import { containerWorkflow, releaseImageJob } from './container-jobs';
 import { postgresPin } from './postgres-service';
 import { renderWorkflow } from './render';
@@ -15,6 +16,13 @@ export interface ContainerWorkflowProps {
    * @default - the project's default release branch
    */
   readonly branch?: string;
+  /**
+   * What the project's tests need in the job that runs them before a
+   * publish: services, env, and steps after the install, as its build
+   * workflow gives them.
+   * @default - nothing but the install
+   */
+  readonly tests?: TestJob;
 }
 
 /**
@@ -27,7 +35,7 @@ export interface ContainerWorkflowProps {
 export class ContainerWorkflow extends Component {
   public readonly file: GeneratedFile;
 
-  constructor(image: ContainerImage, props: ContainerWorkflowProps = {}) {
+  constructor(private readonly image: ContainerImage, props: ContainerWorkflowProps = {}) {
     super(image.project);
     const project = image.project as typescript.TypeScriptProject;
     const branch = props.branch ?? project.release?.branches[0] ?? 'main';
@@ -39,8 +47,9 @@ export class ContainerWorkflow extends Component {
         branch,
         verifyTask: IMAGE_TASKS.verify,
         testTask: project.buildTask.name,
-        projectDir: project.outdir,
         platforms: image.resolved.platforms,
+        verifiesDatabase: image.resolved.checks.runtime.some((c) => c.kind === 'database'),
+        tests: props.tests ?? {},
       }), marker),
     });
     if (project.github) pinActions(project.github);
@@ -50,6 +59,6 @@ export class ContainerWorkflow extends Component {
   }
 
   public preSynthesize(): void {
-    Renovate.of(this.project)?.addPins(actionPins(this.project.outdir), postgresPin(this.project.outdir));
+    Renovate.of(this.project)?.addPins(actionPins(this.project.outdir), ...(this.image.declared.database ? [postgresPin(this.project.outdir)] : []));
   }
 }

@@ -1,7 +1,9 @@
-// The GitHub side of the project: the one action pin set, the steps and the
-// PostgreSQL service the workflows share, and container.yml.
+// The GitHub side of the project: the one action pin set, container.yml, the
+// PostgreSQL image it and compose run, and a step a project's tests may need.
 export { ACTIONS, pinActions } from './actions';
 export { ContainerWorkflow } from './container-workflow';
 export type { ContainerWorkflowProps } from './container-workflow';
-export { POSTGRES_IMAGE, postgresService, TEST_ADMIN_DATABASE_URL } from './postgres-service';
-export { INSTALL_SHELLCHECK, pullBaseImages } from './steps';
+export type { TestJob } from './container-jobs';
+export { POSTGRES_IMAGE } from './postgres-service';
+export { pullBaseImages } from './steps';
+export type { Step } from './steps';

@@ -20,10 +20,10 @@ export const postgresPin = (projectDir: string): RenovatePin => ({
   datasource: 'docker',
 });
 
-/** Where the tests find PostgreSQL: the service's port, mapped to the runner's loopback. */
-export const TEST_ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the steps start. */
+/**
+ * A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the
+ * steps start: container.yml's verify runs the database check against it.
+ */
 export function postgresService(): Record<string, unknown> {
   return {
     image: POSTGRES_IMAGE,

@@ -25,17 +25,7 @@ export const installDependencies = (pm: PackageManager): Step[] => {
 };
 
 /**
- * ShellCheck for the tests that lint every RUN body and workflow script
- * (hadolint and actionlint cannot run them offline). ubuntu runners usually
- * have it; the tests fail in CI when it is missing, so make sure.
- */
-export const INSTALL_SHELLCHECK: Step = {
-  name: 'ShellCheck (the tests lint every RUN body and workflow script with it)',
-  run: 'if ! command -v shellcheck >/dev/null; then\n  sudo apt-get update -qq\n  sudo apt-get install -y -qq shellcheck\nfi\nshellcheck --version',
-};
-
-/**
- * Pulls each base image the spec names, by tag (the engine tests build FROM
+ * Pulls each base image the spec names, by tag (for tests that build FROM
  * the tags) and, when locked, by digest (the bytes the Dockerfile pins). The
  * spec is read by the construct's own tool, found from the project's folder.
  */

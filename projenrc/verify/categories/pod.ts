@@ -5,6 +5,7 @@ import { HttpAnswer, httpGet, RunScope, sleep } from '../../engine';
 import { oneLine, Row, row, RowHead } from '../report';
 import { hardenedHostConfig } from './hardening';
 import type { HardenedProfile } from '../../container/check-plan';
+import { DATABASE_URL_ENV } from '../../container/container-image-props';
 
 /**
  * Where the pod check points DATABASE_URL: a port nothing listens on, so the
@@ -21,11 +22,11 @@ export interface PodFacts {
 }
 
 /**
- * What a probe should answer while the database is unreachable: 503 from the path that follows the
- * database, 200 from every other. Kubernetes' probes ask the others, so an outage shared by every
- * pod neither empties the Service nor restarts the pods (docs/decisions/0005).
+ * What a probe should answer: 200, but while the database is unreachable 503 from the path that
+ * follows the database. Kubernetes' probes ask the others, so an outage shared by every pod neither
+ * empties the Service nor restarts the pods (docs/decisions/0005).
  */
-function expectedStatus(probe: PodProbe, databasePath: string): number {
+function expectedStatus(probe: PodProbe, databasePath: string | undefined): number {
   return probe.path === databasePath ? 503 : 200;
 }
 
@@ -46,11 +47,12 @@ export function kustomize(dir: string): KubeObject[] {
 }
 
 /**
- * Every probe answered as an orchestrator expects during a database outage,
- * every probe points at the port the pod's env tells the app to listen on,
- * and the stop ended with exit 0 inside the grace period. Pure.
+ * Every probe answered as an orchestrator expects (during a database outage,
+ * when there is a database), every probe points at the port the pod's env
+ * tells the app to listen on, and the stop ended with exit 0 inside the
+ * grace period. Pure.
  */
-export function judgePod(at: RowHead, facts: PodFacts, databasePath: string): Row {
+export function judgePod(at: RowHead, facts: PodFacts, databasePath: string | undefined): Row {
   const port = Number(facts.settings.env.PORT);
   const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${answer instanceof Error ? `error: ${oneLine(answer.message)}` : answer.status}`);
   const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
@@ -75,17 +77,17 @@ function podProfile(s: PodRunSettings): HardenedProfile {
 }
 
 /**
- * Runs the image as the Deployment would, with the database unreachable:
- * waits for the startup probe (as the kubelet does), asks every probe once,
- * then stops the container with the pod's grace period.
+ * Runs the image as the Deployment would, with its database (if it has one)
+ * unreachable: waits for the startup probe (as the kubelet does), asks every
+ * probe once, then stops the container with the pod's grace period.
  */
-export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings): Promise<PodFacts> {
+export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings, database: boolean): Promise<PodFacts> {
   // On the host's network the app gets a free port; the probes follow it, as they follow PORT in the pod.
   const port = await scope.listenPort(Number(settings.env.PORT));
   const profile = podProfile(settings);
   const container = await scope.create({
     name,
-    env: { ...settings.env, PORT: String(port), DATABASE_URL: UNREACHABLE_DATABASE_URL },
+    env: { ...settings.env, PORT: String(port), ...(database ? { [DATABASE_URL_ENV]: UNREACHABLE_DATABASE_URL } : {}) },
     user: profile.user,
     network: 'reachable',
     listen: port,

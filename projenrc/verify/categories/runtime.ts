@@ -7,6 +7,7 @@ import { broken, oneLine, Row, row, RowHead, rowId, skipped } from '../report';
 import { hardenedHostConfig } from './hardening';
 import type { PodFacts } from './pod';
 import { judgePod, kustomize, runAsPod } from './pod';
+import { DATABASE_URL_ENV } from '../../container/container-image-props';
 import { podRunSettings } from '../../container/pod-run-settings';
 
 /** What serving the image showed: Docker's verdict from its own HEALTHCHECK, then a direct GET. */
@@ -58,7 +59,8 @@ function head(check: RuntimeCheck): RowHead {
       return {
         id,
         title: check.title,
-        expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment and no database: startup, readiness and liveness probes → 200; `
+        expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment${check.databasePath ? ' and no database' : ''}: `
+          + 'startup, readiness and liveness probes → 200; '
           + 'docker stop exits 0 within the grace period',
       };
   }
@@ -207,10 +209,10 @@ export async function checkRuntime(scope: RunScope, checks: readonly RuntimeChec
         // Stop entries are measured after every other entry has started (below), so `kept` is set by now.
         return stopServed(await kept, opts.stopTimeoutS);
       case 'pod':
-        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(kustomize(check.kustomization), check.container)) };
+        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(kustomize(check.kustomization), check.container), check.databasePath !== undefined) };
       case 'database': {
         if (!opts.databaseUrl) return { kind: 'skipped', reason: 'skipped: VERIFY_DATABASE_URL not set' };
-        const env = { DATABASE_URL: opts.databaseUrl };
+        const env = { [DATABASE_URL_ENV]: opts.databaseUrl };
         const [entrypoint, ...cmd] = check.command;
         const migrate = await scope.run({ name: check.name, entrypoint: [entrypoint], cmd, env, network: 'reachable' }, 120_000)
           .catch((e: Error) => e);

@@ -269,6 +269,8 @@ describe('ContainerImage', () => {
       ['image name', { imageName: 'Demo' }, /"imageName"/],
       ['health path', { healthPath: "health'" }, /"healthPath"/],
       ['empty migrate command', { migrateCommand: [] }, /"migrateCommand" must be a non-empty exec-form argv/],
+      ['migrations without a database', { database: undefined }, /"migrateCommand" migrates a database: declare it in `database`, got \["node","scripts\/migrate.js","up"\]/],
+      ['another database engine', { database: { engine: 'mysql' as 'postgres' } }, /"database.engine" must be one of postgres, got "mysql"/],
       ['untagged image', { nodeImage: 'node' }, /"nodeImage" must be an image reference with an explicit tag/],
       ['latest image', { runtimeImage: 'debian:latest' }, /"runtimeImage" .* other than latest/],
       ['digest in the tag', { nodeImage: `node:24@sha256:${'a'.repeat(64)}` }, /"nodeImage" must be a tag without a digest \(npx projen docker:lock pins digests\)/],

@@ -16,9 +16,11 @@ export const BASE_PROPS: ContainerImageProps = {
   workers: 2,
   healthPath: '/health',
   livenessPath: '/health/live',
+  metricsPath: '/metrics',
   sizeBudgetMb: 500,
   shutdownTimeoutMs: 3000,
   assets: ['config', 'prompts'],
+  database: { engine: 'postgres' },
   migrateCommand: ['node', 'scripts/migrate.js', 'up'],
 };
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { javascript, typescript } from 'projen';
-import { ContainerImage } from '../../../projenrc';
+import { ContainerImage, KubernetesManifests } from '../../../projenrc';
 import { platformTag } from '../../../projenrc/container/image-tags';
 import type { Report } from '../../../projenrc/verify';
 import { main } from '../../../projenrc/verify';
@@ -16,7 +16,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 const TAG = 'greeter-e2e:second-project';
 const NATIVE_PLATFORM = process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
 
-/** A tiny app that is not this repository's: its own name, port, user, health path and assets. */
+/** A tiny app that is not this repository's: its own name, port, user, health path and assets; no database, no metrics. */
 const APP = {
   'src/index.ts': [
     "import { createServer } from 'http';",
@@ -41,6 +41,7 @@ function declare(outdir: string): { project: typescript.TypeScriptAppProject; im
     minNodeVersion: '24.0.0',
     defaultReleaseBranch: 'main',
     outdir,
+    repository: 'https://github.com/acme/greeter',
     packageManager: javascript.NodePackageManager.NPM,
     entrypoint: 'lib/index.js',
     sampleCode: false,
@@ -67,6 +68,8 @@ function declare(outdir: string): { project: typescript.TypeScriptAppProject; im
     // One platform, the engine's own: the single-platform path, and no emulated build in this test.
     platforms: [NATIVE_PLATFORM],
   });
+  // Its Deployment: verify's pod check runs the image with the production pod's settings.
+  new KubernetesManifests(image);
   return { project, image };
 }
 
@@ -124,8 +127,10 @@ describeIfEngine('a second, different project builds and verifies its image with
     const measured = Object.fromEntries(report.rows.map((r) => [r.id, r.measured]));
     expect(measured['commands/whoami']).toBe('"greeter"');
     expect(measured['commands/uid']).toBe('"20001"');
-    expect(report.rows.map((r) => r.id)).toEqual(expect.arrayContaining(['runtime/healthy', 'runtime/hardened', 'runtime/stop', 'metadata/size']));
+    expect(report.rows.map((r) => r.id)).toEqual(expect.arrayContaining(['runtime/healthy', 'runtime/hardened', 'runtime/stop', 'runtime/pod', 'metadata/size']));
     expect(report.rows.find((r) => r.id === 'metadata/exposed-port')?.expected).toContain('9090');
+    // No database: the readiness probe asks the health path, which answers 200.
+    expect(measured['runtime/pod']).toContain('readiness /ready → 200');
     expect(report.images.map((i) => [i.platform, i.image])).toEqual([[NATIVE_PLATFORM, TAG]]);
   });
 

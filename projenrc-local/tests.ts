@@ -1,0 +1,41 @@
+// What this repository's own tests need in CI: not the construct's, which any
+// project uses, so it lives here, beside .projenrc.ts.
+import type { Step } from '../projenrc';
+import { POSTGRES_IMAGE, pullBaseImages } from '../projenrc';
+
+/** Where the tests find PostgreSQL: the service's port, mapped to the runner's loopback (test/src/support/throwaway-database.ts). */
+export const TEST_ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * ShellCheck for the tests that lint every RUN body and workflow script
+ * (hadolint and actionlint cannot run them offline). ubuntu runners usually
+ * have it; the tests fail in CI when it is missing, so make sure.
+ */
+export const INSTALL_SHELLCHECK: Step = {
+  name: 'ShellCheck (the tests lint every RUN body and workflow script with it)',
+  run: 'if ! command -v shellcheck >/dev/null; then\n  sudo apt-get update -qq\n  sudo apt-get install -y -qq shellcheck\nfi\nshellcheck --version',
+};
+
+/** A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the steps start. */
+export function postgresService(): Record<string, unknown> {
+  return {
+    image: POSTGRES_IMAGE,
+    env: { POSTGRES_HOST_AUTH_METHOD: 'trust' },
+    ports: ['5432:5432'],
+    options: '--health-cmd "pg_isready -U postgres" --health-interval 2s --health-timeout 5s --health-retries 15',
+  };
+}
+
+/**
+ * What the tests need wherever the whole build runs (build.yml, the release
+ * job, container.yml's tests job): PostgreSQL where they look, the docker
+ * client the engine tests use, ShellCheck, and the base images the engine
+ * tests build FROM, pulled after the install (the spec's tool needs it).
+ */
+export function testJob(projectDir: string): { services: Record<string, unknown>; env: Record<string, string>; steps: Step[] } {
+  return {
+    services: { postgres: postgresService() },
+    env: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
+    steps: [INSTALL_SHELLCHECK, pullBaseImages(projectDir)],
+  };
+}
