@@ -30,6 +30,9 @@ function expectedStatus(probe: PodProbe, databasePath: string | undefined): numb
   return probe.path === databasePath ? 503 : 200;
 }
 
+// Not `instanceof Error`: node's errors come from another realm where the caller runs in a vm context (jest).
+const isAnswer = (answer: HttpAnswer | Error): answer is HttpAnswer => typeof (answer as HttpAnswer).status === 'number';
+
 /**
  * The objects `kubectl kustomize` renders from a kustomization folder: the
  * Deployment exactly as it would reach the cluster, overlay patches applied.
@@ -54,12 +57,12 @@ export function kustomize(dir: string): KubeObject[] {
  */
 export function judgePod(at: RowHead, facts: PodFacts, databasePath: string | undefined): Row {
   const port = Number(facts.settings.env.PORT);
-  const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${answer instanceof Error ? `error: ${oneLine(answer.message)}` : answer.status}`);
+  const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${isAnswer(answer) ? answer.status : `error: ${oneLine(answer.message)}`}`);
   const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
   const graceMs = facts.settings.terminationGracePeriodSeconds * 1000;
   const stopText = facts.stop ? `stop: exit ${facts.stop.exitCode} after ${(facts.stop.elapsedMs / 1000).toFixed(2)} s of ${graceMs / 1000} s` : 'stop: not run';
   const ok = facts.probes.length > 0
-    && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe, databasePath))
+    && facts.probes.every(({ probe, answer }) => isAnswer(answer) && answer.status === expectedStatus(probe, databasePath))
     && wrongPort.length === 0
     && facts.stop !== undefined && facts.stop.exitCode === 0 && facts.stop.elapsedMs < graceMs;
   return row(at, [...probeText, ...wrongPort, stopText].join('; '), ok);
@@ -78,16 +81,18 @@ function podProfile(s: PodRunSettings): HardenedProfile {
 
 /**
  * Runs the image as the Deployment would, with its database (if it has one)
- * unreachable: waits for the startup probe (as the kubelet does), asks every
- * probe once, then stops the container with the pod's grace period.
+ * unreachable: waits until the first probe the kubelet gates on (startup, else the first declared)
+ * answers as expected, as a pod is not started or ready before then, asks every probe once, then
+ * stops the container with the pod's grace period. Without that wait the stop could arrive before
+ * the app handles SIGTERM, which node as PID 1 then ignores.
  */
-export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings, database: boolean): Promise<PodFacts> {
+export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings, databasePath: string | undefined): Promise<PodFacts> {
   // On the host's network the app gets a free port; the probes follow it, as they follow PORT in the pod.
   const port = await scope.listenPort(Number(settings.env.PORT));
   const profile = podProfile(settings);
   const container = await scope.create({
     name,
-    env: { ...settings.env, PORT: String(port), ...(database ? { [DATABASE_URL_ENV]: UNREACHABLE_DATABASE_URL } : {}) },
+    env: { ...settings.env, PORT: String(port), ...(databasePath !== undefined ? { [DATABASE_URL_ENV]: UNREACHABLE_DATABASE_URL } : {}) },
     user: profile.user,
     network: 'reachable',
     listen: port,
@@ -96,11 +101,11 @@ export async function runAsPod(scope: RunScope, name: string, settings: PodRunSe
   await container.start();
   const address = await scope.address(container, port);
   const ask = (probe: PodProbe) => httpGet(`http://${address}${probe.path}`).catch((e: Error) => e);
-  const startup = settings.probes.find((p) => p.kind === 'startup');
+  const gate = settings.probes.find((p) => p.kind === 'startup') ?? settings.probes[0];
   const deadline = Date.now() + 30_000;
-  while (startup && Date.now() < deadline) {
-    const answer = await ask(startup);
-    if (!(answer instanceof Error) && answer.status === 200) break;
+  while (gate && Date.now() < deadline) {
+    const answer = await ask(gate);
+    if (isAnswer(answer) && answer.status === expectedStatus(gate, databasePath)) break;
     await sleep(200);
   }
   const probes = [];

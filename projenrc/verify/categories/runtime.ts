@@ -209,7 +209,7 @@ export async function checkRuntime(scope: RunScope, checks: readonly RuntimeChec
         // Stop entries are measured after every other entry has started (below), so `kept` is set by now.
         return stopServed(await kept, opts.stopTimeoutS);
       case 'pod':
-        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(kustomize(check.kustomization), check.container), check.databasePath !== undefined) };
+        return { kind: 'pod', pod: await runAsPod(scope, check.name, podRunSettings(kustomize(check.kustomization), check.container), check.databasePath) };
       case 'database': {
         if (!opts.databaseUrl) return { kind: 'skipped', reason: 'skipped: VERIFY_DATABASE_URL not set' };
         const env = { [DATABASE_URL_ENV]: opts.databaseUrl };
