@@ -12,7 +12,7 @@ describe('podRunSettings', () => {
       tmpfsPaths: ['/tmp'],
       capDrop: ['ALL'],
       noNewPrivileges: true,
-      env: { NODE_ENV: 'production', PORT: '8000', WEB_CONCURRENCY: '1' },
+      env: { NODE_OPTIONS: '--max-old-space-size=192', NODE_ENV: 'production', PORT: '8000', WEB_CONCURRENCY: '1' },
       secretEnv: ['DATABASE_URL'],
       probes: [
         { kind: 'startup', path: '/health/live', port: 8000 },
