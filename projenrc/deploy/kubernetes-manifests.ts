@@ -37,8 +37,9 @@ export class KubernetesManifests extends Component {
     // Added before anything reads the image's model, which is final once read.
     image.addCheck('runtime', {
       name: 'pod',
-      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities and env, and the database '
-        + 'unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), and it stops within the grace period',
+      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities, env and memory limit, and the '
+        + 'database unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), it stops within the '
+        + 'grace period, and V8\'s heap limit is below the memory limit',
       kind: 'pod',
       kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
       container: CONTAINER_NAMES.api,

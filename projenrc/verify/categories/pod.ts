@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import type Docker from 'dockerode';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, PodProbe, PodRunSettings } from '../../container/pod-run-settings';
 import { HttpAnswer, httpGet, RunScope, sleep } from '../../engine';
@@ -18,6 +19,8 @@ export interface PodFacts {
   /** Each probe's answer, once the startup probe passed or its wait ran out. */
   readonly probes: readonly { readonly probe: PodProbe; readonly answer: HttpAnswer | Error }[];
   readonly stop?: { readonly exitCode: number; readonly elapsedMs: number };
+  /** V8's heap limit in MiB (`heap_size_limit`) of a node run with the pod's env and memory limit; only when it has a limit. */
+  readonly heapLimitMiB?: number | Error;
 }
 
 /**
@@ -45,10 +48,20 @@ export function kustomize(dir: string): KubeObject[] {
   return parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject);
 }
 
+/** V8's heap limit against the memory limit: above it, the kernel's OOM killer acts before the garbage collector. Pure. */
+function judgeHeap(settings: PodRunSettings, heap: PodFacts['heapLimitMiB']): { text: string[]; ok: boolean } {
+  const limit = settings.memoryLimitMiB;
+  if (limit === undefined) return { text: [], ok: true };
+  if (heap === undefined) return { text: ['heap limit: not measured'], ok: false };
+  if (heap instanceof Error) return { text: [`heap limit: error: ${oneLine(heap.message)}`], ok: false };
+  return { text: [`V8 heap limit ${heap.toFixed(0)} MiB of the ${limit} MiB memory limit`], ok: heap < limit };
+}
+
 /**
  * Every probe answered as an orchestrator expects during a database outage,
  * every probe points at the port the pod's env tells the app to listen on,
- * and the stop ended with exit 0 inside the grace period. Pure.
+ * the stop ended with exit 0 inside the grace period, and with a memory
+ * limit, V8's heap limit under the pod's env is below it. Pure.
  */
 export function judgePod(at: RowHead, facts: PodFacts, databasePath: string): Row {
   const port = Number(facts.settings.env.PORT);
@@ -56,11 +69,13 @@ export function judgePod(at: RowHead, facts: PodFacts, databasePath: string): Ro
   const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
   const graceMs = facts.settings.terminationGracePeriodSeconds * 1000;
   const stopText = facts.stop ? `stop: exit ${facts.stop.exitCode} after ${(facts.stop.elapsedMs / 1000).toFixed(2)} s of ${graceMs / 1000} s` : 'stop: not run';
+  const heap = judgeHeap(facts.settings, facts.heapLimitMiB);
   const ok = facts.probes.length > 0
     && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe, databasePath))
     && wrongPort.length === 0
-    && facts.stop !== undefined && facts.stop.exitCode === 0 && facts.stop.elapsedMs < graceMs;
-  return row(at, [...probeText, ...wrongPort, stopText].join('; '), ok);
+    && facts.stop !== undefined && facts.stop.exitCode === 0 && facts.stop.elapsedMs < graceMs
+    && heap.ok;
+  return row(at, [...probeText, ...wrongPort, stopText, ...heap.text].join('; '), ok);
 }
 
 /** The pod's security context and emptyDirs as the same profile the hardened check runs with. */
@@ -74,22 +89,45 @@ function podProfile(s: PodRunSettings): HardenedProfile {
   };
 }
 
+/** The pod's settings as Docker options: its security profile, and its memory limit with no swap beyond it. */
+export function podHostConfig(s: PodRunSettings): Omit<Docker.HostConfig, 'NetworkMode'> {
+  const bytes = s.memoryLimitMiB === undefined ? undefined : s.memoryLimitMiB * 2 ** 20;
+  return { ...hardenedHostConfig(podProfile(s)), ...(bytes === undefined ? {} : { Memory: bytes, MemorySwap: bytes }) };
+}
+
+/** `heap_size_limit` of a node started with the pod's env in a container with its limits, in MiB. */
+async function measureHeapLimit(scope: RunScope, name: string, settings: PodRunSettings): Promise<number | Error> {
+  const r = await scope.run({
+    name: `${name}-heap`,
+    entrypoint: ['node'],
+    cmd: ['-p', 'v8.getHeapStatistics().heap_size_limit'],
+    env: settings.env,
+    user: podProfile(settings).user,
+    network: 'none',
+    hostConfig: podHostConfig(settings),
+  }).catch((e: Error) => e);
+  if (r instanceof Error) return r;
+  const bytes = Number(r.stdout.trim());
+  return r.exitCode === 0 && bytes > 0 ? bytes / 2 ** 20 : new Error(`node exited ${r.exitCode}: ${oneLine(r.stderr || r.stdout)}`);
+}
+
 /**
  * Runs the image as the Deployment would, with the database unreachable:
  * waits for the startup probe (as the kubelet does), asks every probe once,
- * then stops the container with the pod's grace period.
+ * then stops the container with the pod's grace period. With a memory limit,
+ * measures V8's heap limit under the same env and limit first.
  */
 export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings): Promise<PodFacts> {
+  const heapLimitMiB = settings.memoryLimitMiB === undefined ? undefined : await measureHeapLimit(scope, name, settings);
   // On the host's network the app gets a free port; the probes follow it, as they follow PORT in the pod.
   const port = await scope.listenPort(Number(settings.env.PORT));
-  const profile = podProfile(settings);
   const container = await scope.create({
     name,
     env: { ...settings.env, PORT: String(port), DATABASE_URL: UNREACHABLE_DATABASE_URL },
-    user: profile.user,
+    user: podProfile(settings).user,
     network: 'reachable',
     listen: port,
-    hostConfig: hardenedHostConfig(profile),
+    hostConfig: podHostConfig(settings),
   });
   await container.start();
   const address = await scope.address(container, port);
@@ -111,5 +149,5 @@ export async function runAsPod(scope: RunScope, name: string, settings: PodRunSe
     stop = { exitCode: (await container.inspect()).State.ExitCode, elapsedMs: Date.now() - start };
   }
   await container.remove({ force: true }).catch(() => undefined);
-  return { settings, probes, stop };
+  return { settings, probes, stop, ...(heapLimitMiB === undefined ? {} : { heapLimitMiB }) };
 }

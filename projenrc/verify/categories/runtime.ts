@@ -59,7 +59,7 @@ function head(check: RuntimeCheck): RowHead {
         id,
         title: check.title,
         expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment and no database: startup, readiness and liveness probes → 200; `
-          + 'docker stop exits 0 within the grace period',
+          + 'docker stop exits 0 within the grace period; with a memory limit, V8\'s heap limit under the pod\'s env is below it',
       };
   }
 }

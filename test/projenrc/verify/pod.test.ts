@@ -50,6 +50,28 @@ describe('judgePod', () => {
   });
 });
 
+describe('judgePod, for a pod with a memory limit', () => {
+  const limited = (heapLimitMiB?: number | Error): PodFacts => ({
+    ...outage(200), settings: { ...SETTINGS, memoryLimitMiB: 256 }, ...(heapLimitMiB === undefined ? {} : { heapLimitMiB }),
+  });
+
+  test('passes a V8 heap limit below the memory limit, and says both', () => {
+    expect(judgePod(AT, limited(195), '/health')).toMatchObject({
+      status: 'pass',
+      measured: expect.stringMatching(/; V8 heap limit 195 MiB of the 256 MiB memory limit$/),
+    });
+  });
+
+  test.each([
+    // Node 24's own choice in a 256 MiB container: the kernel, not V8, would meet the pressure.
+    ['a heap limit above the memory limit', limited(259)],
+    ['a heap limit that could not be measured', limited(new Error('node exited 1'))],
+    ['no heap limit measured', limited()],
+  ])('fails %s', (_name, facts) => {
+    expect(judgePod(AT, facts, '/health').status).toBe('fail');
+  });
+});
+
 describe('judgePod, for a project whose readiness asks the path that follows the database', () => {
   const settings = { ...SETTINGS, probes: [SETTINGS.probes[0], { ...SETTINGS.probes[1], path: '/health' }, SETTINGS.probes[2]] };
   const facts = (readiness: number): PodFacts => ({
