@@ -96,7 +96,7 @@ export function podHostConfig(s: PodRunSettings): Omit<Docker.HostConfig, 'Netwo
 }
 
 /** `heap_size_limit` of a node started with the pod's env in a container with its limits, in MiB. */
-async function measureHeapLimit(scope: RunScope, name: string, settings: PodRunSettings): Promise<number | Error> {
+export async function measureHeapLimit(scope: RunScope, name: string, settings: PodRunSettings): Promise<number | Error> {
   const r = await scope.run({
     name: `${name}-heap`,
     entrypoint: ['node'],
