@@ -13,7 +13,7 @@ import { CPUS } from './targets';
 import type { SoakEnd, SoakSample } from './types';
 import type { PodRunSettings } from '../projenrc/container/pod-run-settings';
 import { httpGet, sleep } from '../projenrc/engine';
-import { measureHeapLimit, podHostConfig } from '../projenrc/verify/categories/pod';
+import { fillHeap, podHostConfig } from '../projenrc/verify/categories/pod';
 
 const MIB = 2 ** 20;
 
@@ -66,8 +66,9 @@ export async function measureSoak(
 ): Promise<SoakRun> {
   const scope = new RunScope(engine, newRunId(), image);
   try {
-    const heapLimitMiB = await measureHeapLimit(scope, 'soak', settings);
-    if (heapLimitMiB instanceof Error) throw heapLimitMiB;
+    const heap = await fillHeap(scope, 'soak', settings);
+    if (heap instanceof Error) throw heap;
+    const heapLimitMiB = heap.limitMiB;
     return await withMigratedDatabase(scope, image, app.migrateCommand, settings.env, async (url) => {
       const request = {
         name: 'soak',

@@ -96,7 +96,8 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
       + 'OOM killer, not the garbage collector, meets the pressure first: a SIGKILL mid-request, with no log line. The other quarter '
       + 'is what is not old space: node\'s code, the young generation, socket and query buffers, stacks. A heap that outgrows its limit '
       + `ends with V8's "heap out of memory" on stderr and a restart. A memory limit that leaves less than ${MIN_HEAP_MIB} MiB of heap `
-      + 'per worker fails at synthesis. Verify\'s pod check measures V8\'s heap limit under production\'s env and limit, and '
+      + 'per worker fails at synthesis. Verify\'s pod check fills a heap under production\'s env and limit and expects V8\'s '
+      + '"heap out of memory", not the kernel\'s kill (which it gets without the flag), and '
       + '`npx projen bench:soak` runs the image so under a long mixed load and writes what it used to docs/soak.md.',
     `- PodDisruptionBudget: maxUnavailable ${PDB_MAX_UNAVAILABLE}, at whatever scale the HPA chose: a drain takes one pod at a time, `
       + `so at production's floor ${cap.baseline} of ${prod.minReplicas} keep serving, the declared capacity; unready pods (starting or stuck) `

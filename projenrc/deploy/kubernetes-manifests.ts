@@ -39,7 +39,7 @@ export class KubernetesManifests extends Component {
       name: 'pod',
       title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities, env and memory limit, and the '
         + 'database unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), it stops within the '
-        + 'grace period, and V8\'s heap limit is below the memory limit',
+        + 'grace period, and a heap filled under that env and limit ends in V8\'s "heap out of memory", not in the kernel\'s OOM kill',
       kind: 'pod',
       kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
       container: CONTAINER_NAMES.api,

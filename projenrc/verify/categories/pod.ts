@@ -19,8 +19,19 @@ export interface PodFacts {
   /** Each probe's answer, once the startup probe passed or its wait ran out. */
   readonly probes: readonly { readonly probe: PodProbe; readonly answer: HttpAnswer | Error }[];
   readonly stop?: { readonly exitCode: number; readonly elapsedMs: number };
-  /** V8's heap limit in MiB (`heap_size_limit`) of a node run with the pod's env and memory limit; only when it has a limit. */
-  readonly heapLimitMiB?: number | Error;
+  /** Only when the container has a memory limit. */
+  readonly heap?: HeapFill | Error;
+}
+
+/** How a node that allocates without end, run with the pod's env and memory limit, was stopped. */
+export interface HeapFill {
+  /** V8's `heap_size_limit`, as node printed it before it began. */
+  readonly limitMiB: number;
+  /** The kernel killed it at the memory limit, before V8 reached its own. */
+  readonly oomKilled: boolean;
+  /** V8 stopped it: its fatal "heap out of memory" is on stderr. */
+  readonly v8OutOfMemory: boolean;
+  readonly exitCode: number;
 }
 
 /**
@@ -48,20 +59,28 @@ export function kustomize(dir: string): KubeObject[] {
   return parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject);
 }
 
-/** V8's heap limit against the memory limit: above it, the kernel's OOM killer acts before the garbage collector. Pure. */
-function judgeHeap(settings: PodRunSettings, heap: PodFacts['heapLimitMiB']): { text: string[]; ok: boolean } {
+/**
+ * A heap that outgrows its limit must end in V8's "heap out of memory", a
+ * line in the log, and not in the kernel's silent SIGKILL: V8's limit below
+ * the memory limit, with room for what is not heap. Pure.
+ */
+function judgeHeap(settings: PodRunSettings, heap: PodFacts['heap']): { text: string[]; ok: boolean } {
   const limit = settings.memoryLimitMiB;
   if (limit === undefined) return { text: [], ok: true };
-  if (heap === undefined) return { text: ['heap limit: not measured'], ok: false };
-  if (heap instanceof Error) return { text: [`heap limit: error: ${oneLine(heap.message)}`], ok: false };
-  return { text: [`V8 heap limit ${heap.toFixed(0)} MiB of the ${limit} MiB memory limit`], ok: heap < limit };
+  if (heap === undefined) return { text: ['heap: not filled'], ok: false };
+  if (heap instanceof Error) return { text: [`heap: error: ${oneLine(heap.message)}`], ok: false };
+  const end = heap.oomKilled ? 'OOM-killed by the kernel' : heap.v8OutOfMemory ? 'V8\'s heap out of memory' : 'no "heap out of memory" from V8';
+  return {
+    text: [`heap filled to V8's ${heap.limitMiB.toFixed(0)} MiB limit in ${limit} MiB: ${end} (exit ${heap.exitCode})`],
+    ok: heap.limitMiB < limit && heap.v8OutOfMemory && !heap.oomKilled,
+  };
 }
 
 /**
  * Every probe answered as an orchestrator expects during a database outage,
  * every probe points at the port the pod's env tells the app to listen on,
  * the stop ended with exit 0 inside the grace period, and with a memory
- * limit, V8's heap limit under the pod's env is below it. Pure.
+ * limit, a heap filled under the pod's env ends in V8's out of memory. Pure.
  */
 export function judgePod(at: RowHead, facts: PodFacts, databasePath: string): Row {
   const port = Number(facts.settings.env.PORT);
@@ -69,7 +88,7 @@ export function judgePod(at: RowHead, facts: PodFacts, databasePath: string): Ro
   const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
   const graceMs = facts.settings.terminationGracePeriodSeconds * 1000;
   const stopText = facts.stop ? `stop: exit ${facts.stop.exitCode} after ${(facts.stop.elapsedMs / 1000).toFixed(2)} s of ${graceMs / 1000} s` : 'stop: not run';
-  const heap = judgeHeap(facts.settings, facts.heapLimitMiB);
+  const heap = judgeHeap(facts.settings, facts.heap);
   const ok = facts.probes.length > 0
     && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe, databasePath))
     && wrongPort.length === 0
@@ -95,30 +114,34 @@ export function podHostConfig(s: PodRunSettings): Omit<Docker.HostConfig, 'Netwo
   return { ...hardenedHostConfig(podProfile(s)), ...(bytes === undefined ? {} : { Memory: bytes, MemorySwap: bytes }) };
 }
 
-/** `heap_size_limit` of a node started with the pod's env in a container with its limits, in MiB. */
-export async function measureHeapLimit(scope: RunScope, name: string, settings: PodRunSettings): Promise<number | Error> {
+/** Prints V8's heap limit, then allocates until something stops it: V8 at its limit, or the kernel at the container's. */
+const FILL_HEAP = 'console.log(v8.getHeapStatistics().heap_size_limit); const a = []; for (;;) a.push(new Array(1e5).fill(Math.random()));';
+
+/** A node run with the pod's env in a container with its limits, filling its heap until it is stopped. */
+export async function fillHeap(scope: RunScope, name: string, settings: PodRunSettings): Promise<HeapFill | Error> {
   const r = await scope.run({
     name: `${name}-heap`,
     entrypoint: ['node'],
-    cmd: ['-p', 'v8.getHeapStatistics().heap_size_limit'],
+    cmd: ['-e', FILL_HEAP],
     env: settings.env,
     user: podProfile(settings).user,
     network: 'none',
     hostConfig: podHostConfig(settings),
-  }).catch((e: Error) => e);
+  }, 60_000).catch((e: Error) => e);
   if (r instanceof Error) return r;
-  const bytes = Number(r.stdout.trim());
-  return r.exitCode === 0 && bytes > 0 ? bytes / 2 ** 20 : new Error(`node exited ${r.exitCode}: ${oneLine(r.stderr || r.stdout)}`);
+  const bytes = Number(r.stdout.split('\n')[0]);
+  if (!(bytes > 0)) return new Error(`node printed no heap limit, exit ${r.exitCode}: ${oneLine(r.stderr || r.stdout)}`);
+  return { limitMiB: bytes / 2 ** 20, oomKilled: r.oomKilled, v8OutOfMemory: /heap out of memory/.test(r.stderr), exitCode: r.exitCode };
 }
 
 /**
  * Runs the image as the Deployment would, with the database unreachable:
  * waits for the startup probe (as the kubelet does), asks every probe once,
  * then stops the container with the pod's grace period. With a memory limit,
- * measures V8's heap limit under the same env and limit first.
+ * fills a heap under the same env and limit first.
  */
 export async function runAsPod(scope: RunScope, name: string, settings: PodRunSettings): Promise<PodFacts> {
-  const heapLimitMiB = settings.memoryLimitMiB === undefined ? undefined : await measureHeapLimit(scope, name, settings);
+  const heap = settings.memoryLimitMiB === undefined ? undefined : await fillHeap(scope, name, settings);
   // On the host's network the app gets a free port; the probes follow it, as they follow PORT in the pod.
   const port = await scope.listenPort(Number(settings.env.PORT));
   const container = await scope.create({
@@ -149,5 +172,5 @@ export async function runAsPod(scope: RunScope, name: string, settings: PodRunSe
     stop = { exitCode: (await container.inspect()).State.ExitCode, elapsedMs: Date.now() - start };
   }
   await container.remove({ force: true }).catch(() => undefined);
-  return { settings, probes, stop, ...(heapLimitMiB === undefined ? {} : { heapLimitMiB }) };
+  return { settings, probes, stop, ...(heap === undefined ? {} : { heap }) };
 }
