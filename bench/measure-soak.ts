@@ -13,7 +13,7 @@ import { CPUS } from './targets';
 import type { SoakEnd, SoakSample } from './types';
 import type { PodRunSettings } from '../projenrc/container/pod-run-settings';
 import { httpGet, sleep } from '../projenrc/engine';
-import { fillHeap, podHostConfig } from '../projenrc/verify/categories/pod';
+import { fillHeap, podHostConfig, type HeapFill } from '../projenrc/verify/categories/pod';
 
 const MIB = 2 ** 20;
 
@@ -50,14 +50,15 @@ export interface SoakParams {
 }
 
 export interface SoakRun {
-  readonly heapLimitMiB: number;
+  readonly heapFill: HeapFill;
   readonly samples: readonly SoakSample[];
   readonly load: MixedLoadResult;
   readonly end: SoakEnd;
 }
 
 /**
- * Starts the image with the pod's settings on a freshly migrated database,
+ * Fills a heap with the pod's settings (V8's limit, and whether V8 or the
+ * kernel stops it), then starts the image so on a freshly migrated database,
  * samples its memory once idle and every `sampleS` during the load and once
  * after it, then reads how the container ended before stopping it.
  */
@@ -66,9 +67,8 @@ export async function measureSoak(
 ): Promise<SoakRun> {
   const scope = new RunScope(engine, newRunId(), image);
   try {
-    const heap = await fillHeap(scope, 'soak', settings);
-    if (heap instanceof Error) throw heap;
-    const heapLimitMiB = heap.limitMiB;
+    const heapFill = await fillHeap(scope, 'soak', settings);
+    if (heapFill instanceof Error) throw heapFill;
     return await withMigratedDatabase(scope, image, app.migrateCommand, settings.env, async (url) => {
       const request = {
         name: 'soak',
@@ -106,7 +106,7 @@ export async function measureSoak(
         const result = await load;
         samples.push(await sample(elapsedS()));
         const state = (await c.container.inspect()).State;
-        return { heapLimitMiB, samples, load: result, end: { oomKilled: state.OOMKilled, running: state.Running, exitCode: state.ExitCode } };
+        return { heapFill, samples, load: result, end: { oomKilled: state.OOMKilled, running: state.Running, exitCode: state.ExitCode } };
       } finally {
         await unpinSelf();
         await stopTimed(c.container).catch(() => undefined);

@@ -3,6 +3,7 @@
  * comes from the results.
  */
 import type { SoakResults, SoakSample } from './types';
+import type { HeapFill } from '../projenrc/verify/categories/pod';
 
 type Reading = 'rssMiB' | 'heapUsedMiB' | 'workingSetMiB';
 
@@ -34,6 +35,7 @@ export function soakSummary(r: SoakResults): SoakSummary {
   };
 }
 
+const stoppedBy = (h: HeapFill): string => (h.oomKilled ? 'the kernel\'s OOM kill' : h.v8OutOfMemory ? 'V8\'s "heap out of memory"' : 'neither');
 const mib = (v: number | undefined): string => (v === undefined ? 'n/a' : `${v.toFixed(1)} MiB`);
 const at = (s: SoakSample | undefined, k: Reading): string => (s ? `${mib(s[k])} (${s.atS} s)` : 'n/a');
 
@@ -52,7 +54,8 @@ export function renderSoakReport(r: SoakResults): string {
     '# Soak',
     '',
     `Measured ${r.date} at \`${r.revision}\`: \`${r.image}\` run with the settings of ${r.pod} (its env, user, hardening and memory `
-      + `limit), under bench/mixed-load.ts (POST, GET by id, list page) for ${r.durationS} s against a throwaway database. The app's `
+      + `limit), under bench/mixed-load.ts (POST, GET by id, list page) for ${r.durationS} s against a throwaway database. First, a node `
+      + 'with the same settings fills its heap until something stops it: V8 at its heap limit, or the kernel at the memory limit. The app\'s '
       + 'memory is read before the load, every few seconds during it and once after it: the resident set and the heap in use from '
       + 'its own metrics (prom-client\'s `process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`), the working set (usage less '
       + `inactive file pages, what the memory limit and the kubelet count) from the engine. The first ${r.warmupS} s are warm-up. `
@@ -66,7 +69,8 @@ export function renderSoakReport(r: SoakResults): string {
     ...table([
       ['memory limit', `${r.memoryLimitMiB} MiB`],
       ['`NODE_OPTIONS`', `\`${r.nodeOptions}\``],
-      ['V8 heap limit (`heap_size_limit`)', mib(r.heapLimitMiB)],
+      ['V8 heap limit (`heap_size_limit`)', mib(r.heapFill.limitMiB)],
+      ['a heap filled to it, stopped by', `${stoppedBy(r.heapFill)} (exit ${r.heapFill.exitCode})`],
       ['OOM-killed', r.end.oomKilled ? 'yes' : 'no'],
       ['running after the load', r.end.running ? 'yes' : `no, exit ${r.end.exitCode}`],
       ['RSS before the load', at(s.idle, 'rssMiB')],

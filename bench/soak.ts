@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     pod: `${pod.container} in \`kubectl kustomize ${pod.kustomization}\``,
     memoryLimitMiB: settings.memoryLimitMiB,
     nodeOptions: settings.env.NODE_OPTIONS ?? '',
-    heapLimitMiB: run.heapLimitMiB,
+    heapFill: run.heapFill,
     params: {
       'connections': LOAD.connections,
       'server CPU': CPUS.server,

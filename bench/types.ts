@@ -1,6 +1,7 @@
 /** The results object: every figure and parameter docs/benchmarks.md prints. The measures fill it, report.ts renders it. */
 import type { MixedLoadResult } from './mixed-load';
 import type { Summary } from './stats';
+import type { HeapFill } from '../projenrc/verify/categories/pod';
 
 /** Numbers in that unit, except `runs` (1/0 per run, printed `k/n`) and `code` (exit codes, printed as the distinct values). */
 export type Unit = 'ms' | 's' | 'MB' | 'count' | 'req/s' | 'ratio' | 'runs' | 'code';
@@ -99,8 +100,8 @@ export interface SoakResults {
   readonly memoryLimitMiB: number;
   /** The pod's `NODE_OPTIONS`, as the Deployment sets it. */
   readonly nodeOptions: string;
-  /** V8's `heap_size_limit` under that env and limit, in MiB. */
-  readonly heapLimitMiB: number;
+  /** A node filling its heap under that env and limit, before the soak: V8's limit, and what stopped it. */
+  readonly heapFill: HeapFill;
   readonly params: Readonly<Record<string, string | number>>;
   readonly durationS: number;
   /** The samples before it show the start; the first one at or after it is "after warm-up". */

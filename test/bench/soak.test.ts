@@ -12,7 +12,7 @@ const RESULTS: SoakResults = {
   pod: 'api in `kubectl kustomize deploy/kubernetes/overlays/production`',
   memoryLimitMiB: 256,
   nodeOptions: '--max-old-space-size=192',
-  heapLimitMiB: 195,
+  heapFill: { limitMiB: 195, oomKilled: false, v8OutOfMemory: true, exitCode: 139 },
   params: { connections: 50 },
   durationS: 600,
   warmupS: 60,
@@ -81,6 +81,7 @@ describe('renderSoakReport', () => {
     expect(report).toContain('| memory limit | 256 MiB |');
     expect(report).toContain('| `NODE_OPTIONS` | `--max-old-space-size=192` |');
     expect(report).toContain('| V8 heap limit (`heap_size_limit`) | 195.0 MiB |');
+    expect(report).toContain('| a heap filled to it, stopped by | V8\'s "heap out of memory" (exit 139) |');
     expect(report).toContain('| OOM-killed | no |');
     expect(report).toContain('| RSS after warm-up | 100.0 MiB (65 s) |');
     expect(report).toContain('| RSS at the end | 104.0 MiB (600 s) |');
@@ -94,10 +95,12 @@ describe('renderSoakReport', () => {
     expect(report.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(RESULTS.samples.length);
   });
 
-  test('says so when the kernel killed it', () => {
+  test('says so when the kernel killed it, or the filled heap', () => {
     const killed = renderSoakReport({ ...RESULTS, end: { oomKilled: true, running: false, exitCode: 137 } });
     expect(killed).toContain('**Did not survive: OOM-killed (exit 137).**');
     expect(killed).toContain('| OOM-killed | yes |');
     expect(killed).toContain('| running after the load | no, exit 137 |');
+    const unlimited = renderSoakReport({ ...RESULTS, heapFill: { limitMiB: 259, oomKilled: true, v8OutOfMemory: false, exitCode: 137 } });
+    expect(unlimited).toContain('| a heap filled to it, stopped by | the kernel\'s OOM kill (exit 137) |');
   });
 });
