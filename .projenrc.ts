@@ -183,6 +183,10 @@ project.addTask('bench', {
   description: 'Benchmark the image beside a docker-init baseline and regenerate docs/benchmarks.md (env BENCH_RUNS)',
   exec: 'ts-node --project projenrc/tsconfig.json bench/run.ts',
 });
+project.addTask('bench:soak', {
+  description: 'Run the built image as the production pod runs it under mixed load (env SOAK_SECONDS) and write docs/soak.md',
+  exec: 'ts-node --project projenrc/tsconfig.json bench/soak.ts',
+});
 
 // Under isolatedModules ts-jest only transpiles: the tests (and the projenrc code they import)
 // and the benchmarks are type-checked here instead.

@@ -28,28 +28,42 @@ async function admin(sql: string): Promise<void> {
 }
 
 /** The whole bench process (every thread) on `cpus`, so in-process load stays off the server's CPU. */
-const pinSelf = (cpus: string) => exec('taskset', ['-a', '-p', '-c', cpus, String(process.pid)]);
+export const pinSelf = (cpus: string) => exec('taskset', ['-a', '-p', '-c', cpus, String(process.pid)]);
+/** Every CPU again, after {@link pinSelf}. */
+export const unpinSelf = () => pinSelf(`0-${os.cpus().length - 1}`);
 
-async function once(engine: Engine, server: Server, migrate: readonly string[], p: LoadParams, run: MixedLoad): Promise<LoadRun> {
-  const db = `bench_mixed_${newRunId().replace(/-/g, '_')}`;
+/**
+ * A new database on the shared PostgreSQL, migrated by the image's own
+ * command, for `fn`; dropped afterwards, whatever happened.
+ */
+export async function withMigratedDatabase<T>(
+  scope: RunScope, label: string, migrate: readonly string[], env: Readonly<Record<string, string>>, fn: (url: string) => Promise<T>,
+): Promise<T> {
+  const db = `bench_${newRunId().replace(/-/g, '_')}`;
   const url = `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${db}`;
   await admin(`CREATE DATABASE ${db}`);
   try {
-    const scope = new RunScope(engine, newRunId(), server.image);
+    const m = await scope.run({ name: 'migrate', entrypoint: [migrate[0]], cmd: migrate.slice(1), env: { ...env, DATABASE_URL: url }, network: 'reachable' });
+    if (m.exitCode !== 0) throw new Error(`${label}: ${migrate.join(' ')} exited ${m.exitCode}`);
+    return await fn(url);
+  } finally {
+    await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  }
+}
+
+async function once(engine: Engine, server: Server, migrate: readonly string[], p: LoadParams, run: MixedLoad): Promise<LoadRun> {
+  const scope = new RunScope(engine, newRunId(), server.image);
+  return withMigratedDatabase(scope, server.party.label, migrate, server.request.env ?? {}, async (url) => {
     const env = { ...server.request.env, DATABASE_URL: url };
-    const m = await scope.run({ name: 'migrate', entrypoint: [migrate[0]], cmd: migrate.slice(1), env, network: 'reachable' });
-    if (m.exitCode !== 0) throw new Error(`${server.party.label}: ${migrate.join(' ')} exited ${m.exitCode}`);
     const c = await startTimed(scope, { ...server.request, name: 'mixed', env, hostConfig: { CpusetCpus: p.serverCpus } }, p.path, server.port);
     try {
       await pinSelf(p.loadCpus);
       return toLoadRun(await run({ baseUrl: new URL(c.url).origin, connections: p.connections, durationS: p.durationS }));
     } finally {
-      await pinSelf(`0-${os.cpus().length - 1}`);
+      await unpinSelf();
       await stopTimed(c.container).catch(() => undefined);
     }
-  } finally {
-    await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-  }
+  });
 }
 
 export async function measureMixed(

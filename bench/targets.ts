@@ -66,3 +66,13 @@ export const BASELINE = { dockerfile: 'bench/baseline.Dockerfile' } as const;
 
 /** The throwaway PostgreSQL of the mixed load (trust auth on loopback). */
 export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+
+/**
+ * Issue 29's soak (`npx projen bench:soak`): one worker with the production pod's settings under the mixed load, with
+ * LOAD's connections. SOAK_SECONDS overrides `durationS`; the first `warmupShare` of it is warm-up, and the first sample
+ * after it is the RSS "after warm-up". A sample every `sampleS`.
+ */
+export const SOAK = { durationS: 600, warmupShare: 0.1, sampleS: 5 } as const;
+
+/** What the soak writes, relative to the project: the report and the results it is rendered from. */
+export const SOAK_OUTPUTS = { report: 'docs/soak.md', results: 'docs/soak.json' } as const;

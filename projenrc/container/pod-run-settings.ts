@@ -48,6 +48,8 @@ export interface PodRunSettings {
   readonly secretEnv: readonly string[];
   readonly probes: readonly PodProbe[];
   readonly terminationGracePeriodSeconds: number;
+  /** `resources.limits.memory` in MiB: `--memory` in docker's words; none when the container has no limit. */
+  readonly memoryLimitMiB?: number;
 }
 
 const PROBES: ReadonlyArray<[ProbeKind, keyof IContainer]> = [
@@ -58,6 +60,15 @@ const PROBES: ReadonlyArray<[ProbeKind, keyof IContainer]> = [
 
 function settingsError(must: string): never {
   throw new Error(`podRunSettings: ${must}`);
+}
+
+const BINARY_SUFFIXES: Readonly<Record<string, number>> = { '': 1, 'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40 };
+
+/** A memory quantity in MiB: bytes or a binary suffix (`256Mi`), as the manifests write it. */
+function mebibytesOf(quantity: string | number): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(String(quantity));
+  if (!m) settingsError(`the memory limit ${JSON.stringify(quantity)} is not a whole number of bytes, Ki, Mi, Gi or Ti`);
+  return (Number(m[1]) * BINARY_SUFFIXES[m[2] ?? '']) / 2 ** 20;
 }
 
 /**
@@ -74,6 +85,7 @@ export function podRunSettings(manifests: Iterable<KubeObject> | Readonly<Record
   const container = pod.containers.find((c) => c.name === containerName)
     ?? settingsError(`the Deployment has no container named "${containerName}"`);
   const sc = container.securityContext ?? {};
+  const memory = container.resources?.limits?.memory;
   const emptyDirs = new Set((pod.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name));
 
   const user = sc.runAsUser ?? pod.securityContext?.runAsUser ?? settingsError('runAsUser is unset');
@@ -97,5 +109,6 @@ export function podRunSettings(manifests: Iterable<KubeObject> | Readonly<Record
     secretEnv: (container.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name),
     probes,
     terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds ?? 30,
+    ...(memory === undefined ? {} : { memoryLimitMiB: mebibytesOf(memory) }),
   };
 }

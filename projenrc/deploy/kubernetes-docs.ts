@@ -2,6 +2,7 @@ import {
   CLUSTER_DNS, CONTAINER_NAMES, DATABASE_URL_KEY, DEPLOY_TASKS, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_HOOK_ANNOTATIONS,
   PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS, RELEASES_FILE, STARTUP_PERIOD_S,
 } from './defaults';
+import { HEAP_SHARE, MIN_HEAP_MIB, NODE_OPTIONS } from './heap-limit';
 import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, migrateJobName } from './kubernetes';
 import type { NetworkPeer, ResolvedKubernetesProps } from './kubernetes-props';
 import { capacity } from './kubernetes-props';
@@ -68,13 +69,14 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '| --- | --- |',
     ...Object.entries(f.base).map(([file, o]) => `| ${code(`${BASE_DIR}/${file}`)} | ${o.kind} ${code(o.metadata.name)} |`),
     '',
-    '| Environment | Namespace | Replicas (HPA) | CPU request / limit | Memory | Release |',
-    '| --- | --- | --- | --- | --- | --- |',
+    `| Environment | Namespace | Replicas (HPA) | CPU request / limit | Memory | ${code(NODE_OPTIONS)} | Release |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...k.environments.map((e) => {
       const rel = f.releases[e.name];
       const pinned = rel.digest === PLACEHOLDER_DIGEST ? 'none yet (placeholder digest)' : `${code(rel.version)}, ${code(`${rel.digest.slice(0, 19)}…`)}`;
       return `| ${code(e.name)} | ${e.namespace ? code(e.namespace) : 'the context\'s'} | ${e.minReplicas} to ${e.maxReplicas} | `
-        + `${e.resources.cpuRequestMillis}m / ${e.resources.cpuLimitMillis}m | ${e.resources.memoryMiB}Mi | ${pinned} |`;
+        + `${e.resources.cpuRequestMillis}m / ${e.resources.cpuLimitMillis}m | ${e.resources.memoryMiB}Mi | `
+        + `${code(podRunSettings(f.environments[e.name], CONTAINER_NAMES.api).env[NODE_OPTIONS])} | ${pinned} |`;
     }),
     '',
     '### Capacity: one worker per pod',
@@ -87,6 +89,16 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     `- HorizontalPodAutoscaler: between each environment's bounds (production ${prod.minReplicas} to ${prod.maxReplicas}) at `
       + `${HPA_CPU_UTILIZATION}% of the CPU request; memory request = limit.`,
+    `- Heap: every container with the memory limit (the app, its init container and the migration Job) gets ${code(NODE_OPTIONS)} `
+      + `with ${code('--max-old-space-size')}, ${HEAP_SHARE * 100} % of the limit split over the container's node processes `
+      + `(${code(`${NODE_OPTIONS}=${pod.env[NODE_OPTIONS]}`)} in production, each overlay its own). Left alone, V8 sizes its old space `
+      + 'from the memory it sees but never below 256 MiB, so Node 24 allows a 259 MiB heap in a 256 MiB container and the kernel\'s '
+      + 'OOM killer, not the garbage collector, meets the pressure first: a SIGKILL mid-request, with no log line. The other quarter '
+      + 'is what is not old space: node\'s code, the young generation, socket and query buffers, stacks. A heap that outgrows its limit '
+      + `ends with V8's "heap out of memory" on stderr and a restart. A memory limit that leaves less than ${MIN_HEAP_MIB} MiB of heap `
+      + 'per worker fails at synthesis. Verify\'s pod check fills a heap under production\'s env and limit and expects V8\'s '
+      + '"heap out of memory", not the kernel\'s kill (which it gets without the flag), and '
+      + '`npx projen bench:soak` runs the image so under a long mixed load and writes what it used to docs/soak.md.',
     `- PodDisruptionBudget: maxUnavailable ${PDB_MAX_UNAVAILABLE}, at whatever scale the HPA chose: a drain takes one pod at a time, `
       + `so at production's floor ${cap.baseline} of ${prod.minReplicas} keep serving, the declared capacity; unready pods (starting or stuck) `
       + 'may always be evicted.',

@@ -38,10 +38,11 @@ export class KubernetesManifests extends Component {
     const database = image.declared.database !== undefined;
     image.addCheck('runtime', {
       name: 'pod',
-      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities and env'
+      title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities, env and memory limit'
         + (database
-          ? ', and the database unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), and it stops within the grace period'
-          : ': every probe answers 200, and it stops within the grace period'),
+          ? ', and the database unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), it stops within the grace period'
+          : ': every probe answers 200, it stops within the grace period')
+        + ', and a heap filled under that env and limit ends in V8\'s "heap out of memory", not in the kernel\'s OOM kill',
       kind: 'pod',
       kustomization: `${props.outdir ?? DEFAULT_KUBERNETES_OUTDIR}/${OVERLAYS_DIR}/${PRODUCTION}`,
       container: CONTAINER_NAMES.api,

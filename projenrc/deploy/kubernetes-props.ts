@@ -2,6 +2,7 @@ import {
   DEFAULT_DATABASE_TO, DEFAULT_INGRESS_FROM, DEFAULT_METRICS_FROM, HPA_MAX_FACTOR, MIN_REPLICAS, POD_RESOURCES, POD_WORKERS,
   POSTGRES_PORT, PRODUCTION, STAGING, STAGING_POD_RESOURCES,
 } from './defaults';
+import { HEAP_SHARE, heapLimitMiB, MIN_HEAP_MIB } from './heap-limit';
 import { checkInt, checkRepository, fail } from './validation';
 import type { ResolvedContainer } from '../container';
 
@@ -35,7 +36,10 @@ export interface NetworkPeer {
 export interface PodResources {
   readonly cpuRequestMillis: number;
   readonly cpuLimitMillis: number;
-  /** Request and limit alike: a pod is never OOM-killed for using what it asked for. */
+  /**
+   * Request and limit alike: a pod is never OOM-killed for using what it asked for.
+   * Each container's V8 heap is limited to a share of it (heap-limit.ts).
+   */
   readonly memoryMiB: number;
 }
 
@@ -203,6 +207,11 @@ function resolveEnvironment(r: ResolvedContainer, name: string, e: KubernetesEnv
   for (const [k, v] of Object.entries(resources)) checkInt(C, `environments.${name}.resources.${k}`, v, 1, 1_000_000);
   if (resources.cpuLimitMillis < resources.cpuRequestMillis) {
     fail(C, `environments.${name}.resources.cpuLimitMillis`, `must be at least cpuRequestMillis (${resources.cpuRequestMillis})`, resources.cpuLimitMillis);
+  }
+  const heapMiB = heapLimitMiB(resources.memoryMiB, POD_WORKERS);
+  if (heapMiB < MIN_HEAP_MIB) {
+    fail(C, `environments.${name}.resources.memoryMiB`, `must leave each of the pod's ${POD_WORKERS} worker(s) a heap of at least ${MIN_HEAP_MIB} MiB `
+      + `(${HEAP_SHARE * 100} % of the limit goes to heaps), leaves ${heapMiB} MiB`, resources.memoryMiB);
   }
   const ns = e.namespace ?? namespace;
   return { name, minReplicas, maxReplicas, resources, ...(ns ? { namespace: checkName(`environments.${name}.namespace`, ns) } : {}) };

@@ -5,6 +5,7 @@ import {
   MIGRATE_HOOK_ANNOTATIONS, MIGRATE_TTL_S, PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS,
   SPREAD_MAX_SKEW, STARTUP_PERIOD_S, TERMINATION_SLACK_S,
 } from './defaults';
+import { heapLimitMiB, NODE_OPTIONS, nodeOptions } from './heap-limit';
 import type { ResolvedEnvironment, ResolvedKubernetesProps } from './kubernetes-props';
 import { networkPolicySpec } from './network-policy';
 import { fail } from './validation';
@@ -130,15 +131,22 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
     secret: kplus.Secret.fromSecretName(chart, 'database-secret', props.database.secret),
     key: DATABASE_URL_KEY,
   });
-  const envOf = (extra: Record<string, string>): Record<string, kplus.EnvValue> => ({
-    ...Object.fromEntries(Object.entries({ ...r.env, ...extra }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-    ...(databaseUrl ? { [DATABASE_URL_KEY]: databaseUrl } : {}),
-  });
   const res = env.resources;
   const resources: kplus.ContainerResources = {
     cpu: { request: kplus.Cpu.millis(res.cpuRequestMillis), limit: kplus.Cpu.millis(res.cpuLimitMillis) },
     memory: { request: Size.mebibytes(res.memoryMiB), limit: Size.mebibytes(res.memoryMiB) },
   };
+  const { [NODE_OPTIONS]: declaredNodeOptions, ...declaredEnv } = r.env;
+  // Every container here has the memory limit, so each gets a heap limit below it for the node processes it runs.
+  // First: kustomize's merge puts the variables an overlay patches (this one, per size) first, and the base agrees.
+  const envOf = (workers: number, extra: Record<string, string> = {}): Record<string, kplus.EnvValue> => ({
+    ...Object.fromEntries(Object.entries({
+      [NODE_OPTIONS]: nodeOptions(declaredNodeOptions, heapLimitMiB(res.memoryMiB, workers)),
+      ...declaredEnv,
+      ...extra,
+    }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+    ...(databaseUrl ? { [DATABASE_URL_KEY]: databaseUrl } : {}),
+  });
   const appContainer = {
     image: target.image,
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -149,7 +157,7 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
     ...appContainer,
     name: CONTAINER_NAMES.migrate,
     command: [...(r.migrateCommand ?? [])],
-    envVariables: envOf({}),
+    envVariables: envOf(1),
     volumeMounts,
   });
   const timeoutSeconds = Duration.seconds(r.healthcheck.timeoutS);
@@ -198,7 +206,7 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
       ...appContainer,
       name: CONTAINER_NAMES.api,
       ports: [{ number: r.port, name: 'http' }],
-      envVariables: envOf({ WEB_CONCURRENCY: String(POD_WORKERS) }),
+      envVariables: envOf(POD_WORKERS, { WEB_CONCURRENCY: String(POD_WORKERS) }),
       volumeMounts: apiMounts,
       // No probe asks the database: an outage it shares with every pod must neither take them all out
       // of the Service (docs/decisions/0005) nor restart them. Readiness asks healthPath only if no liveness path is declared.

@@ -1,3 +1,4 @@
+import { NODE_OPTIONS } from './heap-limit';
 import type { DeployTarget } from './kubernetes';
 import { BASE_DIR, KUSTOMIZATION_FILE, MANIFEST_FILES, migrateJobName, renderKubernetes } from './kubernetes';
 import type { ResolvedKubernetesProps } from './kubernetes-props';
@@ -12,10 +13,14 @@ export function overlayTarget(k: ResolvedKubernetesProps, releases: Readonly<Rec
   return { version: release.version, image: `${k.registryImage}@${release.digest}`, environment };
 }
 
-/** A pod template's containers, by name, with only their resources. */
+/** A pod template's containers, by name, with only their resources and the env derived from them (merged by name). */
 function podResources(o: any) {
   const pod = o.spec.template.spec;
-  const only = (containers: any[] | undefined) => containers?.map((c) => ({ name: c.name, resources: c.resources }));
+  const only = (containers: any[] | undefined) => containers?.map((c) => ({
+    name: c.name,
+    resources: c.resources,
+    env: (c.env as any[]).filter((e) => e.name === NODE_OPTIONS),
+  }));
   const initContainers = pod.initContainers ? { initContainers: only(pod.initContainers) } : {};
   return { spec: { template: { spec: { containers: only(pod.containers), ...initContainers } } } };
 }
@@ -31,7 +36,8 @@ const PATCHED: ReadonlyArray<[keyof typeof MANIFEST_FILES, (o: any) => unknown]>
  * `overlays/<name>/`: a kustomization over `base/` that sets the namespace,
  * the release's version label and image digest, renames the migration Job
  * for the release, and strategic-merge patches (one file per object) for
- * the environment's resources, replica bounds and disruption budget, each
+ * the environment's resources with the heap limit derived from them, its
+ * replica bounds and disruption budget, each
  * cut from the environment's own rendering. Pure.
  */
 export function renderOverlay(

@@ -38,6 +38,8 @@ export interface RunResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The kernel killed it at its memory limit (`State.OOMKilled`). */
+  readonly oomKilled: boolean;
 }
 
 /** The containers of one run of one image: created labelled, reached one way, swept at the end. */
@@ -97,8 +99,9 @@ export class RunScope {
   }
 
   /**
-   * Runs a command to completion and returns its exit code and output. The
-   * container is removed afterwards; the run-wide sweep is the safety net.
+   * Runs a command to completion and returns its exit code, output and
+   * whether the kernel killed it. The container is removed afterwards; the
+   * run-wide sweep is the safety net.
    */
   async run(req: ContainerRequest, timeoutMs = 30_000): Promise<RunResult> {
     const container = await this.create(req);
@@ -110,7 +113,7 @@ export class RunScope {
           throw e;
         });
       const { stdout, stderr } = demux(await container.logs({ stdout: true, stderr: true, follow: false }));
-      return { exitCode: waited.StatusCode, stdout, stderr };
+      return { exitCode: waited.StatusCode, stdout, stderr, oomKilled: (await container.inspect()).State.OOMKilled };
     } finally {
       await container.remove({ force: true }).catch(() => undefined);
     }

@@ -61,7 +61,8 @@ function head(check: RuntimeCheck): RowHead {
         title: check.title,
         expected: `with the settings of ${check.container} in \`kubectl kustomize ${check.kustomization}\`'s Deployment${check.databasePath ? ' and no database' : ''}: `
           + 'startup, readiness and liveness probes → 200; '
-          + 'docker stop exits 0 within the grace period',
+          + 'docker stop exits 0 within the grace period; with a memory limit, node filling its heap under the pod\'s env and limit '
+          + 'is stopped by V8 at a limit below it, not OOM-killed',
       };
   }
 }

@@ -12,7 +12,7 @@ describe('podRunSettings', () => {
       tmpfsPaths: ['/tmp'],
       capDrop: ['ALL'],
       noNewPrivileges: true,
-      env: { NODE_ENV: 'production', PORT: '8000', WEB_CONCURRENCY: '1' },
+      env: { NODE_OPTIONS: '--max-old-space-size=192', NODE_ENV: 'production', PORT: '8000', WEB_CONCURRENCY: '1' },
       secretEnv: ['DATABASE_URL'],
       probes: [
         { kind: 'startup', path: '/health/live', port: 8000 },
@@ -20,6 +20,7 @@ describe('podRunSettings', () => {
         { kind: 'liveness', path: '/health/live', port: 8000 },
       ],
       terminationGracePeriodSeconds: 10,
+      memoryLimitMiB: 256,
     });
   });
 
@@ -33,6 +34,20 @@ describe('podRunSettings', () => {
     const s = podRunSettings(manifests, 'api');
     expect([s.user, s.groupId, s.env.PORT]).toEqual([20000, 20001, '9000']);
     expect(s.probes).toEqual([{ kind: 'readiness', path: '/ready', port: 9000 }]);
+  });
+
+  test('the memory limit in MiB, from bytes or a binary suffix; none without a limit', () => {
+    const { manifests } = renderManifests();
+    const deployment = structuredClone(Object.values(manifests).find((o) => o.kind === 'Deployment')) as any;
+    const limits = deployment.spec.template.spec.containers[0].resources.limits;
+    for (const [memory, mib] of [['1Gi', 1024], ['131072Ki', 128], [268435456, 256]] as const) {
+      limits.memory = memory;
+      expect(podRunSettings([deployment], 'api').memoryLimitMiB).toBe(mib);
+    }
+    limits.memory = '256M';
+    expect(() => podRunSettings([deployment], 'api')).toThrow('podRunSettings: the memory limit "256M" is not a whole number of bytes, Ki, Mi, Gi or Ti');
+    delete limits.memory;
+    expect(podRunSettings([deployment], 'api')).not.toHaveProperty('memoryLimitMiB');
   });
 
   test('names what it cannot read', () => {

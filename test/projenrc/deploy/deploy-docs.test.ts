@@ -72,7 +72,7 @@ describe('docs/deploy.md', () => {
     expect(docs).toContain('| egress (the database: `databaseTo`) | pods `app.kubernetes.io/name=postgresql` in the app\'s namespace | TCP 5432 |');
     expect(docs).toContain('every API pod runs the same command as an init container');
     expect(docs).toContain('PodDisruptionBudget: maxUnavailable 1, at whatever scale the HPA chose');
-    expect(docs).toContain('| `production` | the context\'s | 3 to 9 | 500m / 1000m | 256Mi | none yet (placeholder digest) |');
+    expect(docs).toContain('| `production` | the context\'s | 3 to 9 | 500m / 1000m | 256Mi | `--max-old-space-size=192` | none yet (placeholder digest) |');
   });
 
   test('says why liveness is not readiness, with the probes as rendered', () => {
@@ -89,5 +89,11 @@ describe('docs/deploy.md', () => {
     expect(docs).toContain('floor of 3 replicas');
     expect(docs).toContain('`WEB_CONCURRENCY=1`');
     expect(docs).toContain(`shutdown timeout of ${BASE_PROPS.shutdownTimeoutMs / 1000} s: terminationGracePeriodSeconds 10`);
+  });
+
+  test('states each environment\'s heap limit as rendered, and why it is below the memory limit', () => {
+    expect(docs).toContain('| 256Mi | `--max-old-space-size=192` |');
+    expect(docs).toContain('`NODE_OPTIONS=--max-old-space-size=192` in production');
+    expect(docs).toContain('Node 24 allows a 259 MiB heap in a 256 MiB container');
   });
 });

@@ -97,7 +97,7 @@ describe('Deployment', () => {
 
   test('the declared environment, and DATABASE_URL from a Secret, never a literal', () => {
     const literal = Object.fromEntries(api.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
-    expect(literal).toEqual({ ...r.env, WEB_CONCURRENCY: '1' });
+    expect(literal).toEqual({ ...r.env, WEB_CONCURRENCY: '1', NODE_OPTIONS: '--max-old-space-size=192' });
     expect(api.env).toContainEqual({
       name: 'DATABASE_URL',
       valueFrom: { secretKeyRef: { name: 'demo-database', key: 'DATABASE_URL' } },

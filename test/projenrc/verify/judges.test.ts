@@ -18,17 +18,17 @@ describe('commands: judgeCommand', () => {
   const whoami: CommandCheck = entry(plan.commands, 'whoami');
 
   test('exit 0 and the expected trimmed output pass; the row is named for the entry and titled by it', () => {
-    expect(judgeCommand(whoami, { exitCode: 0, stdout: 'app\n', stderr: '' })).toEqual({
+    expect(judgeCommand(whoami, { exitCode: 0, stdout: 'app\n', stderr: '', oomKilled: false })).toEqual({
       id: 'commands/whoami', title: whoami.title, expected: '`whoami` prints "app"', measured: '"app"', status: 'pass',
     });
   });
 
   test('other output fails and shows what was printed', () => {
-    expect(judgeCommand(whoami, { exitCode: 0, stdout: 'root\n', stderr: '' })).toMatchObject({ status: 'fail', measured: '"root"' });
+    expect(judgeCommand(whoami, { exitCode: 0, stdout: 'root\n', stderr: '', oomKilled: false })).toMatchObject({ status: 'fail', measured: '"root"' });
   });
 
   test('a non-zero exit fails even with the right output, and shows stderr', () => {
-    expect(judgeCommand(whoami, { exitCode: 127, stdout: 'app', stderr: 'exec: "whoami": executable file not found in $PATH' }))
+    expect(judgeCommand(whoami, { exitCode: 127, stdout: 'app', stderr: 'exec: "whoami": executable file not found in $PATH', oomKilled: false }))
       .toMatchObject({ status: 'fail', measured: 'exit 127: exec: "whoami": executable file not found in $PATH' });
   });
 
@@ -210,7 +210,7 @@ describe('runtime: judgeRuntime', () => {
   test('database: a failed migration fails, and passwords never reach the text', () => {
     const row = judge('database', {
       kind: 'migrated',
-      migrate: { exitCode: 1, stdout: '', stderr: 'cannot connect to postgres://app:s3cret@db:5432/app' },
+      migrate: { exitCode: 1, stdout: '', stderr: 'cannot connect to postgres://app:s3cret@db:5432/app', oomKilled: false },
       served: healthy,
     });
     expect(row.status).toBe('fail');
@@ -220,8 +220,8 @@ describe('runtime: judgeRuntime', () => {
 
   test('database: served without checks.db "ok" fails; without a URL it is skipped', () => {
     const skippedDb = { ...healthy, http: { status: 200, body: '{"checks":{"db":"skipped"}}' } };
-    expect(judge('database', { kind: 'migrated', migrate: { exitCode: 0, stdout: '', stderr: '' }, served: skippedDb }).status).toBe('fail');
-    expect(judge('database', { kind: 'migrated', migrate: { exitCode: 0, stdout: '', stderr: '' }, served: healthy }).status).toBe('pass');
+    expect(judge('database', { kind: 'migrated', migrate: { exitCode: 0, stdout: '', stderr: '', oomKilled: false }, served: skippedDb }).status).toBe('fail');
+    expect(judge('database', { kind: 'migrated', migrate: { exitCode: 0, stdout: '', stderr: '', oomKilled: false }, served: healthy }).status).toBe('pass');
     expect(judge('database', { kind: 'skipped', reason: 'skipped: VERIFY_DATABASE_URL not set' }).status).toBe('skip');
   });
 

@@ -18,7 +18,7 @@ function judgePlan(plan: CheckPlan): Row[] {
   const files = cleanFiles();
   const image = { config: {}, sizeBytes: 1, base: { ref: 'base' } };
   const rows = [
-    ...plan.commands.map((c) => judgeCommand(c, { exitCode: 0, stdout: c.expectedOutput, stderr: '' })),
+    ...plan.commands.map((c) => judgeCommand(c, { exitCode: 0, stdout: c.expectedOutput, stderr: '', oomKilled: false })),
     ...plan.fileExistence.map((c) => judgeFileExistence(c, files)),
     ...plan.metadata.map((c) => judgeMetadata(c, image)),
     ...plan.runtime.map((c) => judgeRuntime(c, { kind: 'skipped', reason: 'not run' })),

@@ -1,5 +1,5 @@
 import type { PodRunSettings } from '../../../projenrc/container/pod-run-settings';
-import { judgePod, kustomize, PodFacts } from '../../../projenrc/verify/categories/pod';
+import { HeapFill, judgePod, kustomize, PodFacts } from '../../../projenrc/verify/categories/pod';
 
 const AT = { id: 'runtime/pod', title: 't', expected: 'e' };
 const SETTINGS: PodRunSettings = {
@@ -47,6 +47,31 @@ describe('judgePod', () => {
     ['no probes at all', { ...outage(200), probes: [] }],
   ])('fails %s', (_name, facts) => {
     expect(judgePod(AT, facts as PodFacts, '/health').status).toBe('fail');
+  });
+});
+
+describe('judgePod, for a pod with a memory limit', () => {
+  const limited = (heap?: HeapFill | Error): PodFacts => ({
+    ...outage(200), settings: { ...SETTINGS, memoryLimitMiB: 256 }, ...(heap ? { heap } : {}),
+  });
+  const v8Stopped: HeapFill = { limitMiB: 195, oomKilled: false, v8OutOfMemory: true, exitCode: 139 };
+
+  test('passes a heap filled to V8\'s limit below the memory limit that V8 stopped, and says so', () => {
+    expect(judgePod(AT, limited(v8Stopped), '/health')).toMatchObject({
+      status: 'pass',
+      measured: expect.stringMatching(/; heap filled to V8's 195 MiB limit in 256 MiB: V8's heap out of memory \(exit 139\)$/),
+    });
+  });
+
+  test.each([
+    // Node 24's own choice in a 256 MiB container: the kernel, not V8, meets the pressure.
+    ['a heap the kernel killed at the memory limit', limited({ limitMiB: 259, oomKilled: true, v8OutOfMemory: false, exitCode: 137 })],
+    ['a V8 limit above the memory limit, even if V8 stopped first', limited({ ...v8Stopped, limitMiB: 259 })],
+    ['an end without V8\'s heap out of memory', limited({ ...v8Stopped, v8OutOfMemory: false, exitCode: 1 })],
+    ['a heap that could not be filled', limited(new Error('node printed no heap limit'))],
+    ['no heap filled', limited()],
+  ])('fails %s', (_name, facts) => {
+    expect(judgePod(AT, facts, '/health').status).toBe('fail');
   });
 });
 
