@@ -89,16 +89,15 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     `- HorizontalPodAutoscaler: between each environment's bounds (production ${prod.minReplicas} to ${prod.maxReplicas}) at `
       + `${HPA_CPU_UTILIZATION}% of the CPU request; memory request = limit.`,
-    `- Heap: every container with the memory limit (the app, its init container and the migration Job) gets ${code(NODE_OPTIONS)} `
+    `- Heap: every container with the memory limit (${migrates ? 'the app, its init container and the migration Job' : 'the app'}) gets ${code(NODE_OPTIONS)} `
       + `with ${code('--max-old-space-size')}, ${HEAP_SHARE * 100} % of the limit split over the container's node processes `
       + `(${code(`${NODE_OPTIONS}=${pod.env[NODE_OPTIONS]}`)} in production, each overlay its own). Left alone, V8 sizes its old space `
       + 'from the memory it sees but never below 256 MiB, so Node 24 allows a 259 MiB heap in a 256 MiB container and the kernel\'s '
       + 'OOM killer, not the garbage collector, meets the pressure first: a SIGKILL mid-request, with no log line. The other quarter '
-      + 'is what is not old space: node\'s code, the young generation, socket and query buffers, stacks. A heap that outgrows its limit '
+      + 'is what is not old space: node\'s code, the young generation, I/O buffers, stacks. A heap that outgrows its limit '
       + `ends with V8's "heap out of memory" on stderr and a restart. A memory limit that leaves less than ${MIN_HEAP_MIB} MiB of heap `
       + 'per worker fails at synthesis. Verify\'s pod check fills a heap under production\'s env and limit and expects V8\'s '
-      + '"heap out of memory", not the kernel\'s kill (which it gets without the flag), and '
-      + '`npx projen bench:soak` runs the image so under a long mixed load and writes what it used to docs/soak.md.',
+      + '"heap out of memory", not the kernel\'s kill (which it gets without the flag).',
     `- PodDisruptionBudget: maxUnavailable ${PDB_MAX_UNAVAILABLE}, at whatever scale the HPA chose: a drain takes one pod at a time, `
       + `so at production's floor ${cap.baseline} of ${prod.minReplicas} keep serving, the declared capacity; unready pods (starting or stuck) `
       + 'may always be evicted.',
