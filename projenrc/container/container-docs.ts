@@ -5,7 +5,7 @@ import { EMULATED_TIME_FACTOR, planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
-import { PLATFORM_ARCHES } from './container-image-props';
+import { DEFAULT_NODE_MAJOR, PLATFORM_ARCHES } from './container-image-props';
 import { DPKG_STATUS_DIR, dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import { platformTag } from './image-tags';
@@ -138,6 +138,8 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `| User | ${code(r.user)}, uid ${r.uid}, gid ${r.gid} (${code(`USER ${r.uid}:${r.gid}`)}); no home, shell ${code('/usr/sbin/nologin')} |`,
     `| Workdir | ${code(r.workdir)}, files owned by root, not writable by the app user |`,
     `| Command | ${code(JSON.stringify(r.cmd))} (exec form: node is PID 1 and receives SIGTERM) |`,
+    `| Node | ${r.nodeMajor}, the major of the project's ${code('minNodeVersion')}; a project that declares none gets ${DEFAULT_NODE_MAJOR} `
+      + `(${code('DEFAULT_NODE_MAJOR')}: a long-term-support line, the one the construct is tested on). The bundles target it |`,
     `| Port | ${r.port} (${code('EXPOSE')}, ${code('PORT')}) |`,
     `| Workers | ${r.workers} (${code('WEB_CONCURRENCY')}) |`,
     `| Environment | ${Object.entries(r.env).map(([k, v]) => code(`${k}=${v}`)).join(', ')} |`,
