@@ -71,6 +71,8 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The platforms section: what each platform's image is, how it is built, verified and published, and what holds it still. Pure. */
 export function renderPlatformDocs(r: ResolvedContainer): string {
   const packages = (platform: string) => r.debianPackages.filter((p) => p.ships && p.locked[platform]?.version).length;
+  // docker:lock runs something on each platform only to lock the minimal runtime's packages.
+  const probed = [...(r.debianPackages.length ? [IMAGE_TASKS.lock] : []), IMAGE_TASKS.build, IMAGE_TASKS.verify].map(code);
   return [
     '## Platforms',
     '',
@@ -81,7 +83,10 @@ export function renderPlatformDocs(r: ResolvedContainer): string {
     `${code('npx projen docker:build')} builds one image per platform. The ${code('build')} and ${code('files')} stages run on the builder's `
       + `own platform for every target (no emulated ${code(r.packageManager.install)} or bundling); only the runtime is assembled on the target platform, from `
       + 'that platform\'s locked bases, under QEMU user emulation when the engine\'s architecture differs. The engine\'s own platform '
-      + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively.`,
+      + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively. `
+      + `Before ${probed.slice(0, -1).join(', ')} and ${probed[probed.length - 1]} run anything `
+      + 'on a platform the engine does not run natively, BuildKit runs one step in the runtime base there; an engine with no emulator '
+      + 'for it stops them in one line that names both fixes: register QEMU with binfmt_misc, or declare only the platforms the engine runs.',
     '',
     `${code('npx projen docker:verify')} runs the whole check plan against each platform's image, and every row of its report names `
       + 'the platform. Under emulation a correct image is slower, so the stop limit and the health check\'s timeout and start period '

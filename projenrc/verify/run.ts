@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { connectEngine, ensureBaseImages, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
+import { connectEngine, ensureBaseImages, ensurePlatformsRun, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
 import { VerifyError } from './errors';
 import { builtTags, judgeBuild, judgeGivenImage, judgePlatform, platformOf, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
@@ -43,10 +43,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 0;
   }
   const spec = loadSpec(options.specPath);
-  if (!options.image) resolveDockerCli(options.docker, env);
+  const cli = options.image ? undefined : resolveDockerCli(options.docker, env);
   const engine = await connectEngine(spec.engineHelp);
-  // A pinned base this machine cannot pull is the user's to fix: one line, not a failed build row under BuildKit's log.
-  if (!options.image) await ensureBaseImages(engine.docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
+  // A pinned base this machine cannot pull, or a platform this engine cannot run, is the user's to fix:
+  // one line, not a failed build row under BuildKit's log.
+  if (cli) {
+    await ensureBaseImages(engine.docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
+    await ensurePlatformsRun(engine.docker, cli, spec.baseImages.runtime, spec.platforms, env);
+  }
   const runId = newRunId();
   const startedAt = new Date();
   let killBuild: ((s: NodeJS.Signals) => void) | undefined;
