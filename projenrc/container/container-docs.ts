@@ -165,7 +165,11 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `## What ${code(run(IMAGE_TASKS.verify))} checks`,
     '',
     `Each row is one entry of the check plan under ${code('checks')} in ${code('.projen/container.json')}; `
-      + 'verify reports each by its name. The image must also build (or, with `--image`, exist locally).',
+      + 'verify reports each by its name. The image must also build (or, with `--image`, exist locally).'
+      + (r.checks.runtime.some((c) => c.kind === 'pod')
+        ? ` The pod check's Deployment is what ${code('kubectl kustomize')} renders, so verify needs kubectl on PATH; without it, or with an `
+          + 'overlay it cannot render, verify stops in one line before building.'
+        : ''),
     '',
     '| Category | Check | What it proves |',
     '| --- | --- | --- |',

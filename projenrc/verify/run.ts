@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { connectEngine, ensureBaseImages, ensurePlatformsRun, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
+import { kustomize } from './categories/pod';
 import { VerifyError } from './errors';
 import { builtTags, judgeBuild, judgeGivenImage, judgePlatform, platformOf, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
@@ -30,6 +31,15 @@ function loadSpec(path: string): ResolvedContainer {
 }
 
 /**
+ * The pod check runs the image with its overlay's Deployment as `kubectl
+ * kustomize` renders it: rendering each now makes a missing kubectl, or an
+ * overlay it cannot render, one line before any build.
+ */
+function renderPodOverlays(spec: ResolvedContainer): void {
+  for (const check of spec.checks.runtime) if (check.kind === 'pod') kustomize(check.kustomization);
+}
+
+/**
  * `npx projen docker:verify`: returns the exit code (0 all passed, 1 a check
  * failed). User errors (no spec, no docker, engine down, bad arguments) are
  * thrown as {@link VerifyError} for the caller to print as one line. The
@@ -43,6 +53,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 0;
   }
   const spec = loadSpec(options.specPath);
+  renderPodOverlays(spec);
   const cli = options.image ? undefined : resolveDockerCli(options.docker, env);
   const engine = await connectEngine(spec.engineHelp);
   // A pinned base this machine cannot pull, or a platform this engine cannot run, is the user's to fix:

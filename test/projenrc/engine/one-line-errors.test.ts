@@ -13,7 +13,7 @@ import { cannotRun } from '../../../projenrc/engine';
 import type { Io } from '../../../projenrc/verify';
 import { main, reportError } from '../../../projenrc/verify';
 import { DOCKER, describeIfEngine, withDockerHost } from '../verify/engine-helpers';
-import { fixtureSpec } from '../verify/fixture';
+import { FIXTURE_PLAN, fixtureSpec } from '../verify/fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const NO_ENGINE = 'unix:///tmp/no-such-docker-engine.sock';
@@ -74,6 +74,37 @@ describe('no engine answers: one line naming the cause and the declared way to g
     const dir = projectWith(spec);
     const r = await withDockerHost(NO_ENGINE, () => verify(dir));
     expect(r).toEqual({ code: 2, out: [], err: [`docker:verify: ${line}`] });
+  });
+});
+
+describe('the pod check\'s overlay, rendered before the engine is asked: one line naming kubectl', () => {
+  const overlay = 'deploy/kubernetes/overlays/production';
+  const pod = {
+    name: 'pod', title: 'the production pod', kind: 'pod', kustomization: overlay, container: 'api', databasePath: '/health',
+  } as const;
+  const spec = fixtureSpec({ ...FIXTURE_PLAN, runtime: [...FIXTURE_PLAN.runtime, pod] });
+
+  test('without kubectl on PATH, and where to get it', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const r = await withDockerHost(NO_ENGINE, () => verify(projectWith(spec)));
+      expect(r).toEqual({
+        code: 2,
+        out: [],
+        err: [`docker:verify: kubectl not found on PATH: the pod check renders ${overlay} with \`kubectl kustomize\`; `
+          + 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH'],
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  test('an overlay kubectl cannot render, with kubectl\'s reason', async () => {
+    const r = await withDockerHost(NO_ENGINE, () => verify(projectWith(spec)));
+    expect(r).toMatchObject({ code: 2, out: [] });
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(new RegExp(`^docker:verify: kubectl kustomize ${overlay} failed: .*\\S$`));
   });
 });
 
