@@ -5,7 +5,7 @@ import { EMULATED_TIME_FACTOR, planEntries } from './check-plan';
 import type { ContainerImage } from './container-image';
 import { IMAGE_TASKS } from './container-image';
 import type { RuntimeKind } from './container-image-props';
-import { DATABASE_URL_ENV, PLATFORM_ARCHES } from './container-image-props';
+import { DATABASE_URL_ENV, DEFAULT_NODE_MAJOR, PLATFORM_ARCHES } from './container-image-props';
 import { DPKG_STATUS_DIR, dockerfileModel } from './dockerfile';
 import type { DockerfileModel } from './dockerfile-model';
 import { platformTag } from './image-tags';
@@ -71,6 +71,8 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The platforms section: what each platform's image is, how it is built, verified and published, and what holds it still. Pure. */
 export function renderPlatformDocs(r: ResolvedContainer): string {
   const packages = (platform: string) => r.debianPackages.filter((p) => p.ships && p.locked[platform]?.version).length;
+  // docker:lock runs something on each platform only to lock the minimal runtime's packages.
+  const probed = [...(r.debianPackages.length ? [IMAGE_TASKS.lock] : []), IMAGE_TASKS.build, IMAGE_TASKS.verify].map(code);
   return [
     '## Platforms',
     '',
@@ -81,7 +83,10 @@ export function renderPlatformDocs(r: ResolvedContainer): string {
     `${code('npx projen docker:build')} builds one image per platform. The ${code('build')} and ${code('files')} stages run on the builder's `
       + `own platform for every target (no emulated ${code(r.packageManager.install)} or bundling); only the runtime is assembled on the target platform, from `
       + 'that platform\'s locked bases, under QEMU user emulation when the engine\'s architecture differs. The engine\'s own platform '
-      + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively.`,
+      + `is also tagged ${code(`${r.imageName}:${r.version}`)} and ${code(`${r.imageName}:latest`)}, so ${code(`docker run --rm ${r.imageName} whoami`)} runs natively. `
+      + `Before ${probed.slice(0, -1).join(', ')} and ${probed[probed.length - 1]} run anything `
+      + 'on a platform the engine does not run natively, BuildKit runs one step in the runtime base there; an engine with no emulator '
+      + 'for it stops them in one line that names both fixes: register QEMU with binfmt_misc, or declare only the platforms the engine runs.',
     '',
     `${code('npx projen docker:verify')} runs the whole check plan against each platform's image, and every row of its report names `
       + 'the platform. Under emulation a correct image is slower, so the stop limit and the health check\'s timeout and start period '
@@ -138,6 +143,8 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `| User | ${code(r.user)}, uid ${r.uid}, gid ${r.gid} (${code(`USER ${r.uid}:${r.gid}`)}); no home, shell ${code('/usr/sbin/nologin')} |`,
     `| Workdir | ${code(r.workdir)}, files owned by root, not writable by the app user |`,
     `| Command | ${code(JSON.stringify(r.cmd))} (exec form: node is PID 1 and receives SIGTERM) |`,
+    `| Node | ${r.nodeMajor}, the major of the project's ${code('minNodeVersion')}; a project that declares none gets ${DEFAULT_NODE_MAJOR} `
+      + `(${code('DEFAULT_NODE_MAJOR')}: a long-term-support line, the one the construct is tested on). The bundles target it |`,
     `| Port | ${r.port} (${code('EXPOSE')}, ${code('PORT')}) |`,
     `| Workers | ${r.workers} (${code('WEB_CONCURRENCY')}) |`,
     `| Environment | ${Object.entries(r.env).map(([k, v]) => code(`${k}=${v}`)).join(', ')} |`,
@@ -161,7 +168,11 @@ export function renderContainerDocs(r: ResolvedContainer, model: DockerfileModel
     `## What ${code(run(IMAGE_TASKS.verify))} checks`,
     '',
     `Each row is one entry of the check plan under ${code('checks')} in ${code('.projen/container.json')}; `
-      + 'verify reports each by its name. The image must also build (or, with `--image`, exist locally).',
+      + 'verify reports each by its name. The image must also build (or, with `--image`, exist locally).'
+      + (r.checks.runtime.some((c) => c.kind === 'pod')
+        ? ` The pod check's Deployment is what ${code('kubectl kustomize')} renders, so verify needs kubectl on PATH; without it, or with an `
+          + 'overlay it cannot render, verify stops in one line before building.'
+        : ''),
     '',
     '| Category | Check | What it proves |',
     '| --- | --- | --- |',

@@ -94,8 +94,9 @@ export interface ContainerImageProps {
   readonly labels?: Record<string, string>;
   /**
    * Node image for the build and deps stages (and the runtime when `runtime` is `node`).
-   * @default - `node:<major>-trixie-slim`, the major of the project's `minNodeVersion`: the Node the app is
-   *   tested on, on the Debian release of the runtime
+   * @default - `node:<major>-trixie-slim`, on the Debian release of the runtime. The major is the project's
+   *   `minNodeVersion`'s, the Node the app is tested on; a project that declares none gets
+   *   {@link DEFAULT_NODE_MAJOR}
    */
   readonly nodeImage?: string;
   /**
@@ -163,6 +164,12 @@ export const DEFAULT_UID = 10001;
 /** The Debian release every default base image is built on, so node's libraries match the runtime's. */
 export const DEBIAN_RELEASE = 'trixie';
 export const DEFAULT_RUNTIME_IMAGE = `debian:${DEBIAN_RELEASE}-slim`;
+/**
+ * The Node major of a project without `minNodeVersion`: 24, a long-term-support line (maintained until
+ * April 2028) and the one this construct's images and checks are tested on. The image, the bundle's target
+ * and the container workflow's Node all follow it; declare `minNodeVersion` to choose another.
+ */
+export const DEFAULT_NODE_MAJOR = 24;
 /** The official node image of a major on {@link DEBIAN_RELEASE}. */
 export const nodeImageOf = (major: number): string => `node:${major}-${DEBIAN_RELEASE}-slim`;
 

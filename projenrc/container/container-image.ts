@@ -16,7 +16,7 @@ import type { PackageManager } from './package-manager';
 import { resolvePackageManager } from './package-manager';
 import { productionPackages } from './production-packages';
 import type { ProjectFacts, ResolvedProps } from './resolve';
-import { resolveContainer, resolveProps } from './resolve';
+import { resolveContainer, resolveNodeMajor, resolveProps } from './resolve';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, specFileContent } from './resolved-container';
 import { CREATED_EXPRESSION } from './source-date';
@@ -199,16 +199,8 @@ export class ContainerImage extends Component {
       repositoryUrl: typeof repository === 'string' ? repository
         : (repository as { url?: string } | undefined)?.url,
       devDependencies: Object.fromEntries(devDependencies.map((d) => [d, this.binariesOf(d)])),
-      nodeMajor: this.nodeMajor(),
+      nodeMajor: resolveNodeMajor(this.project.minNodeVersion),
     };
-  }
-
-  /** The major of the project's minNodeVersion: the image runs the Node the tests run on. */
-  private nodeMajor(): number {
-    const min = this.project.minNodeVersion;
-    const major = min ? Number.parseInt(min, 10) : NaN;
-    if (!Number.isInteger(major) || major < 1) fail('minNodeVersion', 'the project must declare it (the image\'s Node major derives from it)', String(min));
-    return major;
   }
 
   /**

@@ -8,7 +8,8 @@
  * the build before BuildKit would: a SOURCE_DATE_EPOCH that is no date, no
  * package lockfile to install from, a lock that does not fit the
  * declaration or changed since the Dockerfile was synthesized from it, no
- * engine answering, or a pinned digest it cannot pull.
+ * engine answering, a pinned digest it cannot pull, or a declared platform
+ * the engine cannot run (which stops the lock too, before it installs there).
  */
 import { writeFileSync } from 'fs';
 import type Docker from 'dockerode';
@@ -18,7 +19,7 @@ import { lockfileProblem } from './package-manager';
 import { readSpec } from './read-spec';
 import type { ResolvedContainer } from './resolved-container';
 import { sourceDateProblem } from './source-date';
-import { connectEngine, demux, ensureBaseImages } from '../engine';
+import { connectEngine, demux, ensureBaseImages, ensurePlatformsRun, resolveDockerCli } from '../engine';
 
 /** The digest the tag resolves to: its multi-platform index's, when the registry serves one. */
 async function pullDigest(docker: Docker, tag: string): Promise<string> {
@@ -122,20 +123,24 @@ async function main(args: readonly string[]): Promise<void> {
   if (args[0] === '--check') {
     const problem = sourceDateProblem(process.env.SOURCE_DATE_EPOCH) ?? lockfileProblem(spec.packageManager, '.') ?? lockProblem(spec, LOCK_PATH);
     if (problem) throw new Error(problem);
+    const cli = resolveDockerCli(process.env.DOCKER || 'docker', process.env);
     const { docker } = await connectEngine(spec.engineHelp);
     await ensureBaseImages(docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
+    await ensurePlatformsRun(docker, cli, spec.baseImages.runtime, spec.platforms, process.env);
     return;
   }
   if (args.length) throw new Error(`unknown argument "${args[0]}" (usage: lock-cli.ts [--check])`);
   // The one engine layer: docker-modem's defaults, and one line when the engine does not answer.
   const { docker } = await connectEngine(spec.engineHelp);
+  const names = spec.debianPackages.map((p) => p.name);
+  const runtimeTag = tagOf(spec.baseImages.runtime);
+  // The minimal runtime's packages are installed on every platform: one that this engine cannot run is one line, before any pull.
+  if (names.length) await ensurePlatformsRun(docker, resolveDockerCli(process.env.DOCKER || 'docker', process.env), runtimeTag, spec.platforms, process.env);
   const images: Record<string, string> = {};
   for (const tag of [...new Set([spec.baseImages.build, spec.baseImages.runtime].map(tagOf))]) {
     images[tag] = await pullDigest(docker, tag);
     process.stdout.write(`${tag}@${images[tag]}\n`);
   }
-  const names = spec.debianPackages.map((p) => p.name);
-  const runtimeTag = tagOf(spec.baseImages.runtime);
   const packages: Record<string, Record<string, LockedPackage>> = {};
   for (const platform of names.length ? spec.platforms : []) {
     packages[platform] = await resolvePackages(docker, `${runtimeTag}@${images[runtimeTag]}`, names, platform);

@@ -5,7 +5,7 @@ import type { CheckPlan } from './check-plan';
 import { CHECK_CATEGORIES } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
 import {
-  DATABASE_ENGINES, DEFAULT_ENGINE_HELP, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS,
+  DATABASE_ENGINES, DEFAULT_ENGINE_HELP, DEFAULT_NODE_MAJOR, DEFAULT_RUNTIME, DEFAULT_RUNTIME_IMAGE, DEV_VERSION, RUNTIME_KINDS,
   DEFAULT_UID, DEFAULT_USER, DEFAULT_WORKERS, HARDENED_PROFILE, HEALTH_TIMING, DEFAULT_PLATFORMS, MINIMAL_PACKAGES, STOP_SLACK_MS, WORKDIR,
   nodeImageOf,
 } from './container-image-props';
@@ -30,7 +30,7 @@ export interface ProjectFacts {
   readonly repositoryUrl?: string;
   /** Each devDependency with the executables its manifest declares. */
   readonly devDependencies: Readonly<Record<string, readonly string[]>>;
-  /** The major of the project's `minNodeVersion`: the Node the tests run on. */
+  /** The Node the image runs and the tests run on: {@link resolveNodeMajor}. */
   readonly nodeMajor: number;
 }
 
@@ -47,6 +47,14 @@ export interface Additions {
 export type ResolvedProps = Pick<ResolvedContainer,
   'imageName' | 'port' | 'workers' | 'user' | 'uid' | 'gid' | 'healthPath' | 'livenessPath' | 'metricsPath' | 'sizeBudgetMb' | 'shutdownTimeoutMs' | 'database' | 'migrateCommand' | 'runtime' | 'engineHelp' | 'platforms'>
   & { readonly nodeImage?: string; readonly runtimeImage: string; readonly sourceUrl?: string };
+
+/** The major of the project's `minNodeVersion`, or {@link DEFAULT_NODE_MAJOR} when it declares none. Pure. */
+export function resolveNodeMajor(minNodeVersion: string | undefined): number {
+  if (minNodeVersion === undefined) return DEFAULT_NODE_MAJOR;
+  const major = Number.parseInt(minNodeVersion, 10);
+  if (!Number.isInteger(major) || major < 1) fail('minNodeVersion', 'must start with the Node major the image runs', minNodeVersion);
+  return major;
+}
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
 export function resolveProps(props: ContainerImageProps): ResolvedProps {

@@ -9,6 +9,7 @@ export { chooseReach, connectEngine, resolveDockerCli } from './connect';
 export type { Engine, Reach } from './connect';
 export { fastHealthcheck, healthDeadlineMs, waitForHealth } from './health';
 export type { HealthOutcome } from './health';
+export { cannotRun, ensurePlatformsRun, EXEC_FORMAT_ERROR } from './platforms';
 export { httpGet } from './http';
 export type { HttpAnswer } from './http';
 export { freePorts } from './ports';

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { connectEngine, ensureBaseImages, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
+import { connectEngine, ensureBaseImages, ensurePlatformsRun, inspectImage, newRunId, removeLabelled, resolveDockerCli, RUN_LABEL, RunScope } from '../engine';
+import { kustomize } from './categories/pod';
 import { VerifyError } from './errors';
 import { builtTags, judgeBuild, judgeGivenImage, judgePlatform, platformOf, runProjenBuild } from './image';
 import { parseOptions, USAGE } from './options';
@@ -30,6 +31,15 @@ function loadSpec(path: string): ResolvedContainer {
 }
 
 /**
+ * The pod check runs the image with its overlay's Deployment as `kubectl
+ * kustomize` renders it: rendering each now makes a missing kubectl, or an
+ * overlay it cannot render, one line before any build.
+ */
+function renderPodOverlays(spec: ResolvedContainer): void {
+  for (const check of spec.checks.runtime) if (check.kind === 'pod') kustomize(check.kustomization);
+}
+
+/**
  * `npx projen docker:verify`: returns the exit code (0 all passed, 1 a check
  * failed). User errors (no spec, no docker, engine down, bad arguments) are
  * thrown as {@link VerifyError} for the caller to print as one line. The
@@ -43,10 +53,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 0;
   }
   const spec = loadSpec(options.specPath);
-  if (!options.image) resolveDockerCli(options.docker, env);
+  renderPodOverlays(spec);
+  const cli = options.image ? undefined : resolveDockerCli(options.docker, env);
   const engine = await connectEngine(spec.engineHelp);
-  // A pinned base this machine cannot pull is the user's to fix: one line, not a failed build row under BuildKit's log.
-  if (!options.image) await ensureBaseImages(engine.docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
+  // A pinned base this machine cannot pull, or a platform this engine cannot run, is the user's to fix:
+  // one line, not a failed build row under BuildKit's log.
+  if (cli) {
+    await ensureBaseImages(engine.docker, pinnedRefs(spec.baseImages), RELOCK_HINT);
+    await ensurePlatformsRun(engine.docker, cli, spec.baseImages.runtime, spec.platforms, env);
+  }
   const runId = newRunId();
   const startedAt = new Date();
   let killBuild: ((s: NodeJS.Signals) => void) | undefined;

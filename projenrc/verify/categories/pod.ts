@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, PodProbe, PodRunSettings } from '../../container/pod-run-settings';
 import { HttpAnswer, httpGet, RunScope, sleep } from '../../engine';
+import { VerifyError } from '../errors';
 import { oneLine, Row, row, RowHead } from '../report';
 import { hardenedHostConfig } from './hardening';
 import type { HardenedProfile } from '../../container/check-plan';
@@ -57,8 +58,11 @@ export function kustomize(dir: string): KubeObject[] {
     yaml = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new Error(`kubectl not found on PATH: the pod check renders ${dir} with \`kubectl kustomize\`; install kubectl`);
-    throw new Error(`kubectl kustomize ${dir} failed: ${oneLine(err.stderr || err.message)}`);
+    if (err.code === 'ENOENT') {
+      throw new VerifyError(`kubectl not found on PATH: the pod check renders ${dir} with \`kubectl kustomize\`; `
+        + 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH');
+    }
+    throw new VerifyError(`kubectl kustomize ${dir} failed: ${oneLine(err.stderr || err.message)}`);
   }
   return parseAllDocuments(yaml).map((d) => d.toJS() as KubeObject);
 }

@@ -167,3 +167,17 @@ describe('ContainerImage.addCheck', () => {
     expect(() => dup.resolved).toThrow('ContainerImage: "checks" names must be unique across the plan, got "whoami"');
   });
 });
+
+describe('docs/container.md and the pod check', () => {
+  test('say that verify needs kubectl only when the plan has a pod check', () => {
+    const needsKubectl = 'so verify needs kubectl on PATH; without it, or with an overlay it cannot render, verify stops in one line before building';
+    expect(synthContainer().files['docs/container.md']).not.toContain('kubectl');
+    const project = testProject();
+    const image = new ContainerImage(project, BASE_PROPS);
+    new ContainerDocs(image);
+    image.addCheck('runtime', {
+      name: 'pod', title: 'pod', kind: 'pod', kustomization: 'deploy/kubernetes/overlays/production', container: 'api', databasePath: '/health',
+    });
+    expect(Testing.synth(project)['docs/container.md']).toContain(needsKubectl);
+  });
+});

@@ -6,8 +6,10 @@ import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../projenrc';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
+import { DEFAULT_NODE_MAJOR } from '../../../projenrc/container/container-image-props';
 import { nativeAliasScript } from '../../../projenrc/container/image-tags';
 import { parseSpec } from '../../../projenrc/container/read-spec';
+import { resolveNodeMajor } from '../../../projenrc/container/resolve';
 import { SPEC_SCHEMA_VERSION } from '../../../projenrc/container/resolved-container';
 import { CREATED_EXPRESSION } from '../../../projenrc/container/source-date';
 import { toolCommand } from '../../../projenrc/container/tool-command';
@@ -186,6 +188,41 @@ describe('ContainerImage', () => {
     });
     expect(Object.keys(r.devDependencies)).toContain('projen');
     expect(Object.keys(r.devDependencies)).not.toContain('fastify');
+  });
+
+  test('the Node major is the project\'s minNodeVersion\'s; a project that declares none gets the documented default', () => {
+    const nodeOf = (minNodeVersion?: string) => {
+      const project = new typescript.TypeScriptAppProject({
+        name: 'newcomer',
+        defaultReleaseBranch: 'main',
+        outdir: mkdtempSync(join(tmpdir(), 'container-node-')),
+        packageManager: javascript.NodePackageManager.NPM,
+        entrypoint: 'lib/index.js',
+        minNodeVersion,
+      });
+      new ContainerDocs(new ContainerImage(project, { ...BASE_PROPS, assets: [] }));
+      const out = Testing.synth(project);
+      return { spec: out['.projen/container.json'] as ResolvedContainer, dockerfile: out.Dockerfile as string, docs: out['docs/container.md'] as string };
+    };
+    const newcomer = nodeOf(undefined);
+    expect(newcomer.spec).toMatchObject({ nodeMajor: DEFAULT_NODE_MAJOR, baseImages: { build: `node:${DEFAULT_NODE_MAJOR}-trixie-slim` } });
+    expect(newcomer.dockerfile).toContain(`--target=node${DEFAULT_NODE_MAJOR} `);
+    expect(newcomer.docs).toContain(`| Node | ${DEFAULT_NODE_MAJOR}, the major of the project's \`minNodeVersion\`; a project that declares none gets ${DEFAULT_NODE_MAJOR} `);
+    const declared = nodeOf('22.12.0');
+    expect(declared.spec).toMatchObject({ nodeMajor: 22, baseImages: { build: 'node:22-trixie-slim' } });
+    expect(declared.dockerfile).toContain('--target=node22 ');
+  });
+
+  test.each([
+    [undefined, DEFAULT_NODE_MAJOR],
+    ['24.0.0', 24],
+    ['22.12.0', 22],
+  ])('resolveNodeMajor(%p) is %p', (minNodeVersion, major) => {
+    expect(resolveNodeMajor(minNodeVersion)).toBe(major);
+  });
+
+  test('a minNodeVersion without a major is refused, naming it', () => {
+    expect(() => resolveNodeMajor('lts')).toThrow('ContainerImage: "minNodeVersion" must start with the Node major the image runs, got "lts"');
   });
 
   test('runtime node starts from the node image and lets npm stay', () => {

@@ -2,14 +2,18 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import Docker from 'dockerode';
+import { buildUnrunnable, UNRUNNABLE_BASE } from './unrunnable';
 import { RELOCK_HINT, renderLock, tagOf } from '../../../projenrc/container/base-image-lock';
+import { archOf, PLATFORM_ARCHES } from '../../../projenrc/container/container-image-props';
 import type { ResolvedContainer } from '../../../projenrc/container/resolved-container';
 import { CONTAINER_SPEC_PATH, specFileContent } from '../../../projenrc/container/resolved-container';
 import { toolCommand } from '../../../projenrc/container/tool-command';
+import { cannotRun } from '../../../projenrc/engine';
 import type { Io } from '../../../projenrc/verify';
 import { main, reportError } from '../../../projenrc/verify';
-import { describeIfEngine, withDockerHost } from '../verify/engine-helpers';
-import { fixtureSpec } from '../verify/fixture';
+import { DOCKER, describeIfEngine, withDockerHost } from '../verify/engine-helpers';
+import { FIXTURE_PLAN, fixtureSpec } from '../verify/fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const NO_ENGINE = 'unix:///tmp/no-such-docker-engine.sock';
@@ -19,10 +23,10 @@ const UNPULLABLE = `sha256:${'0'.repeat(64)}`;
 function projectWith(spec: ResolvedContainer): string {
   const dir = mkdtempSync(join(tmpdir(), 'one-line-'));
   mkdirSync(join(dir, '.projen'));
+  writeFileSync(join(dir, spec.packageManager.lockFile), '{}');
   writeFileSync(join(dir, CONTAINER_SPEC_PATH), JSON.stringify(specFileContent(spec)));
   const refs = [spec.baseImages.build, spec.baseImages.runtime].filter((r) => r.includes('@'));
   writeFileSync(join(dir, 'container.lock.json'), renderLock({ images: Object.fromEntries(refs.map((r) => [tagOf(r), r.split('@')[1]])) }));
-  writeFileSync(join(dir, spec.packageManager.lockFile), '');
   return dir;
 }
 
@@ -33,21 +37,21 @@ function unpullable(): ResolvedContainer {
   return { ...spec, baseImages: { build: pin(spec.baseImages.build), runtime: pin(spec.baseImages.runtime) } };
 }
 
-/** docker:build's first step, the task's own command, run in `cwd` (projen puts the node_modules binaries on PATH). */
-function buildCheck(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return spawnSync('sh', ['-c', `${toolCommand(cwd, 'container/lock-cli')} --check`], {
+/** docker:build's first step (or, with `args` empty, docker:lock), the task's own command, run in `cwd` (projen puts the node_modules binaries on PATH). */
+function buildCheck(cwd: string, env: NodeJS.ProcessEnv = {}, args = '--check') {
+  return spawnSync('sh', ['-c', `${toolCommand(cwd, 'container/lock-cli')} ${args}`], {
     cwd, encoding: 'utf8', env: { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, ...env }, timeout: 60_000,
   });
 }
 
 /** verify in-process, in `cwd`, as `npx projen docker:verify` runs it; its stderr lines and exit code. */
-async function verify(cwd: string): Promise<{ code: number; err: string[]; out: string[] }> {
+async function verify(cwd: string, docker = process.execPath): Promise<{ code: number; err: string[]; out: string[] }> {
   const lines = { out: [] as string[], err: [] as string[] };
   const io: Io = { out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) };
   const before = process.cwd();
   process.chdir(cwd);
   try {
-    const env = { CONTAINER_SPEC_PATH: join(cwd, CONTAINER_SPEC_PATH), DOCKER: process.execPath };
+    const env = { CONTAINER_SPEC_PATH: join(cwd, CONTAINER_SPEC_PATH), DOCKER: docker };
     const code = await main([], env, io).catch((e: unknown) => reportError(e, io));
     return { code, ...lines };
   } finally {
@@ -73,6 +77,37 @@ describe('no engine answers: one line naming the cause and the declared way to g
   });
 });
 
+describe('the pod check\'s overlay, rendered before the engine is asked: one line naming kubectl', () => {
+  const overlay = 'deploy/kubernetes/overlays/production';
+  const pod = {
+    name: 'pod', title: 'the production pod', kind: 'pod', kustomization: overlay, container: 'api', databasePath: '/health',
+  } as const;
+  const spec = fixtureSpec({ ...FIXTURE_PLAN, runtime: [...FIXTURE_PLAN.runtime, pod] });
+
+  test('without kubectl on PATH, and where to get it', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const r = await withDockerHost(NO_ENGINE, () => verify(projectWith(spec)));
+      expect(r).toEqual({
+        code: 2,
+        out: [],
+        err: [`docker:verify: kubectl not found on PATH: the pod check renders ${overlay} with \`kubectl kustomize\`; `
+          + 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH'],
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  test('an overlay kubectl cannot render, with kubectl\'s reason', async () => {
+    const r = await withDockerHost(NO_ENGINE, () => verify(projectWith(spec)));
+    expect(r).toMatchObject({ code: 2, out: [] });
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatch(new RegExp(`^docker:verify: kubectl kustomize ${overlay} failed: .*\\S$`));
+  });
+});
+
 describeIfEngine('a pinned base digest this machine cannot pull: one line naming it and docker:lock', () => {
   const spec = unpullable();
   const ref = spec.baseImages.build;
@@ -93,5 +128,38 @@ describeIfEngine('a pinned base digest this machine cannot pull: one line naming
     expect(r.out).toEqual([]);
     expect(r.err).toHaveLength(1);
     expect(r.err[0].replace(/^docker:verify: /, '')).toMatch(line);
+  });
+});
+
+describeIfEngine('a declared platform this engine cannot run: one line naming both fixes, before any build or pull', () => {
+  const declared = Object.keys(PLATFORM_ARCHES);
+  // The minimal runtime's packages make docker:lock install on every platform.
+  const spec: ResolvedContainer = {
+    ...fixtureSpec(),
+    platforms: declared,
+    debianPackages: [{ name: 'libc6', ships: true, locked: {} }],
+    baseImages: { ...fixtureSpec().baseImages, runtime: UNRUNNABLE_BASE },
+  };
+  let line: string;
+
+  beforeAll(async () => {
+    const { Os: os, Arch: arch } = await new Docker().version();
+    const foreign = declared.find((p) => archOf(p) !== arch)!;
+    buildUnrunnable(foreign);
+    line = cannotRun(foreign, { os, arch }, declared);
+  });
+
+  afterAll(() => {
+    spawnSync(DOCKER, ['rmi', '--force', UNRUNNABLE_BASE], { timeout: 60_000 });
+  });
+
+  test('docker:verify', async () => {
+    expect(await verify(projectWith(spec), DOCKER)).toEqual({ code: 2, out: [], err: [`docker:verify: ${line}`] });
+  });
+
+  test('docker:lock', () => {
+    const r = buildCheck(projectWith(spec), { DOCKER }, '');
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`docker:lock: ${line}`]);
   });
 });

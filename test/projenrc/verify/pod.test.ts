@@ -97,12 +97,13 @@ describe('kustomize', () => {
     expect(() => kustomize('/nonexistent/overlay')).toThrow(/^kubectl kustomize \/nonexistent\/overlay failed: .*\S$/);
   });
 
-  test('without kubectl on PATH it says so, and what to install', () => {
+  test('without kubectl on PATH it says so, and where to get it', () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
       expect(() => kustomize('deploy/kubernetes/overlays/production'))
-        .toThrow('kubectl not found on PATH: the pod check renders deploy/kubernetes/overlays/production with `kubectl kustomize`; install kubectl');
+        .toThrow('kubectl not found on PATH: the pod check renders deploy/kubernetes/overlays/production with `kubectl kustomize`; '
+          + 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or put it on PATH');
     } finally {
       process.env.PATH = path;
     }
