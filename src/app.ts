@@ -15,6 +15,7 @@ import { livenessRoute } from './routes/liveness';
 import { metricsRoute, type Scrape } from './routes/metrics';
 import { openapiRoute } from './routes/openapi';
 import { promptRoutes } from './routes/prompts';
+import { UnansweredRequests } from './unanswered-requests';
 
 /** The prefix of every versioned route; health, liveness and metrics live beside it. */
 export const API_PREFIX = '/api/v1';
@@ -45,6 +46,7 @@ const zodCompilers = { buildValidator: () => validatorCompiler, buildSerializer:
 export function buildApp(options: AppOptions): FastifyInstance {
   const { config, db } = options;
   const genReqId = requestIdGenerator();
+  const unanswered = new UnansweredRequests();
   const app = fastify({
     logger: options.logger ?? { level: config.logLevel },
     // One line per request, written in onResponse below, instead of fastify's two.
@@ -57,9 +59,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
     // Bad URLs and over-long parameters are answered before routing, without our error handler or hooks.
     frameworkErrors: answerFrameworkError,
-    clientErrorHandler: clientErrorAnswerer(() => genReqId()),
+    clientErrorHandler: clientErrorAnswerer(() => genReqId(), unanswered),
     schemaController: { compilersFactory: zodCompilers },
   });
+  unanswered.watch(app.server);
 
   const metrics = createMetrics(db);
   app.decorateRequest('inFlight', false);

@@ -6,6 +6,7 @@ import type { ErrorBody } from './contract/errors';
 import { classifyDatabaseError, type UnavailableReason } from './database-errors';
 import { REQUEST_ID_HEADER } from './request-id';
 import { logRequest } from './request-log';
+import type { UnansweredRequests } from './unanswered-requests';
 
 /** An error whose message is safe to show to clients. */
 export class HttpError extends Error {
@@ -100,29 +101,36 @@ const clientErrors: Record<string, [number, string]> = {
  * Makes fastify's `clientErrorHandler`: node could not read a request (timed
  * out, oversized or malformed headers). Answered in our format, with a request
  * id from `newRequestId`, and logged, where fastify's default writes its own
- * format and logs at trace level only.
+ * format and logs at trace level only. The requests read before it on the
+ * connection are answered first (`requests`), each in its turn.
  */
-export function clientErrorAnswerer(newRequestId: () => string): (this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
+export function clientErrorAnswerer(newRequestId: () => string, requests: UnansweredRequests):
+(this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
+  // node reports every further byte of a connection it cannot parse: one answer each.
+  const answering = new WeakSet<Socket>();
   return function answerClientError(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
     // A reset connection has nobody to answer.
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    if (err.code === 'ECONNRESET' || socket.destroyed || answering.has(socket)) return;
+    answering.add(socket);
     const [statusCode, message] = clientErrors[err.code] ?? [400, 'malformed HTTP request'];
     // Its headers were not read (or not trusted): a new id, so the answer and its log line still meet.
     const requestId = newRequestId();
     this.log.info({ reqId: requestId, statusCode, code: err.code }, 'client error');
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify(errorBody(statusCode, message));
-    socket.end([
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
-      'Connection: close',
-      'Content-Type: application/json; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      `X-Request-Id: ${requestId}`,
-      '',
-      body,
-    ].join('\r\n'));
+    void requests.settled(socket).then(() => {
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const body = JSON.stringify(errorBody(statusCode, message));
+      socket.end([
+        `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
+        'Connection: close',
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `X-Request-Id: ${requestId}`,
+        '',
+        body,
+      ].join('\r\n'));
+    });
   };
 }

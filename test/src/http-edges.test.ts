@@ -150,6 +150,53 @@ describe('framework errors and aborted requests', () => {
   });
 });
 
+/** The status lines of the answers in `text`, in order (an answer follows the body before it directly). */
+const statusLines = (text: string): string[] => [...text.matchAll(/HTTP\/1\.1 \d{3}/g)].map(([line]) => line);
+
+describe('a connection whose next request is malformed', () => {
+  it('answers the request before it first, then the malformed one, once, and logs and counts both', async () => {
+    const inserted: unknown[][] = [];
+    // The insert answers only when the test says: the POST is in flight while node reports the rest.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    const db = fakeDatabase({
+      query: async <Row>(_text: string, values?: unknown[]) => {
+        await released;
+        inserted.push(values ?? []);
+        return [{ id: '6f1c1a39-0a8e-4f57-9b0c-2b9c0a1e2d3f', title: values?.[0], description: null, created_at: new Date() }] as Row[];
+      },
+    });
+    const { app, port, logLines } = await start({}, db);
+    let reported = 0;
+    let reportedTwice: () => void = () => undefined;
+    const twice = new Promise<void>((resolve) => { reportedTwice = resolve; });
+    app.server.on('clientError', () => { if (++reported === 2) reportedTwice(); });
+
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk; });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    const body = '{"title":"x"}';
+    socket.write(`POST /api/v1/courses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}GARBAGE\r\n\r\n`);
+    await once(app.server, 'clientError');
+    // node reports each further chunk of a connection it could not parse again.
+    socket.write('MORE GARBAGE\r\n\r\n');
+    await twice;
+    release();
+    await closed;
+
+    expect(statusLines(answer)).toEqual(['HTTP/1.1 201', 'HTTP/1.1 400']);
+    expect(inserted).toEqual([['x', null]]);
+    const lines = logLines();
+    expect(lines.filter((l) => l.method === 'POST')).toEqual([expect.objectContaining({ msg: 'request completed', statusCode: 201 })]);
+    expect(lines.filter((l) => l.msg === 'client error')).toEqual([expect.objectContaining({ statusCode: 400 })]);
+    // The scrape counts itself: nothing else is in flight.
+    const scrape = await inject(app, { method: 'GET', url: '/metrics' });
+    expect(scrape.body).toMatch(/^http_requests_in_flight 1$/m);
+  });
+});
+
 describe('GET <livenessPath>', () => {
   it('answers 200 with the version without touching the database, even when it is down', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
