@@ -34,7 +34,7 @@ export function errorBody(statusCode: number, message: string, field?: string): 
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** A server-side failure, attached to the single per-request log line. */
+    /** The error behind the answer, for the single per-request log line: its details never reach the client. */
     failure: unknown;
   }
 }
@@ -46,8 +46,9 @@ const retryAfterSeconds = (reason: UnavailableReason): number => (reason === 'bu
  * Every error leaves as JSON without a stack trace. Client errors keep their
  * message (fastify's own, e.g. malformed JSON, are written for clients);
  * database errors are answered by what the client can do about them: fix the
- * data (400) or retry later (503 with Retry-After); anything else becomes a
- * generic 500 whose request id leads to the details in the log.
+ * data (400, in our words, not the database's) or retry later (503 with
+ * Retry-After); anything else becomes a generic 500 whose request id leads to
+ * the details in the log.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.decorateRequest('failure', undefined);
@@ -64,10 +65,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(statusCode).send(errorBody(statusCode, err.message));
     }
     const failure = classifyDatabaseError(err);
+    request.failure = err;
     if (failure.kind === 'invalid-data') {
       return reply.code(400).send(errorBody(400, `invalid data: ${failure.message}`, failure.field));
     }
-    request.failure = err;
     if (failure.kind === 'unavailable') {
       return reply.code(503)
         .header('retry-after', String(retryAfterSeconds(failure.reason)))
