@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { withResponseHeaders } from './contract/headers';
 import type { Database } from './database';
 import { clientErrorAnswerer, answerFrameworkError, registerErrorHandling } from './http-errors';
+import { JSON_BODY_TYPE, parseJsonBody } from './json-body';
 import { createMetrics } from './metrics';
 import type { PromptCatalog } from './prompts';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id';
@@ -97,6 +98,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     done(null, payload);
   });
 
+  // JSON is the only body the API reads; any other type, text/plain included, is answered 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_BODY_TYPE, { parseAs: 'buffer' }, parseJsonBody);
   registerErrorHandling(app);
   void app.register(swagger, {
     openapi: {
