@@ -17,6 +17,7 @@ import { metricsRoute, type Scrape } from './routes/metrics';
 import { openapiRoute } from './routes/openapi';
 import { promptRoutes } from './routes/prompts';
 import { UnansweredRequests } from './unanswered-requests';
+import { answerUnservedMethods } from './unserved-methods';
 
 /** The prefix of every versioned route; health, liveness and metrics live beside it. */
 export const API_PREFIX = '/api/v1';
@@ -73,6 +74,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     metrics.started(request);
     done();
   });
+  answerUnservedMethods(app);
   const quietPaths = new Set([config.healthPath, config.livenessPath, config.metricsPath]);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.answered(request, reply);

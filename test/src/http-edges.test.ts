@@ -197,6 +197,36 @@ describe('a connection whose next request is malformed', () => {
   });
 });
 
+describe('a method a path does not serve', () => {
+  it.each([
+    ['PUT', '/api/v1/courses', 'GET, HEAD, POST'],
+    ['PATCH', '/api/v1/courses?limit=1', 'GET, HEAD, POST'],
+    ['DELETE', '/api/v1/courses/6f1c1a39-0a8e-4f57-9b0c-2b9c0a1e2d3f', 'GET, HEAD'],
+    ['OPTIONS', '/api/v1/prompts', 'GET, HEAD'],
+    ['POST', '/health', 'GET, HEAD'],
+  ] as const)('%s %s is answered 405 with Allow: %s, in our error format, and logged', async (method, url, allow) => {
+    const { app, logLines } = await start();
+    const response = await inject(app, { method, url });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.headers['x-request-id']).toEqual(expect.any(String));
+    expect(response.json()).toEqual({ error: 'Method Not Allowed', message: `${method} is not served here; this path serves ${allow}` });
+    expect(logLines().filter((l) => l.url === url)).toEqual([expect.objectContaining({ method, statusCode: 405, msg: 'request completed' })]);
+  });
+
+  it('is answered by its method alone, before any body is read', async () => {
+    const { app } = await start();
+    const response = await inject(app, { method: 'PUT', url: '/api/v1/courses', payload: '{"title":', headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(405);
+  });
+
+  it('leaves an unknown path a 404, and HEAD served wherever GET is', async () => {
+    const { app } = await start();
+    expect((await inject(app, { method: 'PUT', url: '/nowhere' })).statusCode).toBe(404);
+    expect((await inject(app, { method: 'HEAD', url: '/api/v1/prompts' })).statusCode).toBe(200);
+  });
+});
+
 describe('GET <livenessPath>', () => {
   it('answers 200 with the version without touching the database, even when it is down', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
