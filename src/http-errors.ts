@@ -61,6 +61,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send(errorBody(400, message, field));
     }
     const statusCode = err.statusCode ?? 500;
+    if (statusCode === 413 && !request.raw.complete) {
+      // fastify closes the connection after a body it refused, and node resets it while the client is
+      // still sending: a client that reads only once it has sent it all never reads this answer. Kept
+      // open, node reads the rest and discards it (within requestTimeoutMs), then serves the next request.
+      reply.removeHeader('connection');
+    }
     if (statusCode >= 400 && statusCode < 500) {
       return reply.code(statusCode).send(errorBody(statusCode, err.message));
     }
@@ -117,8 +123,8 @@ export function clientErrorAnswerer(newRequestId: () => string, requests: Unansw
     // Its headers were not read (or not trusted): a new id, so the answer and its log line still meet.
     const requestId = newRequestId();
     this.log.info({ reqId: requestId, statusCode, code: err.code }, 'client error');
-    void requests.settled(socket).then(() => {
-      if (!socket.writable) {
+    void requests.settled(socket).then((remaining) => {
+      if (remaining === 'nothing' || !socket.writable) {
         socket.destroy();
         return;
       }

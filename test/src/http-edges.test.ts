@@ -197,6 +197,66 @@ describe('a connection whose next request is malformed', () => {
   });
 });
 
+/** Reads one answer from `socket`: its status line and headers, then as many body bytes as Content-Length says. */
+function readAnswer(socket: net.Socket): Promise<{ head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    let received = Buffer.alloc(0);
+    const onClose = (): void => reject(new Error(`closed after ${JSON.stringify(received.toString('latin1'))}`));
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = received.subarray(0, end).toString('latin1');
+      const length = Number(/^content-length: *(\d+)/im.exec(head)?.[1] ?? 0);
+      if (received.length < end + 4 + length) return;
+      socket.off('data', onData).off('close', onClose).pause();
+      resolve({ head, body: received.subarray(end + 4, end + 4 + length).toString('utf8') });
+    };
+    socket.on('data', onData).once('close', onClose).resume();
+  });
+}
+
+describe('a body far over the limit', () => {
+  const tenMegabytes = 10 * 1024 * 1024;
+  const bodyOf = (size: number): string => `{"title":"${'x'.repeat(size - 13)}"}`;
+
+  it.each([
+    ['with a Content-Length', (body: string) => `Content-Length: ${body.length}\r\n\r\n${body}`],
+    ['chunked', (body: string) => `Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`],
+  ])('%s is answered 413 once the client has sent it all, and the connection serves the next request', async (_name, framing) => {
+    const { port, logLines } = await start();
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    // Like many clients: the whole request first, and only then the answer. Nothing is read meanwhile.
+    const sent = await new Promise<Error | null | undefined>((resolve) => {
+      socket.on('error', resolve);
+      socket.write(`POST /api/v1/courses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${framing(bodyOf(tenMegabytes))}`, resolve);
+    });
+    expect(sent).toBeFalsy();
+    const answer = await readAnswer(socket);
+    expect(answer.head).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.head).toMatch(/^x-request-id: /im);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'Payload Too Large', message: 'Request body is too large' });
+    socket.write('GET /api/v1/prompts HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect((await readAnswer(socket)).head).toMatch(/^HTTP\/1\.1 200 /);
+    socket.destroy();
+    expect(logLines().filter((l) => l.msg === 'request completed').map((l) => l.statusCode)).toEqual([413, 200]);
+  });
+
+  it('is answered once: a client that stops sending the rest is cut off at the request timeout, without a second answer', async () => {
+    const { port } = await start({ requestTimeoutMs: 1000, headersTimeoutMs: 1000 });
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk; });
+    socket.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write(`POST /api/v1/courses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${tenMegabytes}\r\n\r\n{"title":"`);
+    await closed;
+    expect(statusLines(answer)).toEqual(['HTTP/1.1 413']);
+  });
+});
+
 describe('a method a path does not serve', () => {
   it.each([
     ['PUT', '/api/v1/courses', 'GET, HEAD, POST'],
