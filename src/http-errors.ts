@@ -88,13 +88,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** What a framework error says, by its code: fastify's own messages quote the whole URL, up to the header limit. */
+const frameworkMessages: Record<string, (request: FastifyRequest) => string> = {
+  FST_ERR_BAD_URL: () => 'the URL is not valid percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: ({ server }) => `a path parameter is longer than ${server.initialConfig.maxParamLength} characters`,
+};
+
 /** fastify's `frameworkErrors`: a bad URL (400) or an over-long parameter (414), answered like any other error. */
 export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const statusCode = err.statusCode ?? 500;
   if (statusCode >= 500) request.failure = err;
   // Raised while routing, before the onRequest hook that echoes the id.
   reply.header(REQUEST_ID_HEADER, request.id);
-  void reply.code(statusCode).send(errorBody(statusCode, statusCode >= 500 ? 'An unexpected error occurred' : err.message));
+  const message = statusCode >= 500 ? 'An unexpected error occurred' : frameworkMessages[err.code]?.(request) ?? STATUS_CODES[statusCode] ?? 'Error';
+  void reply.code(statusCode).send(errorBody(statusCode, message));
   // These requests never reach a route, so no onResponse hook writes their line.
   logRequest(request, reply);
 }
