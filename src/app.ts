@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config';
+import { withSharedErrors } from './contract/errors';
 import { withResponseHeaders } from './contract/headers';
 import type { Database } from './database';
 import { clientErrorAnswerer, answerFrameworkError, registerErrorHandling } from './http-errors';
@@ -111,10 +112,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
         title: 'Course Supporter API',
         version: options.version,
         description: 'Courses over PostgreSQL and the LLM prompt templates. Every answer carries an `x-request-id` header: '
-          + 'the caller\'s own when it is at most 128 characters of `A-Z a-z 0-9 . _ : -`, else a new one.',
+          + 'the caller\'s own when it is at most 128 characters of `A-Z a-z 0-9 . _ : -`, else a new one. '
+          + 'A path this document does not list is answered 404, and a method a listed path does not serve 405 with an '
+          + '`Allow` header, both in the error format of the operations\' answers.',
       },
     },
-    transform: jsonSchemaTransform,
+    transform: (route) => jsonSchemaTransform({ ...route, schema: withSharedErrors(route.schema) }),
     transformObject: withResponseHeaders(API_PREFIX),
   });
   void app.register(livenessRoute, { path: config.livenessPath, version: options.version });

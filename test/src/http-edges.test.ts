@@ -78,6 +78,7 @@ describe('HTTP timeouts', () => {
       `POST /api/v1/courses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, body, 100);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'Request Timeout', message: 'request not received in time' });
+    expect(answer).toMatch(/^X-Request-Id: \S+\r$/m);
     // Cut off by the timeout, not by the sender running out of bytes (200 bytes at 100 ms each take 20 s).
     expect(closedAfterMs).toBeGreaterThanOrEqual(timeouts.requestTimeoutMs);
     expect(closedAfterMs).toBeLessThan(timeouts.requestTimeoutMs + checkIntervalMs + slackMs);
@@ -187,6 +188,7 @@ describe('a connection whose next request is malformed', () => {
     await closed;
 
     expect(statusLines(answer)).toEqual(['HTTP/1.1 201', 'HTTP/1.1 400']);
+    expect(answer.match(/^x-request-id: \S+\r$/gim)).toHaveLength(2);
     expect(inserted).toEqual([['x', null]]);
     const lines = logLines();
     expect(lines.filter((l) => l.method === 'POST')).toEqual([expect.objectContaining({ msg: 'request completed', statusCode: 201 })]);
