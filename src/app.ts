@@ -64,6 +64,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: clientErrorAnswerer(() => genReqId(), unanswered),
     schemaController: { compilersFactory: zodCompilers },
+    // A request that reaches routing while the app closes is served (its connection then closes, below), not
+    // answered by fastify's own 503, which has neither our error format nor x-request-id. The database closes
+    // only after the server has (onClose hooks run last-registered first).
+    return503OnClosing: false,
   });
   unanswered.watch(app.server);
 

@@ -289,6 +289,35 @@ describe('a method a path does not serve', () => {
   });
 });
 
+describe('a request still arriving when the app begins to close', () => {
+  it('is served while the database is still open, in our format and logged, and its connection closed after', async () => {
+    const db = fakeDatabase({
+      query: async <Row>(_text: string, values?: unknown[]) => {
+        if (db.closed) throw new Error('the database closed before the server');
+        return [{ id: '6f1c1a39-0a8e-4f57-9b0c-2b9c0a1e2d3f', title: values?.[0], description: null, created_at: new Date() }] as Row[];
+      },
+    });
+    const { app, port, logLines } = await start({}, db);
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk; });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    // Its headers are on the way: the connection is not idle, so closing waits for it.
+    const body = '{"title":"x"}';
+    socket.write(`POST /api/v1/courses HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`);
+    const closing = app.close();
+    socket.write(`\r\n${body}`);
+    await closed;
+    await closing;
+    expect(statusLines(answer)).toEqual(['HTTP/1.1 201']);
+    expect(answer).toMatch(/^x-request-id: \S+\r$/im);
+    expect(answer).toMatch(/^connection: close\r$/im);
+    expect(logLines().filter((l) => l.url === '/api/v1/courses')).toEqual([expect.objectContaining({ statusCode: 201, msg: 'request completed' })]);
+    expect(db.closed).toBe(true);
+  });
+});
+
 describe('GET <livenessPath>', () => {
   it('answers 200 with the version without touching the database, even when it is down', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
