@@ -8,6 +8,7 @@ import type { Database } from './database';
 import { clientErrorAnswerer, answerFrameworkError, registerErrorHandling } from './http-errors';
 import { JSON_BODY_TYPE, parseJsonBody } from './json-body';
 import { createMetrics } from './metrics';
+import { refuseAsNodeWouldOurWay } from './node-refusals';
 import type { PromptCatalog } from './prompts';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id';
 import { logAbortedRequest, logRequest } from './request-log';
@@ -59,7 +60,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // node checks these timeouts every 30 s by default, which would let a slow sender overstay by as much.
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Without Host, refused by refuseAsNodeWouldOurWay below rather than by node.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000, requireHostHeader: false },
     // Bad URLs and over-long parameters are answered before routing, without our error handler or hooks.
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: clientErrorAnswerer(() => genReqId(), unanswered),
@@ -79,6 +81,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     metrics.started(request);
     done();
   });
+  refuseAsNodeWouldOurWay(app);
   answerUnservedMethods(app);
   const quietPaths = new Set([config.healthPath, config.livenessPath, config.metricsPath]);
   app.addHook('onResponse', (request, reply, done) => {

@@ -289,6 +289,39 @@ describe('a method a path does not serve', () => {
   });
 });
 
+describe('requests node would refuse itself', () => {
+  /** Sends one request on a new connection (closed after its answer) and returns what came back. */
+  async function exchange(port: number, request: string): Promise<string> {
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk; });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.end(request);
+    await closed;
+    return answer;
+  }
+  const bodyOf = (answer: string): unknown => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+
+  it.each([
+    ['an HTTP/1.1 request without Host', 'GET /api/v1/prompts HTTP/1.1\r\n\r\n', 400, 'the Host header is required'],
+    ['an expectation other than 100-continue', 'GET /api/v1/prompts HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\n\r\n', 417,
+      'only the expectation 100-continue is supported'],
+  ])('answers %s in our error format, with x-request-id, and logs it', async (_name, request, status, message) => {
+    const { port, logLines } = await start();
+    const answer = await exchange(port, request);
+    expect(statusLines(answer)).toEqual([`HTTP/1.1 ${status}`]);
+    expect(answer).toMatch(/^x-request-id: \S+\r$/im);
+    expect(bodyOf(answer)).toEqual({ error: expect.any(String), message });
+    expect(logLines().filter((l) => l.url === '/api/v1/prompts')).toEqual([expect.objectContaining({ statusCode: status, msg: 'request completed' })]);
+  });
+
+  it('serves an HTTP/1.0 request without Host, which needs none', async () => {
+    const { port } = await start();
+    expect(statusLines(await exchange(port, 'GET /api/v1/prompts HTTP/1.0\r\n\r\n'))).toEqual(['HTTP/1.1 200']);
+  });
+});
+
 describe('a request still arriving when the app begins to close', () => {
   it('is served while the database is still open, in our format and logged, and its connection closed after', async () => {
     const db = fakeDatabase({

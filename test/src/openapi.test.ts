@@ -51,18 +51,18 @@ describe('the OpenAPI document', () => {
   it('lists every route with the status codes it answers', () => {
     const operations = Object.entries(document.paths as Json).flatMap(([route, methods]) =>
       Object.entries(methods as Json).map(([method, op]) => `${method.toUpperCase()} ${route} ${Object.keys(op.responses).join(',')}`));
-    // Every operation: 400 (a request node cannot parse), 408 and 431 (node's limits), 500. With a body: 413
-    // and 415; with a path parameter: 414. The rest are the operation's own.
+    // Every operation: 400 (a request that cannot be parsed or has no Host), 408 and 431 (node's limits), 417
+    // (an unknown expectation), 500. With a body: 413 and 415; with a path parameter: 414. The rest are its own.
     expect(operations.sort()).toEqual([
-      'GET /api/v1/courses 200,400,408,431,500,503',
-      'GET /api/v1/courses/{id} 200,400,404,408,414,431,500,503',
-      'GET /api/v1/prompts 200,400,408,431,500',
-      'GET /api/v1/prompts/{name} 200,400,404,408,414,431,500',
-      'GET /health 200,400,408,431,500,503',
-      'GET /health/live 200,400,408,431,500',
-      'GET /metrics 200,400,408,431,500',
-      'GET /openapi.json 200,400,408,431,500',
-      'POST /api/v1/courses 201,400,408,413,415,431,500,503',
+      'GET /api/v1/courses 200,400,408,417,431,500,503',
+      'GET /api/v1/courses/{id} 200,400,404,408,414,417,431,500,503',
+      'GET /api/v1/prompts 200,400,408,417,431,500',
+      'GET /api/v1/prompts/{name} 200,400,404,408,414,417,431,500',
+      'GET /health 200,400,408,417,431,500,503',
+      'GET /health/live 200,400,408,417,431,500',
+      'GET /metrics 200,400,408,417,431,500',
+      'GET /openapi.json 200,400,408,417,431,500',
+      'POST /api/v1/courses 201,400,408,413,415,417,431,500,503',
     ]);
   });
 
