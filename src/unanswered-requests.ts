@@ -23,7 +23,11 @@ export class UnansweredRequests {
       if (!responses) this.open.set(socket, (responses = new Set()));
       responses.add(response);
       this.latest.set(socket, response);
-      response.once('close', () => responses.delete(response));
+      response.once('close', () => {
+        responses.delete(response);
+        // Kept only while node may still be reading its body.
+        if (request.complete && this.latest.get(socket) === response) this.latest.delete(socket);
+      });
     });
   }
 
