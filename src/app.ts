@@ -2,10 +2,13 @@ import swagger from '@fastify/swagger';
 import fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config';
+import { withSharedErrors } from './contract/errors';
 import { withResponseHeaders } from './contract/headers';
 import type { Database } from './database';
 import { clientErrorAnswerer, answerFrameworkError, registerErrorHandling } from './http-errors';
+import { JSON_BODY_TYPE, parseJsonBody } from './json-body';
 import { createMetrics } from './metrics';
+import { refuseAsNodeWouldOurWay } from './node-refusals';
 import type { PromptCatalog } from './prompts';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id';
 import { logAbortedRequest, logRequest } from './request-log';
@@ -15,6 +18,8 @@ import { livenessRoute } from './routes/liveness';
 import { metricsRoute, type Scrape } from './routes/metrics';
 import { openapiRoute } from './routes/openapi';
 import { promptRoutes } from './routes/prompts';
+import { UnansweredRequests } from './unanswered-requests';
+import { answerUnservedMethods } from './unserved-methods';
 
 /** The prefix of every versioned route; health, liveness and metrics live beside it. */
 export const API_PREFIX = '/api/v1';
@@ -45,6 +50,7 @@ const zodCompilers = { buildValidator: () => validatorCompiler, buildSerializer:
 export function buildApp(options: AppOptions): FastifyInstance {
   const { config, db } = options;
   const genReqId = requestIdGenerator();
+  const unanswered = new UnansweredRequests();
   const app = fastify({
     logger: options.logger ?? { level: config.logLevel },
     // One line per request, written in onResponse below, instead of fastify's two.
@@ -54,12 +60,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // node checks these timeouts every 30 s by default, which would let a slow sender overstay by as much.
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Without Host, refused by refuseAsNodeWouldOurWay below rather than by node.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000, requireHostHeader: false },
     // Bad URLs and over-long parameters are answered before routing, without our error handler or hooks.
     frameworkErrors: answerFrameworkError,
-    clientErrorHandler: clientErrorAnswerer(() => genReqId()),
+    clientErrorHandler: clientErrorAnswerer(() => genReqId(), unanswered),
     schemaController: { compilersFactory: zodCompilers },
+    // A request that reaches routing while the app closes is served (its connection then closes, below), not
+    // answered by fastify's own 503, which has neither our error format nor x-request-id. The database closes
+    // only after the server has (onClose hooks run last-registered first).
+    return503OnClosing: false,
   });
+  unanswered.watch(app.server);
 
   const metrics = createMetrics(db);
   app.decorateRequest('inFlight', false);
@@ -69,6 +81,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     metrics.started(request);
     done();
   });
+  refuseAsNodeWouldOurWay(app);
+  answerUnservedMethods(app);
   const quietPaths = new Set([config.healthPath, config.livenessPath, config.metricsPath]);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.answered(request, reply);
@@ -94,6 +108,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     done(null, payload);
   });
 
+  // JSON is the only body the API reads; any other type, text/plain included, is answered 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_BODY_TYPE, { parseAs: 'buffer' }, parseJsonBody);
   registerErrorHandling(app);
   void app.register(swagger, {
     openapi: {
@@ -102,10 +119,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
         title: 'Course Supporter API',
         version: options.version,
         description: 'Courses over PostgreSQL and the LLM prompt templates. Every answer carries an `x-request-id` header: '
-          + 'the caller\'s own when it is at most 128 characters of `A-Z a-z 0-9 . _ : -`, else a new one.',
+          + 'the caller\'s own when it is at most 128 characters of `A-Z a-z 0-9 . _ : -`, else a new one. '
+          + 'A path this document does not list is answered 404, and a method a listed path does not serve 405 with an '
+          + '`Allow` header, both in the error format of the operations\' answers.',
       },
     },
-    transform: jsonSchemaTransform,
+    transform: (route) => jsonSchemaTransform({ ...route, schema: withSharedErrors(route.schema) }),
     transformObject: withResponseHeaders(API_PREFIX),
   });
   void app.register(livenessRoute, { path: config.livenessPath, version: options.version });

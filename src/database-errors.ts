@@ -16,7 +16,10 @@ export const UNAVAILABLE_REASONS = [
 export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number];
 
 export type DatabaseFailure =
-  /** The data was refused (SQLSTATE classes 22 and 23): the client's to fix. */
+  /**
+   * The data was refused (SQLSTATE classes 22 and 23): the client's to fix. `message` is ours, by the
+   * class: PostgreSQL's own text can quote values, names and internals, and is for the log only.
+   */
   | { kind: 'invalid-data'; message: string; field?: string }
   /** Worth retrying later. */
   | { kind: 'unavailable'; reason: UnavailableReason }
@@ -42,6 +45,12 @@ const messageReasons: [RegExp, UnavailableReason][] = [
   [/^Connection terminated/, 'connection-lost'],
   [/^The server does not support SSL connections$/, 'tls'],
 ];
+
+/** What a refusal of the data says to the client, by SQLSTATE class. */
+const invalidDataMessages: Record<string, string> = {
+  22: 'a value is malformed or out of range',
+  23: 'the data breaks a rule of the database',
+};
 
 const sqlStateReasons: [RegExp, UnavailableReason][] = [
   [/^53300$/, 'too-many-connections'],
@@ -71,8 +80,9 @@ export function classifyDatabaseError(err: unknown): DatabaseFailure {
     if (/^(ERR_TLS_|ERR_SSL_)|CERT/.test(code)) return { kind: 'unavailable', reason: 'tls' };
     // pg's DatabaseError: a SQLSTATE from the server, which always sends a severity with it.
     if (typeof severity === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
-      if (/^2[23]/.test(code)) {
-        return { kind: 'invalid-data', message: String(message), ...(typeof column === 'string' ? { field: column } : {}) };
+      const invalidData = invalidDataMessages[code.slice(0, 2)];
+      if (invalidData) {
+        return { kind: 'invalid-data', message: invalidData, ...(typeof column === 'string' ? { field: column } : {}) };
       }
       const reason = sqlStateReasons.find(([pattern]) => pattern.test(code))?.[1];
       return reason ? { kind: 'unavailable', reason } : { kind: 'unexpected' };

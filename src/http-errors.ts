@@ -6,6 +6,7 @@ import type { ErrorBody } from './contract/errors';
 import { classifyDatabaseError, type UnavailableReason } from './database-errors';
 import { REQUEST_ID_HEADER } from './request-id';
 import { logRequest } from './request-log';
+import type { UnansweredRequests } from './unanswered-requests';
 
 /** An error whose message is safe to show to clients. */
 export class HttpError extends Error {
@@ -33,7 +34,7 @@ export function errorBody(statusCode: number, message: string, field?: string): 
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** A server-side failure, attached to the single per-request log line. */
+    /** The error behind the answer, for the single per-request log line: its details never reach the client. */
     failure: unknown;
   }
 }
@@ -45,8 +46,9 @@ const retryAfterSeconds = (reason: UnavailableReason): number => (reason === 'bu
  * Every error leaves as JSON without a stack trace. Client errors keep their
  * message (fastify's own, e.g. malformed JSON, are written for clients);
  * database errors are answered by what the client can do about them: fix the
- * data (400) or retry later (503 with Retry-After); anything else becomes a
- * generic 500 whose request id leads to the details in the log.
+ * data (400, in our words, not the database's) or retry later (503 with
+ * Retry-After); anything else becomes a generic 500 whose request id leads to
+ * the details in the log.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.decorateRequest('failure', undefined);
@@ -59,14 +61,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(400).send(errorBody(400, message, field));
     }
     const statusCode = err.statusCode ?? 500;
+    if (statusCode === 413 && !request.raw.complete) {
+      // fastify closes the connection after a body it refused, and node resets it while the client is
+      // still sending: a client that reads only once it has sent it all never reads this answer. Kept
+      // open, node reads the rest and discards it (within requestTimeoutMs), then serves the next request.
+      reply.removeHeader('connection');
+    }
     if (statusCode >= 400 && statusCode < 500) {
       return reply.code(statusCode).send(errorBody(statusCode, err.message));
     }
     const failure = classifyDatabaseError(err);
+    request.failure = err;
     if (failure.kind === 'invalid-data') {
       return reply.code(400).send(errorBody(400, `invalid data: ${failure.message}`, failure.field));
     }
-    request.failure = err;
     if (failure.kind === 'unavailable') {
       return reply.code(503)
         .header('retry-after', String(retryAfterSeconds(failure.reason)))
@@ -80,13 +88,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** What a framework error says, by its code: fastify's own messages quote the whole URL, up to the header limit. */
+const frameworkMessages: Record<string, (request: FastifyRequest) => string> = {
+  FST_ERR_BAD_URL: () => 'the URL is not valid percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: ({ server }) => `a path parameter is longer than ${server.initialConfig.maxParamLength} characters`,
+};
+
 /** fastify's `frameworkErrors`: a bad URL (400) or an over-long parameter (414), answered like any other error. */
 export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const statusCode = err.statusCode ?? 500;
   if (statusCode >= 500) request.failure = err;
   // Raised while routing, before the onRequest hook that echoes the id.
   reply.header(REQUEST_ID_HEADER, request.id);
-  void reply.code(statusCode).send(errorBody(statusCode, statusCode >= 500 ? 'An unexpected error occurred' : err.message));
+  const message = statusCode >= 500 ? 'An unexpected error occurred' : frameworkMessages[err.code]?.(request) ?? STATUS_CODES[statusCode] ?? 'Error';
+  void reply.code(statusCode).send(errorBody(statusCode, message));
   // These requests never reach a route, so no onResponse hook writes their line.
   logRequest(request, reply);
 }
@@ -100,29 +115,36 @@ const clientErrors: Record<string, [number, string]> = {
  * Makes fastify's `clientErrorHandler`: node could not read a request (timed
  * out, oversized or malformed headers). Answered in our format, with a request
  * id from `newRequestId`, and logged, where fastify's default writes its own
- * format and logs at trace level only.
+ * format and logs at trace level only. The requests read before it on the
+ * connection are answered first (`requests`), each in its turn.
  */
-export function clientErrorAnswerer(newRequestId: () => string): (this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
+export function clientErrorAnswerer(newRequestId: () => string, requests: UnansweredRequests):
+(this: FastifyInstance, err: ConnectionError, socket: Socket) => void {
+  // node reports every further byte of a connection it cannot parse: one answer each.
+  const answering = new WeakSet<Socket>();
   return function answerClientError(this: FastifyInstance, err: ConnectionError, socket: Socket): void {
     // A reset connection has nobody to answer.
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    if (err.code === 'ECONNRESET' || socket.destroyed || answering.has(socket)) return;
+    answering.add(socket);
     const [statusCode, message] = clientErrors[err.code] ?? [400, 'malformed HTTP request'];
     // Its headers were not read (or not trusted): a new id, so the answer and its log line still meet.
     const requestId = newRequestId();
     this.log.info({ reqId: requestId, statusCode, code: err.code }, 'client error');
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify(errorBody(statusCode, message));
-    socket.end([
-      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
-      'Connection: close',
-      'Content-Type: application/json; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      `X-Request-Id: ${requestId}`,
-      '',
-      body,
-    ].join('\r\n'));
+    void requests.settled(socket).then((remaining) => {
+      if (remaining === 'nothing' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const body = JSON.stringify(errorBody(statusCode, message));
+      socket.end([
+        `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}`,
+        'Connection: close',
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        `X-Request-Id: ${requestId}`,
+        '',
+        body,
+      ].join('\r\n'));
+    });
   };
 }

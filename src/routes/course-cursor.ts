@@ -7,12 +7,10 @@ export interface CoursePosition {
 }
 
 // PostgreSQL keeps microseconds; a JavaScript Date would round them to milliseconds and skip or repeat rows.
-const exactTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+// A real calendar instant, in a year PostgreSQL accepts (it has no year 0): the database never sees one it refuses.
+const exactTimestamp = z.iso.datetime({ precision: 6 }).refine((text) => !text.startsWith('0000-'));
 
-const positionSchema = z.tuple([
-  z.string().regex(exactTimestamp).refine((text) => !Number.isNaN(Date.parse(text))),
-  z.uuid(),
-]);
+const positionSchema = z.tuple([exactTimestamp, z.uuid()]);
 
 /** Opaque to clients, so the ordering behind it can change without breaking them. */
 export function encodeCursor(position: CoursePosition): string {

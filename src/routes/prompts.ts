@@ -33,7 +33,7 @@ export const promptRoutes: FastifyPluginAsyncZod<PromptRoutesOptions> = async (a
     schema: {
       summary: 'Get one prompt template',
       params: promptParams,
-      response: { 200: templateSchema, ...pick(400, 404) },
+      response: { 200: templateSchema, ...pick(404) },
     },
   }, async (request) => {
     const { name } = request.params;

@@ -95,6 +95,7 @@ describe('buildApp', () => {
   it.each([
     ['22021 invalid byte sequence', { code: '22021', severity: 'ERROR', message: 'invalid byte sequence for encoding "UTF8": 0x00' }, 400, undefined],
     ['23502 not null violation', { code: '23502', severity: 'ERROR', message: 'null value in column "title"', column: 'title' }, 400, undefined],
+    ['22008 date/time out of range', { code: '22008', severity: 'ERROR', message: 'date/time field value out of range: "0000-01-01"' }, 400, undefined],
     ['53300 too many connections', { code: '53300', severity: 'FATAL', message: 'sorry, too many clients already' }, 503, '5'],
     ['57P01 admin shutdown', { code: '57P01', severity: 'FATAL', message: 'terminating connection due to administrator command' }, 503, '5'],
     ['08006 connection failure', { code: '08006', severity: 'FATAL', message: 'connection failure' }, 503, '5'],
@@ -103,12 +104,16 @@ describe('buildApp', () => {
     ['a busy pool', { message: 'timeout exceeded when trying to connect' }, 503, '1'],
     ['42P01 undefined table', { code: '42P01', severity: 'ERROR', message: 'relation "courses" does not exist' }, 500, undefined],
   ])('maps a database error by its SQLSTATE class: %s', async (_name, fields, status, retryAfter) => {
+    const log = capturedLog();
     const db = fakeDatabase({ query: async () => { throw Object.assign(new Error(fields.message), fields); } });
-    const app = buildApp({ config: testConfig(), prompts, db, version: '0.0.0', logger: false });
+    const app = buildApp({ config: testConfig(), prompts, db, version: '0.0.0', logger: { level: 'info', stream: log.stream } });
     const response = await inject(app, { method: 'GET', url: '/api/v1/courses' });
     expect(response.statusCode).toBe(status);
     expect(response.headers['retry-after']).toBe(retryAfter);
-    if (status === 400) expect(response.json()).toMatchObject({ message: `invalid data: ${fields.message}` });
+    // The database's own words stay in the log: they can quote values, names and internals.
+    expect(response.body).not.toContain(fields.message);
+    expect(log.lines()).toEqual([expect.objectContaining({ statusCode: status, err: expect.objectContaining({ message: fields.message }) })]);
+    if (status === 400) expect(response.json()).toMatchObject({ message: expect.stringMatching(/^invalid data: /) });
     if ('column' in fields) expect(response.json()).toMatchObject({ field: fields.column });
     if (status === 503) expect(response.json().message).toBe(retryAfter === '1' ? 'database busy' : 'database unavailable');
     if (status === 500) expect(response.json()).toEqual({ error: 'Internal Server Error', message: 'An unexpected error occurred', requestId: expect.any(String) });

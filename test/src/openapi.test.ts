@@ -51,16 +51,18 @@ describe('the OpenAPI document', () => {
   it('lists every route with the status codes it answers', () => {
     const operations = Object.entries(document.paths as Json).flatMap(([route, methods]) =>
       Object.entries(methods as Json).map(([method, op]) => `${method.toUpperCase()} ${route} ${Object.keys(op.responses).join(',')}`));
+    // Every operation: 400 (a request that cannot be parsed or has no Host), 408 and 431 (node's limits), 417
+    // (an unknown expectation), 500. With a body: 413 and 415; with a path parameter: 414. The rest are its own.
     expect(operations.sort()).toEqual([
-      'GET /api/v1/courses 200,400,500,503',
-      'GET /api/v1/courses/{id} 200,400,404,500,503',
-      'GET /api/v1/prompts 200',
-      'GET /api/v1/prompts/{name} 200,400,404',
-      'GET /health 200,503',
-      'GET /health/live 200',
-      'GET /metrics 200,500',
-      'GET /openapi.json 200',
-      'POST /api/v1/courses 201,400,413,415,500,503',
+      'GET /api/v1/courses 200,400,408,417,431,500,503',
+      'GET /api/v1/courses/{id} 200,400,404,408,414,417,431,500,503',
+      'GET /api/v1/prompts 200,400,408,417,431,500',
+      'GET /api/v1/prompts/{name} 200,400,404,408,414,417,431,500',
+      'GET /health 200,400,408,417,431,500,503',
+      'GET /health/live 200,400,408,417,431,500',
+      'GET /metrics 200,400,408,417,431,500',
+      'GET /openapi.json 200,400,408,417,431,500',
+      'POST /api/v1/courses 201,400,408,413,415,417,431,500,503',
     ]);
   });
 
@@ -96,6 +98,10 @@ describe('the OpenAPI document', () => {
     ['ok', { method: 'POST', url: '/api/v1/courses', payload: '{"title":', headers: json }, 400],
     ['ok', { method: 'POST', url: '/api/v1/courses', payload: { title: 'x', extra: 'x'.repeat(1_100_000) } }, 413],
     ['ok', { method: 'POST', url: '/api/v1/courses', payload: '<title>x</title>', headers: { 'content-type': 'application/xml' } }, 415],
+    ['ok', { method: 'POST', url: '/api/v1/courses', payload: '{"title":"x"}', headers: { 'content-type': 'text/plain' } }, 415],
+    ['ok', { method: 'POST', url: '/api/v1/courses', payload: '{"title":"x"}', headers: { 'content-type': 'application/json; charset=latin1' } }, 415],
+    ['ok', { method: 'POST', url: '/api/v1/courses', payload: '{"title":"\\ud800"}', headers: json }, 400],
+    ['ok', { method: 'GET', url: '/api/v1/prompts', headers: { 'x-padding': 'x'.repeat(20_000) } }, 431],
     ['down', { method: 'POST', url: '/api/v1/courses', payload: { title: 'x' } }, 503],
     ['broken', { method: 'POST', url: '/api/v1/courses', payload: { title: 'x' } }, 500],
     ['ok', { method: 'GET', url: '/api/v1/courses?limit=1' }, 200],
@@ -105,12 +111,15 @@ describe('the OpenAPI document', () => {
     ['ok', { method: 'GET', url: `/api/v1/courses/${course.id}` }, 200],
     ['ok', { method: 'GET', url: '/api/v1/courses/00000000-0000-4000-8000-000000000000' }, 404],
     ['ok', { method: 'GET', url: '/api/v1/courses/42' }, 400],
+    ['ok', { method: 'GET', url: '/api/v1/courses/%E0%A4%A' }, 400],
+    ['ok', { method: 'GET', url: `/api/v1/courses/${'a'.repeat(101)}` }, 414],
     ['down', { method: 'GET', url: `/api/v1/courses/${course.id}` }, 503],
     ['broken', { method: 'GET', url: `/api/v1/courses/${course.id}` }, 500],
     ['ok', { method: 'GET', url: '/api/v1/prompts' }, 200],
     ['ok', { method: 'GET', url: '/api/v1/prompts/quiz-generation' }, 200],
     ['ok', { method: 'GET', url: '/api/v1/prompts/nope' }, 404],
     ['ok', { method: 'GET', url: '/api/v1/prompts/Not_Kebab' }, 400],
+    ['ok', { method: 'GET', url: `/api/v1/prompts/${'a'.repeat(101)}` }, 414],
   ];
   it.each(scenarios.map(([state, request, status]) => [state, `${request.method} ${request.url}`, status, request] as const))(
     'with the database %s, %s answers %i as the document says', async (state, _label, status, request) => {
@@ -135,6 +144,18 @@ describe('the OpenAPI document', () => {
         if (response.headers[name] !== undefined) expect(Object.keys(declared)).toContain(name);
       }
     });
+
+  it.each([
+    ['an unknown path', { method: 'GET', url: '/nowhere' }, 404],
+    ['a method the path does not serve', { method: 'DELETE', url: '/api/v1/courses' }, 405],
+  ] as const)('answers %s, which no operation gives, in the error format the operations declare', async (_name, request, status) => {
+    const response = await inject(app, request);
+    expect(response.statusCode).toBe(status);
+    const { schema: headerSchema } = document.components.headers['X-Request-Id'];
+    expect(new Validator(headerSchema, '2020-12').validate(response.headers['x-request-id']).errors).toEqual([]);
+    const errorSchema = document.paths['/api/v1/courses'].post.responses['400'].content['application/json'].schema;
+    expect(new Validator(errorSchema, '2020-12').validate(response.json()).errors).toEqual([]);
+  });
 
   it('agrees with the README\'s endpoint table: the same routes, and no status the document lacks', () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 
 export interface TestRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   url: string;
-  /** An object is sent as JSON; a string is sent as is. */
+  /** A string or a buffer is sent as is; anything else as JSON. */
   payload?: unknown;
   headers?: Record<string, string>;
 }
@@ -27,8 +27,8 @@ export async function inject(app: FastifyInstance, request: TestRequest): Promis
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('app is not listening on TCP');
   const headers: Record<string, string> = { ...request.headers };
-  let body: string | undefined;
-  if (typeof request.payload === 'string') {
+  let body: string | Buffer | undefined;
+  if (typeof request.payload === 'string' || Buffer.isBuffer(request.payload)) {
     body = request.payload;
   } else if (request.payload !== undefined) {
     body = JSON.stringify(request.payload);
