@@ -102,7 +102,11 @@ export type RuntimeCheck = CheckBase & (
    * database) the database is unreachable, and a probe of that path, the one
    * that follows the database, answers 503.
    */
-  | { readonly kind: 'pod'; readonly kustomization: string; readonly container: string; readonly databasePath?: string }
+  | {
+    readonly kind: 'pod'; readonly kustomization: string; readonly container: string; readonly databasePath?: string;
+    /** Set by verify for an image it runs emulated, whose emulator shares the pod's memory limit. */
+    readonly emulated?: true;
+  }
 );
 
 /** Every entry of the plan, with its category, in plan order. */

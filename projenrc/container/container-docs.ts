@@ -91,6 +91,8 @@ export function renderPlatformDocs(r: ResolvedContainer): string {
     `${code('npx projen docker:verify')} runs the whole check plan against each platform's image, and every row of its report names `
       + 'the platform. Under emulation a correct image is slower, so the stop limit and the health check\'s timeout and start period '
       + `are ${EMULATED_TIME_FACTOR}× their declared values there, and only there; the size budget is the same for every platform. `
+      + 'The emulator\'s own memory counts against a pod\'s memory limit, so there the pod check judges only that V8\'s heap limit is '
+      + 'below it, not which of V8 and the kernel ends a full heap. '
       + `${code('npx projen docker:publish')} pushes each verified image under ${code('<version>-<arch>')}, then one multi-platform index `
       + 'over exactly those manifests under the version tag, and prints the index digest, which the Kubernetes release pins.',
     '',

@@ -75,11 +75,19 @@ function stopLimitMs(plan: CheckPlan): number {
 
 /**
  * What an emulated image must pass: the same checks, with every time limit
- * `factor` times as long, because each instruction is translated. Pure.
+ * `factor` times as long, because each instruction is translated, and the pod
+ * check told that the emulator shares its memory limit. Pure.
  */
 export function emulated(plan: CheckPlan, timing: HealthTiming, factor: number): { plan: CheckPlan; timing: HealthTiming } {
   return {
-    plan: { ...plan, runtime: plan.runtime.map((c) => (c.kind === 'stop' ? { ...c, limitMs: c.limitMs * factor } : c)) },
+    plan: {
+      ...plan,
+      runtime: plan.runtime.map((c) => {
+        if (c.kind === 'stop') return { ...c, limitMs: c.limitMs * factor };
+        if (c.kind === 'pod') return { ...c, emulated: true as const };
+        return c;
+      }),
+    },
     timing: { ...timing, timeoutS: timing.timeoutS * factor, startPeriodS: timing.startPeriodS * factor },
   };
 }

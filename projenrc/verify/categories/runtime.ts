@@ -133,7 +133,7 @@ export function judgeRuntime(check: RuntimeCheck, outcome: RuntimeOutcome): Row 
   if ((check.kind === 'healthy' || check.kind === 'hardened') && outcome.kind === 'served') return judgeServed(at, outcome.served);
   if (check.kind === 'stop' && outcome.kind === 'stopped') return judgeStop(at, check.limitMs, outcome.stop);
   if (check.kind === 'database' && outcome.kind === 'migrated') return judgeDatabase(at, outcome.migrate, outcome.served);
-  if (check.kind === 'pod' && outcome.kind === 'pod') return judgePod(at, outcome.pod, check.databasePath);
+  if (check.kind === 'pod' && outcome.kind === 'pod') return judgePod(at, outcome.pod, check.databasePath, check.emulated);
   return broken(at, `verifier bug: a ${outcome.kind} outcome for a ${check.kind} check`);
 }
 

@@ -66,6 +66,12 @@ describe('one row per plan entry', () => {
 });
 
 describe('an emulated image', () => {
+  test('has its pod check told so, the emulator sharing the pod\'s memory limit', () => {
+    const pod = { name: 'pod', title: 'pod', kind: 'pod', kustomization: 'deploy/kubernetes/overlays/production', container: 'api' } as const;
+    const withPod: CheckPlan = { ...FIXTURE_PLAN, runtime: [...FIXTURE_PLAN.runtime, pod] };
+    expect(emulated(withPod, fixtureSpec().healthcheck, 5).plan.runtime.filter((c) => c.kind === 'pod')).toEqual([{ ...pod, emulated: true }]);
+  });
+
   test('gets the same checks, with every time limit the factor longer', () => {
     const { plan, timing } = emulated(FIXTURE_PLAN, fixtureSpec().healthcheck, 5);
     const stop = (p: CheckPlan) => p.runtime.find((c) => c.kind === 'stop');
