@@ -6,10 +6,10 @@
  * (exec.ts): it is the only BuildKit client.
  */
 import type Docker from 'dockerode';
-import { httpGet, RunScope, sleep, type ContainerRequest, type Engine } from '../projenrc/engine';
+import { httpGet, RunScope, sleep, type ContainerRequest, type Engine } from '../packages/projen-container/src/engine';
 
-export { connectEngine, newRunId, RunScope } from '../projenrc/engine';
-export type { ContainerRequest, Engine } from '../projenrc/engine';
+export { connectEngine, newRunId, RunScope } from '../packages/projen-container/src/engine';
+export type { ContainerRequest, Engine } from '../packages/projen-container/src/engine';
 
 /** Interval of the first-200 poll. */
 const POLL_MS = 10;

@@ -1,7 +1,7 @@
-// What .projenrc.ts builds the project from. Verify and the bench import
-// their own modules directly: they run outside synthesis.
+// The image, its checks, docs and workflow: what a project that declares an
+// image imports. Compose and Kubernetes are `projen-container/deploy` (cdk8s
+// loads only there); the engine and verify are their own entry points too.
 export * from './container';
 export * from './github';
 export { Renovate } from './renovate';
 export { TaskMakefile } from './task-makefile';
-export * from './deploy';

@@ -2,12 +2,12 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { RELOCK_HINT, renderLock, tagOf } from '../../../projenrc/container/base-image-lock';
-import type { ResolvedContainer } from '../../../projenrc/container/resolved-container';
-import { CONTAINER_SPEC_PATH, specFileContent } from '../../../projenrc/container/resolved-container';
-import { toolCommand } from '../../../projenrc/container/tool-command';
-import type { Io } from '../../../projenrc/verify';
-import { main, reportError } from '../../../projenrc/verify';
+import { RELOCK_HINT, renderLock, tagOf } from '../../../packages/projen-container/src/container/base-image-lock';
+import type { ResolvedContainer } from '../../../packages/projen-container/src/container/resolved-container';
+import { CONTAINER_SPEC_PATH, specFileContent } from '../../../packages/projen-container/src/container/resolved-container';
+import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
+import type { Io } from '../../../packages/projen-container/src/verify';
+import { main, reportError } from '../../../packages/projen-container/src/verify';
 import { describeIfEngine, withDockerHost } from '../verify/engine-helpers';
 import { fixtureSpec } from '../verify/fixture';
 

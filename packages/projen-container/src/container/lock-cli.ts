@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npx projen docker:lock`: pulls each base tag the spec names through the
  * engine and writes the digest it resolved to (its multi-platform index's)

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Prints a value of the resolved spec for shell scripts, which must not parse
  * JSON themselves: `ts-node projenrc/container/spec-cli.ts baseImages` prints

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npx projen deploy:release`: records in the releases file which release an
  * environment runs (`ENVIRONMENT`, `VERSION`, and `DIGEST` as

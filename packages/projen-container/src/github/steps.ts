@@ -27,12 +27,12 @@ export const installDependencies = (pm: PackageManager): Step[] => {
 /**
  * Pulls each base image the spec names, by tag (for tests that build FROM
  * the tags) and, when locked, by digest (the bytes the Dockerfile pins). The
- * spec is read by the construct's own tool, found from the project's folder.
+ * spec is read by the package's own tool, found from the project's folder.
  */
 export const pullBaseImages = (projectDir: string): Step => ({
   name: 'Pull the base images (the engine tests build FROM them)',
   run: [
-    `for ref in $(npx ${toolCommand(projectDir, 'container/spec-cli')} baseImages); do`,
+    `for ref in $(${toolCommand(projectDir, 'container/spec-cli')} baseImages); do`,
     '  tag="${ref%%@*}"',
     '  docker pull "$tag"',
     '  if [ "$ref" != "$tag" ]; then docker pull "${tag%:*}@${ref#*@}"; fi',

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npx projen docker:publish`: pushes every platform's image that the last
  * `docker:verify` passed to `REGISTRY` as `<version>-<arch>`, joins them into

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Entry point of `npx projen docker:verify` (ts-node). Kept to the process
  * plumbing; the work is in run.ts so tests can call it in-process.
