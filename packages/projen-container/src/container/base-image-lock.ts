@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import * as z from 'zod';
 import { IMAGE_TASKS } from './image-tasks';
+import { text } from './spec-fields';
 import type { RenovatePin } from '../renovate';
 
 /**
@@ -37,11 +38,12 @@ export interface BaseImageLock {
 }
 
 /** A Debian package as dpkg reported it after installing it from the locked base. */
-export interface LockedPackage {
-  readonly version?: string;
+export const lockedPackageSchema = z.strictObject({
+  version: text.optional(),
   /** dpkg's `Architecture`: the platform's (`amd64`) or `all`. */
-  readonly architecture?: string;
-}
+  architecture: text.optional(),
+}).readonly();
+export type LockedPackage = z.infer<typeof lockedPackageSchema>;
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -49,10 +51,7 @@ const lockSchema = z.strictObject({
   '//': z.string().optional(),
   'images': z.record(z.string().regex(/^[^@\s]+:[^@\s]+$/), z.string().regex(DIGEST)),
   // Fields stay optional here: `packageStaleness` names a missing one and the command that fills it.
-  'packages': z.record(z.string(), z.record(z.string(), z.strictObject({
-    version: z.string().min(1).optional(),
-    architecture: z.string().min(1).optional(),
-  }))).optional(),
+  'packages': z.record(z.string(), z.record(z.string(), lockedPackageSchema)).optional(),
 });
 
 /** Reads the lock at `path`; undefined when there is none. Throws one line when it is malformed. */

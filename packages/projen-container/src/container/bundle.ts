@@ -1,22 +1,23 @@
 import { posix } from 'node:path';
+import * as z from 'zod';
+import { text } from './spec-fields';
 import { fail } from './validation';
 
 /** One file esbuild writes: `output` (relative to the workdir, as the image runs it) from `source`. */
-export interface BundleEntry {
-  readonly source: string;
-  readonly output: string;
-}
+export const bundleEntrySchema = z.strictObject({ source: text, output: text }).readonly();
+export type BundleEntry = z.infer<typeof bundleEntrySchema>;
 
 /** What the build stage bundles and what ships beside the bundles. */
-export interface AppBundle {
-  readonly entries: readonly BundleEntry[];
+export const appBundleSchema = z.strictObject({
+  entries: z.array(bundleEntrySchema).readonly(),
   /** The licences of every bundled package, written next to package.json. */
-  readonly noticesFile: string;
+  noticesFile: text,
   /** A folder of `<name>@<version>/package.json`, one per bundled package, next to package.json: what scanners read. */
-  readonly manifestsDir: string;
+  manifestsDir: text,
   /** The script that writes {@link noticesFile}, relative to the project root. */
-  readonly noticesScript: string;
-}
+  noticesScript: text,
+}).readonly();
+export type AppBundle = z.infer<typeof appBundleSchema>;
 
 /** Where licences go: the name npm-world tools and reviewers look for. */
 export const NOTICES_FILE = 'THIRD-PARTY-NOTICES';

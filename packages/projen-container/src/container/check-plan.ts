@@ -1,3 +1,103 @@
+import * as z from 'zod';
+import { port, record, strings, text, urlPath } from './spec-fields';
+
+const checkBase = {
+  /** Stable, kebab-case, unique across the plan, e.g. `whoami`. */
+  name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  /** What passing proves, one sentence. */
+  title: text,
+};
+const checkBaseSchema = z.strictObject(checkBase).readonly();
+export type CheckBase = z.infer<typeof checkBaseSchema>;
+
+/** Runs `command` in a fresh container without a network, as the image's user. */
+export const commandCheckSchema = z.strictObject({
+  ...checkBase,
+  /** The one platform whose image it checks, e.g. `linux/arm64`; every platform's when unset. */
+  platform: text.optional(),
+  /** Exec form: the first word replaces the entrypoint, so no shell is needed in the image. */
+  command: strings,
+  /** Trimmed stdout must equal this. */
+  expectedOutput: z.string(),
+}).readonly();
+export type CommandCheck = z.infer<typeof commandCheckSchema>;
+
+/**
+ * Paths and commands that must, or must not, exist in the image. `paths`
+ * are absolute; `~/` stands for every home in the image's /etc/passwd, and
+ * `**` for any depth of folders. `commands` are looked up on the image's PATH.
+ */
+export const fileExistenceCheckSchema = z.strictObject({
+  ...checkBase,
+  shouldExist: z.boolean(),
+  paths: z.array(z.string().regex(/^(\/|~\/)/)).readonly(),
+  commands: strings.optional(),
+  /** With `shouldExist`, the kind each path must have. */
+  kind: z.enum(['file', 'dir']).optional(),
+}).readonly();
+export type FileExistenceCheck = z.infer<typeof fileExistenceCheckSchema>;
+
+/** The HEALTHCHECK's timing, in seconds. */
+export const healthTimingSchema = z.strictObject({
+  intervalS: z.number().positive(),
+  timeoutS: z.number().positive(),
+  startPeriodS: z.number().min(0),
+  retries: z.number().int().min(1),
+}).readonly();
+export type HealthTiming = z.infer<typeof healthTimingSchema>;
+
+/**
+ * What an orchestrator with the restricted Pod Security Standard (or
+ * OpenShift) imposes, written once: the hardened check, the docs and the
+ * deploy manifests all read it.
+ */
+export const hardenedProfileSchema = z.strictObject({
+  /** An arbitrary uid:gid the image was not built for. */
+  user: text,
+  readOnlyRootFilesystem: z.boolean(),
+  /** Writable tmpfs mounts, path to mount options. */
+  tmpfs: record,
+  capDrop: strings,
+  noNewPrivileges: z.boolean(),
+}).readonly();
+export type HardenedProfile = z.infer<typeof hardenedProfileSchema>;
+
+/** Facts of `docker image inspect`, needing no container. */
+export const metadataCheckSchema = z.discriminatedUnion('field', [
+  z.strictObject({ ...checkBase, field: z.literal('exposedPort'), port }).readonly(),
+  z.strictObject({ ...checkBase, field: z.literal('cmd'), cmd: strings }).readonly(),
+  z.strictObject({ ...checkBase, field: z.literal('env'), env: record }).readonly(),
+  z.strictObject({ ...checkBase, field: z.literal('user'), user: text }).readonly(),
+  z.strictObject({ ...checkBase, field: z.literal('labels'), keys: strings }).readonly(),
+  /** No ENV key matches `pattern`, case-insensitively. */
+  z.strictObject({ ...checkBase, field: z.literal('noSecretEnv'), pattern: text }).readonly(),
+  z.strictObject({ ...checkBase, field: z.literal('healthcheck'), timing: healthTimingSchema }).readonly(),
+  z.strictObject({ ...checkBase, field: z.literal('size'), maxMb: z.number().positive() }).readonly(),
+]);
+export type MetadataCheck = z.infer<typeof metadataCheckSchema>;
+
+/** Behaviour of a running container. */
+export const runtimeCheckSchema = z.discriminatedUnion('kind', [
+  /** The image's own HEALTHCHECK turns healthy, and `path` answers 200 on the declared port. */
+  z.strictObject({ ...checkBase, kind: z.literal('healthy'), path: urlPath }).readonly(),
+  /** The same under `profile`. */
+  z.strictObject({ ...checkBase, kind: z.literal('hardened'), path: urlPath, profile: hardenedProfileSchema }).readonly(),
+  /** `docker stop` of the healthy container exits 0 within `limitMs`. */
+  z.strictObject({ ...checkBase, kind: z.literal('stop'), limitMs: z.number().int().positive() }).readonly(),
+  /** With a database: `command` exits 0, then `path` answers 200 with `checks.db` "ok". */
+  z.strictObject({ ...checkBase, kind: z.literal('database'), command: strings, path: urlPath }).readonly(),
+  /**
+   * The image run with the settings of `container` in the Deployment that
+   * `kubectl kustomize` renders from `kustomization` (a folder relative to the
+   * project root): every probe answers 200, and `docker stop` exits 0 within
+   * the pod's termination grace period. With `databasePath` (an app with a
+   * database) the database is unreachable, and a probe of that path, the one
+   * that follows the database, answers 503.
+   */
+  z.strictObject({ ...checkBase, kind: z.literal('pod'), kustomization: text, container: text, databasePath: urlPath.optional() }).readonly(),
+]);
+export type RuntimeCheck = z.infer<typeof runtimeCheckSchema>;
+
 /**
  * The checks an image must pass, as data, in container-structure-test's
  * categories plus the behavioural ones it lacks. The construct derives the
@@ -8,102 +108,16 @@
  * Every entry has a stable `name` (verify's rows, the report and the tests
  * use it) and a `title` that says what it proves, for people.
  */
-export interface CheckPlan {
-  readonly commands: readonly CommandCheck[];
-  readonly fileExistence: readonly FileExistenceCheck[];
-  readonly metadata: readonly MetadataCheck[];
-  readonly runtime: readonly RuntimeCheck[];
-}
+export const checkPlanSchema = z.strictObject({
+  commands: z.array(commandCheckSchema).readonly(),
+  fileExistence: z.array(fileExistenceCheckSchema).readonly(),
+  metadata: z.array(metadataCheckSchema).readonly(),
+  runtime: z.array(runtimeCheckSchema).readonly(),
+}).readonly();
+export type CheckPlan = z.infer<typeof checkPlanSchema>;
 
 export type CheckCategory = keyof CheckPlan;
 export const CHECK_CATEGORIES: readonly CheckCategory[] = ['commands', 'fileExistence', 'metadata', 'runtime'];
-
-interface CheckBase {
-  /** Stable, kebab-case, unique across the plan, e.g. `whoami`. */
-  readonly name: string;
-  /** What passing proves, one sentence. */
-  readonly title: string;
-}
-
-/** Runs `command` in a fresh container without a network, as the image's user. */
-export interface CommandCheck extends CheckBase {
-  /** The one platform whose image it checks, e.g. `linux/arm64`; every platform's when unset. */
-  readonly platform?: string;
-  /** Exec form: the first word replaces the entrypoint, so no shell is needed in the image. */
-  readonly command: readonly string[];
-  /** Trimmed stdout must equal this. */
-  readonly expectedOutput: string;
-}
-
-/**
- * Paths and commands that must, or must not, exist in the image. `paths`
- * are absolute; `~/` stands for every home in the image's /etc/passwd, and
- * `**` for any depth of folders. `commands` are looked up on the image's PATH.
- */
-export interface FileExistenceCheck extends CheckBase {
-  readonly shouldExist: boolean;
-  readonly paths: readonly string[];
-  readonly commands?: readonly string[];
-  /** With `shouldExist`, the kind each path must have. */
-  readonly kind?: 'file' | 'dir';
-}
-
-/** Facts of `docker image inspect`, needing no container. */
-export type MetadataCheck = CheckBase & (
-  | { readonly field: 'exposedPort'; readonly port: number }
-  | { readonly field: 'cmd'; readonly cmd: readonly string[] }
-  | { readonly field: 'env'; readonly env: Readonly<Record<string, string>> }
-  | { readonly field: 'user'; readonly user: string }
-  | { readonly field: 'labels'; readonly keys: readonly string[] }
-  /** No ENV key matches `pattern`, case-insensitively. */
-  | { readonly field: 'noSecretEnv'; readonly pattern: string }
-  | { readonly field: 'healthcheck'; readonly timing: HealthTiming }
-  | { readonly field: 'size'; readonly maxMb: number }
-);
-
-/** The HEALTHCHECK's timing, in seconds. */
-export interface HealthTiming {
-  readonly intervalS: number;
-  readonly timeoutS: number;
-  readonly startPeriodS: number;
-  readonly retries: number;
-}
-
-/**
- * What an orchestrator with the restricted Pod Security Standard (or
- * OpenShift) imposes, written once: the hardened check, the docs and the
- * deploy manifests all read it.
- */
-export interface HardenedProfile {
-  /** An arbitrary uid:gid the image was not built for. */
-  readonly user: string;
-  readonly readOnlyRootFilesystem: boolean;
-  /** Writable tmpfs mounts, path to mount options. */
-  readonly tmpfs: Readonly<Record<string, string>>;
-  readonly capDrop: readonly string[];
-  readonly noNewPrivileges: boolean;
-}
-
-/** Behaviour of a running container. */
-export type RuntimeCheck = CheckBase & (
-  /** The image's own HEALTHCHECK turns healthy, and `path` answers 200 on the declared port. */
-  | { readonly kind: 'healthy'; readonly path: string }
-  /** The same under `profile`. */
-  | { readonly kind: 'hardened'; readonly path: string; readonly profile: HardenedProfile }
-  /** `docker stop` of the healthy container exits 0 within `limitMs`. */
-  | { readonly kind: 'stop'; readonly limitMs: number }
-  /** With a database: `command` exits 0, then `path` answers 200 with `checks.db` "ok". */
-  | { readonly kind: 'database'; readonly command: readonly string[]; readonly path: string }
-  /**
-   * The image run with the settings of `container` in the Deployment that
-   * `kubectl kustomize` renders from `kustomization` (a folder relative to the
-   * project root): every probe answers 200, and `docker stop` exits 0 within
-   * the pod's termination grace period. With `databasePath` (an app with a
-   * database) the database is unreachable, and a probe of that path, the one
-   * that follows the database, answers 503.
-   */
-  | { readonly kind: 'pod'; readonly kustomization: string; readonly container: string; readonly databasePath?: string }
-);
 
 /** Every entry of the plan, with its category, in plan order. */
 export function planEntries(plan: CheckPlan): { category: CheckCategory; check: CheckBase }[] {

@@ -1,6 +1,8 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import type { javascript } from 'projen';
+import * as z from 'zod';
+import { text } from './spec-fields';
 
 /**
  * The managers whose lockfile every install can be frozen to, in the image,
@@ -11,15 +13,16 @@ import type { javascript } from 'projen';
 export const PACKAGE_MANAGER_NAMES = ['npm', 'pnpm'] as const;
 
 /** The project's package manager, as projen declares it. */
-export interface PackageManager {
-  readonly name: typeof PACKAGE_MANAGER_NAMES[number];
+export const packageManagerSchema = z.strictObject({
+  name: z.enum(PACKAGE_MANAGER_NAMES),
   /** projen's lockfile for it: every install is frozen to it. */
-  readonly lockFile: string;
+  lockFile: text,
   /** projen's install frozen to {@link lockFile}, e.g. `npm ci`. */
-  readonly install: string;
+  install: text,
   /** The exact version to install first, where node does not bring the manager: package.json's `packageManager` (pnpm). */
-  readonly version?: string;
-}
+  version: text.optional(),
+}).readonly();
+export type PackageManager = z.infer<typeof packageManagerSchema>;
 
 /** The parts of projen's NodePackage that decide how a project installs. */
 export type NodePackageFacts = Pick<javascript.NodePackage, 'packageManager' | 'lockFile' | 'installCommand' | 'pnpmVersion'>;
