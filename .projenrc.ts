@@ -12,6 +12,8 @@ const NODE_MAJOR = 24;
 const MIN_NODE_VERSION = `${NODE_MAJOR}.0.0`;
 /** The app's and the package's compiler: one version in the workspace. */
 const TYPESCRIPT_VERSION = '~6.0.3';
+/** The app's and the package's LICENSE. */
+const COPYRIGHT_OWNER = 'Course Supporter';
 /** What the tests need in every workflow that runs them: PostgreSQL, the docker client, ShellCheck, the base images. */
 const tests = testJob(__dirname);
 
@@ -26,7 +28,7 @@ const project = new typescript.TypeScriptAppProject({
   // this repository's own projen code beside .projenrc.ts.
   projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsNode({ typeCheck: false, swc: true }), projenCodeDir: 'projenrc-local' },
   license: 'Apache-2.0',
-  copyrightOwner: 'Course Supporter',
+  copyrightOwner: COPYRIGHT_OWNER,
   // Conventional commits since the last v* tag bump the version, write the changelog and the GitHub release;
   // the release then publishes its image (ContainerWorkflow; docs/updates.md says how a release is cut).
   release: true,
@@ -111,7 +113,9 @@ const project = new typescript.TypeScriptAppProject({
 // The construct, as the package this repository releases and builds its own delivery with. Its tools
 // run compiled: the build builds it first (`npm ci` compiled it already, through its prepare script),
 // its API reference and tarball included.
-containerPackage(project, { typescriptVersion: TYPESCRIPT_VERSION, minNodeVersion: MIN_NODE_VERSION, workflowNodeVersion: String(NODE_MAJOR) });
+containerPackage(project, {
+  typescriptVersion: TYPESCRIPT_VERSION, minNodeVersion: MIN_NODE_VERSION, workflowNodeVersion: String(NODE_MAJOR), copyrightOwner: COPYRIGHT_OWNER,
+});
 project.preCompileTask.exec('npx projen build', { cwd: CONTAINER_PACKAGE_DIR });
 
 // The service's runtime facts, declared once: the image, its checks and docs, the deploy files and

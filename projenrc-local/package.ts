@@ -30,6 +30,7 @@ export interface ContainerPackageOptions {
   readonly typescriptVersion: string;
   readonly minNodeVersion: string;
   readonly workflowNodeVersion: string;
+  readonly copyrightOwner: string;
 }
 
 export function containerPackage(root: typescript.TypeScriptProject, options: ContainerPackageOptions): typescript.TypeScriptProject {
@@ -45,7 +46,7 @@ export function containerPackage(root: typescript.TypeScriptProject, options: Co
     repositoryDirectory: CONTAINER_PACKAGE_DIR,
     packageManager: root.package.packageManager,
     license: root.package.license,
-    copyrightOwner: 'Course Supporter',
+    copyrightOwner: options.copyrightOwner,
     minNodeVersion: options.minNodeVersion,
     typescriptVersion: options.typescriptVersion,
     // The consumer's own projen and constructs: a second copy of projen breaks synthesis (its
