@@ -15,10 +15,11 @@ const ROOT = join(__dirname, '..', '..', '..');
 const NO_ENGINE = 'unix:///tmp/no-such-docker-engine.sock';
 const UNPULLABLE = `sha256:${'0'.repeat(64)}`;
 
-/** A project folder holding a spec (and its lock), as `npx projen` leaves one. */
+/** A project folder holding a spec (and its lock), and the package lockfile the image installs from, as `npx projen` leaves one. */
 function projectWith(spec: ResolvedContainer): string {
   const dir = mkdtempSync(join(tmpdir(), 'one-line-'));
   mkdirSync(join(dir, '.projen'));
+  writeFileSync(join(dir, spec.packageManager.lockFile), '{}');
   writeFileSync(join(dir, CONTAINER_SPEC_PATH), JSON.stringify(specFileContent(spec)));
   const refs = [spec.baseImages.build, spec.baseImages.runtime].filter((r) => r.includes('@'));
   writeFileSync(join(dir, 'container.lock.json'), renderLock({ images: Object.fromEntries(refs.map((r) => [tagOf(r), r.split('@')[1]])) }));
