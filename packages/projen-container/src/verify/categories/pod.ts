@@ -16,7 +16,7 @@ export const UNREACHABLE_DATABASE_URL = 'postgres://verify@127.0.0.1:1/unreachab
 /** What probing and stopping a container run with the pod's settings showed. */
 export interface PodFacts {
   readonly settings: PodRunSettings;
-  /** Each probe's answer, once the startup probe passed or its wait ran out. */
+  /** Each probe's answer, once the startup probe passed (without one, the app answered) or the wait ran out. */
   readonly probes: readonly { readonly probe: PodProbe; readonly answer: HttpAnswer | Error }[];
   readonly stop?: { readonly exitCode: number; readonly elapsedMs: number };
 }
@@ -28,6 +28,11 @@ export interface PodFacts {
  */
 function expectedStatus(probe: PodProbe, databasePath: string | undefined): number {
   return probe.path === databasePath ? 503 : 200;
+}
+
+/** An HTTP answer rather than a failed request; not `instanceof`, which fails for errors made in another realm (jest's). */
+function answered(answer: HttpAnswer | Error): answer is HttpAnswer {
+  return 'status' in answer;
 }
 
 /**
@@ -54,12 +59,12 @@ export function kustomize(dir: string): KubeObject[] {
  */
 export function judgePod(at: RowHead, facts: PodFacts, databasePath: string | undefined): Row {
   const port = Number(facts.settings.env.PORT);
-  const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${answer instanceof Error ? `error: ${oneLine(answer.message)}` : answer.status}`);
+  const probeText = facts.probes.map(({ probe, answer }) => `${probe.kind} ${probe.path} → ${answered(answer) ? answer.status : `error: ${oneLine(answer.message)}`}`);
   const wrongPort = facts.probes.filter(({ probe }) => probe.port !== port).map(({ probe }) => `${probe.kind} probes port ${probe.port}, the app listens on ${port}`);
   const graceMs = facts.settings.terminationGracePeriodSeconds * 1000;
   const stopText = facts.stop ? `stop: exit ${facts.stop.exitCode} after ${(facts.stop.elapsedMs / 1000).toFixed(2)} s of ${graceMs / 1000} s` : 'stop: not run';
   const ok = facts.probes.length > 0
-    && facts.probes.every(({ probe, answer }) => !(answer instanceof Error) && answer.status === expectedStatus(probe, databasePath))
+    && facts.probes.every(({ probe, answer }) => answered(answer) && answer.status === expectedStatus(probe, databasePath))
     && wrongPort.length === 0
     && facts.stop !== undefined && facts.stop.exitCode === 0 && facts.stop.elapsedMs < graceMs;
   return row(at, [...probeText, ...wrongPort, stopText].join('; '), ok);
@@ -96,11 +101,13 @@ export async function runAsPod(scope: RunScope, name: string, settings: PodRunSe
   await container.start();
   const address = await scope.address(container, port);
   const ask = (probe: PodProbe) => httpGet(`http://${address}${probe.path}`).catch((e: Error) => e);
-  const startup = settings.probes.find((p) => p.kind === 'startup');
+  // The kubelet holds the other probes until the startup probe passes; without one (no liveness path)
+  // it keeps probing readiness, so wait until the app answers it at all: its answer is judged below.
+  const first = settings.probes.find((p) => p.kind === 'startup') ?? settings.probes[0];
   const deadline = Date.now() + 30_000;
-  while (startup && Date.now() < deadline) {
-    const answer = await ask(startup);
-    if (!(answer instanceof Error) && answer.status === 200) break;
+  while (first && Date.now() < deadline) {
+    const answer = await ask(first);
+    if (answered(answer) && (first.kind !== 'startup' || answer.status === 200)) break;
     await sleep(200);
   }
   const probes = [];
