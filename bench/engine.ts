@@ -1,15 +1,15 @@
 /**
  * The bench's side of the engine layer it shares with `docker:verify`:
  * connecting, labelled containers (`RunScope`), ports and HTTP come from
- * `projenrc/engine`; what only the bench needs (timed start and stop, a retry
+ * the package's engine entry point; what only the bench needs (timed start and stop, a retry
  * when the engine restarts) is here. Builds go through the docker CLI
  * (exec.ts): it is the only BuildKit client.
  */
 import type Docker from 'dockerode';
-import { httpGet, RunScope, sleep, type ContainerRequest, type Engine } from '../projenrc/engine';
+import { httpGet, RunScope, sleep, type ContainerRequest, type Engine } from '../packages/projen-container/src/engine';
 
-export { connectEngine, newRunId, RunScope } from '../projenrc/engine';
-export type { ContainerRequest, Engine } from '../projenrc/engine';
+export { connectEngine, newRunId, RunScope } from '../packages/projen-container/src/engine';
+export type { ContainerRequest, Engine } from '../packages/projen-container/src/engine';
 
 /** Interval of the first-200 poll. */
 const POLL_MS = 10;

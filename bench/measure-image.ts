@@ -10,7 +10,7 @@ import { imageSize, newRunId, retrying, RunScope, type Engine } from './engine';
 import { summarize } from './stats';
 import { IMAGE_GOAL_MB, IMAGE_GZIP_GOAL_MB } from './targets';
 import type { Party, Row, Section, Target } from './types';
-import { SCRATCH } from '../projenrc/container/dockerfile';
+import { SCRATCH } from '../packages/projen-container/src/dockerfile';
 
 export interface ImageUnderTest {
   readonly party: Party;

@@ -10,7 +10,7 @@ import { measureStartStop, type Server } from './measure-run';
 import { summarize } from './stats';
 import { START_RATIO_MAX } from './targets';
 import type { Row, Section, Target } from './types';
-import { archOf } from '../projenrc/container/container-image-props';
+import { archOf } from '../packages/projen-container/src/dockerfile';
 
 export interface PlatformsInput {
   readonly root: string;

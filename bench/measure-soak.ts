@@ -11,9 +11,9 @@ import { pinSelf, unpinSelf, withMigratedDatabase } from './measure-mixed';
 import { mixedLoad, type MixedLoadResult } from './mixed-load';
 import { CPUS } from './targets';
 import type { SoakEnd, SoakSample } from './types';
-import type { PodRunSettings } from '../projenrc/container/pod-run-settings';
-import { httpGet, sleep } from '../projenrc/engine';
-import { fillHeap, podHostConfig, type HeapFill } from '../projenrc/verify/categories/pod';
+import type { PodRunSettings } from '../packages/projen-container/src';
+import { httpGet, sleep } from '../packages/projen-container/src/engine';
+import { fillHeap, podHostConfig, type HeapFill } from '../packages/projen-container/src/verify';
 
 const MIB = 2 ** 20;
 

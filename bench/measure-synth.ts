@@ -62,7 +62,7 @@ export async function measureSynth(root: string, runs: number, log: (m: string) 
     removeContext(ours);
     removeContext(fresh);
   }
-  const subject: Party = { label: 'ours', what: 'this project (`.projenrc.ts` and `projenrc/`), in a temp copy' };
+  const subject: Party = { label: 'ours', what: 'this project (`.projenrc.ts`, `projenrc-local/` and the package\'s sources), in a temp copy' };
   const anchor: Party = { label: 'fresh app', what: 'a new `projen new typescript-app`, same projen, same packages' };
   return {
     title: 'Synthesis',

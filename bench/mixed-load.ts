@@ -3,7 +3,7 @@
  * creates a course, reads it back by id and lists a page, over and over.
  * Bounded in time; meant for loopback targets.
  */
-// bench/ is dev-time tooling like projenrc/: its dependencies are devDependencies.
+// bench/ is dev-time tooling like projenrc-local/: its dependencies are devDependencies.
 import autocannon from 'autocannon';
 
 export interface MixedLoadOptions {

@@ -30,10 +30,8 @@ import {
   START_ONE_WORKER_RATIO_MAX, START_RATIO_MAX, TAGS,
 } from './targets';
 import type { BenchResults, Party, Section, Target } from './types';
-import { nodeImageOf } from '../projenrc/container/container-image-props';
-import { runtimeFrom } from '../projenrc/container/dockerfile';
-import { readSpec } from '../projenrc/container/read-spec';
-import { CONTAINER_SPEC_PATH } from '../projenrc/container/resolved-container';
+import { CONTAINER_SPEC_PATH, readSpec } from '../packages/projen-container/src';
+import { nodeImageOf, runtimeFrom } from '../packages/projen-container/src/dockerfile';
 
 const log = (msg: string): void => void process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 function envInt(name: string): number | undefined {

@@ -7,10 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildImage } from './measure-build';
 import type { ImageUnderTest } from './measure-image';
-import { RUNTIME_KINDS } from '../projenrc/container/container-image-props';
-import { dockerfileModel, runtimeFrom } from '../projenrc/container/dockerfile';
-import { renderDockerfile } from '../projenrc/container/dockerfile-render';
-import type { ResolvedContainer } from '../projenrc/container/resolved-container';
+import type { ResolvedContainer } from '../packages/projen-container/src';
+import { dockerfileModel, renderDockerfile, RUNTIME_KINDS, runtimeFrom } from '../packages/projen-container/src/dockerfile';
 
 const WHY = { minimal: 'no shell, no package manager', debian: 'a shell to debug with', node: 'npm kept' } as const;
 

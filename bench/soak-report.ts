@@ -3,7 +3,7 @@
  * comes from the results.
  */
 import type { SoakResults, SoakSample } from './types';
-import type { HeapFill } from '../projenrc/verify/categories/pod';
+import type { HeapFill } from '../packages/projen-container/src/verify';
 
 type Reading = 'rssMiB' | 'heapUsedMiB' | 'workingSetMiB';
 

@@ -17,10 +17,10 @@ import { measureSoak } from './measure-soak';
 import { renderSoakReport, soakSummary } from './soak-report';
 import { CPUS, LOAD, POSTGRES, SOAK, SOAK_OUTPUTS } from './targets';
 import type { SoakResults } from './types';
-import { podRunSettings } from '../projenrc/container/pod-run-settings';
-import { readSpec } from '../projenrc/container/read-spec';
-import { CONTAINER_SPEC_PATH } from '../projenrc/container/resolved-container';
-import { kustomize } from '../projenrc/verify/categories/pod';
+import { podRunSettings } from '../packages/projen-container/src';
+import { readSpec } from '../packages/projen-container/src/container/read-spec';
+import { CONTAINER_SPEC_PATH } from '../packages/projen-container/src/container/resolved-container';
+import { kustomize } from '../packages/projen-container/src/verify';
 
 const log = (msg: string): void => void process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const now = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');

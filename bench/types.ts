@@ -1,7 +1,7 @@
 /** The results object: every figure and parameter docs/benchmarks.md prints. The measures fill it, report.ts renders it. */
 import type { MixedLoadResult } from './mixed-load';
 import type { Summary } from './stats';
-import type { HeapFill } from '../projenrc/verify/categories/pod';
+import type { HeapFill } from '../packages/projen-container/src/verify';
 
 /** Numbers in that unit, except `runs` (1/0 per run, printed `k/n`) and `code` (exit codes, printed as the distinct values). */
 export type Unit = 'ms' | 's' | 'MB' | 'count' | 'req/s' | 'ratio' | 'runs' | 'code';

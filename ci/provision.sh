@@ -80,10 +80,13 @@ prepare() {
       || die "npm ci failed: $(tail -n 2 "$WORK/npm-ci.log" | tr '\n' ' ')"
     log "npm ci done in $((SECONDS - t)) s"
   fi
-  npx ts-node --transpile-only --project projenrc/tsconfig.json projenrc/container/spec-cli.ts baseImages \
+  # The spec CLI is the package's compiled tool: npm ci compiled it (the package's prepare script); an
+  # existing node_modules may predate a change to its sources, and an up-to-date build is a no-op.
+  npx tsc --build packages/projen-container
+  npx projen-container-spec baseImages \
     >"$WORK/images" 2>"$WORK/spec.err" \
     || die "cannot read the base images from the container spec: $(head -n 1 "$WORK/spec.err")"
-  npx ts-node --transpile-only --project projenrc/tsconfig.json projenrc/container/spec-cli.ts platforms \
+  npx projen-container-spec platforms \
     >"$WORK/platforms" 2>"$WORK/spec.err" \
     || die "cannot read the platforms from the container spec: $(head -n 1 "$WORK/spec.err")"
 }

@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf '[round-trip] %s\n' "$*" >&2; }
 docker=${DOCKER:-docker}
-spec() { npx ts-node --transpile-only --project projenrc/tsconfig.json projenrc/container/spec-cli.ts "$1"; }
+spec() { npx projen-container-spec "$1"; }
 image=$(spec imageName)
 version=${VERSION:-$(spec version)}
 port=$(spec port)

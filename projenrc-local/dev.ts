@@ -1,8 +1,10 @@
 // This repository's local loop, `npx projen dev`, and what docs/deploy.md says
 // of it: the app's own way to run from source, not the construct's.
 import type { typescript } from 'projen';
-import type { ComposeStack, ContainerImage } from '../projenrc';
-import { COMPOSE_SERVICES, DATABASE_URL_ENV, ENV_FILE } from '../projenrc';
+import type { ContainerImage } from '../packages/projen-container/src';
+import { DATABASE_URL_ENV } from '../packages/projen-container/src';
+import type { ComposeStack } from '../packages/projen-container/src/deploy';
+import { COMPOSE_SERVICES, ENV_FILE } from '../packages/projen-container/src/deploy';
 
 const code = (s: string) => `\`${s}\``;
 

@@ -1,7 +1,7 @@
 // What this repository's own tests need in CI: not the construct's, which any
 // project uses, so it lives here, beside .projenrc.ts.
-import type { Step } from '../projenrc';
-import { POSTGRES_IMAGE, pullBaseImages } from '../projenrc';
+import type { Step } from '../packages/projen-container/src';
+import { POSTGRES_IMAGE, pullBaseImages } from '../packages/projen-container/src';
 
 /** Where the tests find PostgreSQL: the service's port, mapped to the runner's loopback (test/src/support/throwaway-database.ts). */
 export const TEST_ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';

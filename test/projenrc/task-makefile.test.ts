@@ -1,6 +1,6 @@
 import { javascript, Testing } from 'projen';
 import { FACTS, testProject } from './container/fixture';
-import { renderMakefile, TaskMakefile } from '../../projenrc/task-makefile';
+import { renderMakefile, TaskMakefile } from '../../packages/projen-container/src/task-makefile';
 
 describe('renderMakefile', () => {
   const text = renderMakefile([

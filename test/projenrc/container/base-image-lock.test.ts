@@ -2,13 +2,13 @@ import { spawnSync } from 'child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { digestFor, lockedRef, packageStaleness, readLock, renderLock, staleness, tagOf } from '../../../projenrc/container/base-image-lock';
-import { MINIMAL_PACKAGES } from '../../../projenrc/container/container-image-props';
+import { digestFor, lockedRef, packageStaleness, readLock, renderLock, staleness, tagOf } from '../../../packages/projen-container/src/container/base-image-lock';
+import { MINIMAL_PACKAGES } from '../../../packages/projen-container/src/container/container-image-props';
 
 const PLATFORM = 'linux/amd64';
-import { lockProblem, parseResolved, resolvePackagesScript } from '../../../projenrc/container/lock-cli';
-import { readSpec } from '../../../projenrc/container/read-spec';
-import { CONTAINER_SPEC_PATH } from '../../../projenrc/container/resolved-container';
+import { lockProblem, parseResolved, resolvePackagesScript } from '../../../packages/projen-container/src/container/lock-cli';
+import { readSpec } from '../../../packages/projen-container/src/container/read-spec';
+import { CONTAINER_SPEC_PATH } from '../../../packages/projen-container/src/container/resolved-container';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 const A = `sha256:${'a'.repeat(64)}`;
@@ -98,9 +98,7 @@ describe('docker:build refuses a lock that does not fix the runtime\'s packages,
     if (spec) writeFileSync(join(dir, '.projen', 'container.json'), JSON.stringify(spec));
     else copyFileSync(join(ROOT, '.projen', 'container.json'), join(dir, '.projen', 'container.json'));
     writeFileSync(join(dir, 'container.lock.json'), JSON.stringify(lock));
-    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'ts-node'),
-      ['--transpile-only', '--project', join(ROOT, 'projenrc', 'tsconfig.json'), join(ROOT, 'projenrc', 'container', 'lock-cli.ts'), '--check'],
-      { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(ROOT, 'packages/projen-container/lib/container/lock-cli.js'), '--check'], { cwd: dir, encoding: 'utf8' });
     return { status: run.status, stderr: run.stderr };
   }
 

@@ -2,14 +2,14 @@ import { execFileSync, spawn } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { BUNDLE_METAFILE, BUNDLE_OUTDIR } from '../../../projenrc/container/bundle';
-import { readSpec } from '../../../projenrc/container/read-spec';
-import { CONTAINER_SPEC_PATH } from '../../../projenrc/container/resolved-container';
+import { BUNDLE_METAFILE, BUNDLE_OUTDIR } from '../../../packages/projen-container/src/container/bundle';
+import { readSpec } from '../../../packages/projen-container/src/container/read-spec';
+import { CONTAINER_SPEC_PATH } from '../../../packages/projen-container/src/container/resolved-container';
 import { createThrowawayDatabase, queryOnce, repoRoot, type ThrowawayDatabase } from '../../src/support/throwaway-database';
 
 // The build stage runs it as plain CommonJS; the tests load the same file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const notices = require('../../../projenrc/container/third-party-notices.cjs') as { packageDirs(metafile: Metafile): string[] };
+const notices = require('../../../packages/projen-container/src/container/third-party-notices.cjs') as { packageDirs(metafile: Metafile): string[] };
 
 // This repository's own build stage, run here: the spec's bundle command in a folder laid out as the stage's,
 // then the bundle started from a folder laid out as the image's, where no node_modules exists to fall back on.

@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { MANIFESTS_DIR, NOTICES_FILE, NOTICES_SCRIPT, appBundle, bundleCommand, noticesCommand } from '../../../projenrc/container/bundle';
+import { MANIFESTS_DIR, NOTICES_FILE, NOTICES_SCRIPT, appBundle, bundleCommand, noticesCommand } from '../../../packages/projen-container/src/container/bundle';
 
 // The build stage runs it as plain CommonJS; the tests load the same file.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const notices = require('../../../projenrc/container/third-party-notices.cjs') as {
+const notices = require('../../../packages/projen-container/src/container/third-party-notices.cjs') as {
   packageDirs(metafile: { inputs: Record<string, unknown> }): string[];
   renderNotices(root: string, metafile: { inputs: Record<string, unknown> }): string;
   renderManifests(root: string, metafile: { inputs: Record<string, unknown> }): { file: string; text: string }[];

@@ -1,15 +1,15 @@
 import { Testing } from 'projen';
 import { BASE_PROPS, FACTS, resolved, synthContainer, testProject } from './fixture';
-import type { ResolvedContainer } from '../../../projenrc';
-import { ContainerDocs, ContainerImage } from '../../../projenrc';
-import type { BaseImageLock } from '../../../projenrc/container/base-image-lock';
-import { CHECK_CATEGORIES, planEntries, planFor } from '../../../projenrc/container/check-plan';
-import { CATEGORY_TITLES, renderCheckRows } from '../../../projenrc/container/container-docs';
-import { MINIMAL_PACKAGES } from '../../../projenrc/container/container-image-props';
-import { dockerfileModel } from '../../../projenrc/container/dockerfile';
-import { parseSpec, SpecError } from '../../../projenrc/container/read-spec';
-import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
-import { SPEC_SCHEMA_VERSION, specFileContent } from '../../../projenrc/container/resolved-container';
+import type { ResolvedContainer } from '../../../packages/projen-container/src';
+import { ContainerDocs, ContainerImage } from '../../../packages/projen-container/src';
+import type { BaseImageLock } from '../../../packages/projen-container/src/container/base-image-lock';
+import { CHECK_CATEGORIES, planEntries, planFor } from '../../../packages/projen-container/src/container/check-plan';
+import { CATEGORY_TITLES, renderCheckRows } from '../../../packages/projen-container/src/container/container-docs';
+import { MINIMAL_PACKAGES } from '../../../packages/projen-container/src/container/container-image-props';
+import { dockerfileModel } from '../../../packages/projen-container/src/container/dockerfile';
+import { parseSpec, SpecError } from '../../../packages/projen-container/src/container/read-spec';
+import { resolveContainer, resolveProps } from '../../../packages/projen-container/src/container/resolve';
+import { SPEC_SCHEMA_VERSION, specFileContent } from '../../../packages/projen-container/src/container/resolved-container';
 
 /** The checks table of docs/container.md, read back as [category title, name]. */
 function docsChecks(markdown: string): [string, string][] {

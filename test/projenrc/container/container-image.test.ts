@@ -4,15 +4,15 @@ import { tmpdir } from 'os';
 import { join, relative, resolve } from 'path';
 import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
-import type { ResolvedContainer } from '../../../projenrc';
-import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
-import { DEFAULT_NODE_MAJOR } from '../../../projenrc/container/container-image-props';
-import { nativeAliasScript } from '../../../projenrc/container/image-tags';
-import { parseSpec } from '../../../projenrc/container/read-spec';
-import { resolveNodeMajor } from '../../../projenrc/container/resolve';
-import { SPEC_SCHEMA_VERSION } from '../../../projenrc/container/resolved-container';
-import { CREATED_EXPRESSION } from '../../../projenrc/container/source-date';
-import { toolCommand } from '../../../projenrc/container/tool-command';
+import type { ResolvedContainer } from '../../../packages/projen-container/src';
+import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../packages/projen-container/src';
+import { DEFAULT_NODE_MAJOR } from '../../../packages/projen-container/src/container/container-image-props';
+import { nativeAliasScript } from '../../../packages/projen-container/src/container/image-tags';
+import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
+import { resolveNodeMajor } from '../../../packages/projen-container/src/container/resolve';
+import { SPEC_SCHEMA_VERSION } from '../../../packages/projen-container/src/container/resolved-container';
+import { CREATED_EXPRESSION } from '../../../packages/projen-container/src/container/source-date';
+import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -94,16 +94,16 @@ describe('ContainerImage', () => {
     expect(() => new ContainerImage(testProject(['test']), { ...BASE_PROPS, assets: ['test'] })).toThrow(/"assets"/);
   });
 
-  test('tasks run the construct\'s own entry points, found from where it lives, wherever the project is', () => {
+  test('tasks run the package\'s compiled tools with node, found from where it lives, wherever the project is', () => {
     const project = testProject();
     new ContainerImage(project, BASE_PROPS);
     const tasks = Testing.synth(project)['.projen/tasks.json'].tasks;
     const exec = (task: string) => tasks[task].steps.map((s: { exec?: string }) => s.exec).find(Boolean) as string;
-    for (const [task, entry] of [['docker:lock', 'container/lock-cli.ts'], ['docker:verify', 'verify/cli.ts'], ['docker:publish', 'publish/cli.ts']]) {
-      const [, file] = /^ts-node --transpile-only --project \S+ (\S+)/.exec(exec(task)) ?? [];
-      expect(resolve(project.outdir, file)).toBe(join(__dirname, '../../../projenrc', entry));
+    for (const [task, entry] of [['docker:lock', 'container/lock-cli.js'], ['docker:verify', 'verify/cli.js'], ['docker:publish', 'publish/cli.js']]) {
+      const [, file] = /^node (\S+)$/.exec(exec(task)) ?? [];
+      expect(resolve(project.outdir, file)).toBe(join(__dirname, '../../../packages/projen-container/lib', entry));
     }
-    expect(tasks['docker:build'].steps[0].exec).toMatch(/container\/lock-cli\.ts --check$/);
+    expect(tasks['docker:build'].steps[0].exec).toMatch(/^node \S+\/lib\/container\/lock-cli\.js --check$/);
   });
 
   test('a second declaration: every output, the plan included, follows port, user, uid, workers and health path', () => {

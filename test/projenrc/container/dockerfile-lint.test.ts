@@ -8,12 +8,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { BASE_PROPS, FACTS } from './fixture';
-import type { ContainerImageProps } from '../../../projenrc';
-import type { BaseImageLock } from '../../../projenrc/container/base-image-lock';
-import { MINIMAL_PACKAGES } from '../../../projenrc/container/container-image-props';
-import { dockerfileModel } from '../../../projenrc/container/dockerfile';
-import { renderDockerfile } from '../../../projenrc/container/dockerfile-render';
-import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
+import type { ContainerImageProps } from '../../../packages/projen-container/src';
+import type { BaseImageLock } from '../../../packages/projen-container/src/container/base-image-lock';
+import { MINIMAL_PACKAGES } from '../../../packages/projen-container/src/container/container-image-props';
+import { dockerfileModel } from '../../../packages/projen-container/src/container/dockerfile';
+import { renderDockerfile } from '../../../packages/projen-container/src/container/dockerfile-render';
+import { resolveContainer, resolveProps } from '../../../packages/projen-container/src/container/resolve';
 import { shellcheck, withShellcheck } from '../support/shellcheck';
 
 interface Instruction { readonly keyword: string; readonly flags: readonly string[]; readonly args: string; readonly line: number }

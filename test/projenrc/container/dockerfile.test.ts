@@ -1,9 +1,9 @@
 import { validate } from 'dockerfile-utils';
 import { resolved } from './fixture';
-import type { ContainerImageProps } from '../../../projenrc';
-import { dockerfileModel, runtimeFrom } from '../../../projenrc/container/dockerfile';
-import type { DockerfileModel } from '../../../projenrc/container/dockerfile-model';
-import { renderDockerfile, renderInstruction } from '../../../projenrc/container/dockerfile-render';
+import type { ContainerImageProps } from '../../../packages/projen-container/src';
+import { dockerfileModel, runtimeFrom } from '../../../packages/projen-container/src/container/dockerfile';
+import type { DockerfileModel } from '../../../packages/projen-container/src/container/dockerfile-model';
+import { renderDockerfile, renderInstruction } from '../../../packages/projen-container/src/container/dockerfile-render';
 
 const render = (props: Partial<ContainerImageProps> = {}) => renderDockerfile(dockerfileModel(resolved(props)));
 

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, javascript, typescript } from 'projen';
-import type { ContainerImageProps, ResolvedContainer } from '../../../projenrc';
-import { ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../projenrc';
-import type { Additions, ProjectFacts } from '../../../projenrc/container/resolve';
-import { resolveContainer, resolveProps } from '../../../projenrc/container/resolve';
+import type { ContainerImageProps, ResolvedContainer } from '../../../packages/projen-container/src';
+import { ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../packages/projen-container/src';
+import type { Additions, ProjectFacts } from '../../../packages/projen-container/src/container/resolve';
+import { resolveContainer, resolveProps } from '../../../packages/projen-container/src/container/resolve';
 
 // project.synth() would otherwise run npm install in the temp projects.
 process.env.PROJEN_DISABLE_POST = 'true';

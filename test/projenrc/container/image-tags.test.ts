@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { nativeAliasScript, platformTag } from '../../../projenrc/container/image-tags';
+import { nativeAliasScript, platformTag } from '../../../packages/projen-container/src/container/image-tags';
 
 /** Runs the alias script against a stub docker that reports `arch` and records its calls. */
 function aliasCalls(arch: string, platforms: readonly string[]): string[] {

@@ -3,11 +3,11 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { javascript } from 'projen';
 import { testProject } from './fixture';
-import type { PackageManager } from '../../../projenrc/container/package-manager';
+import type { PackageManager } from '../../../packages/projen-container/src/container/package-manager';
 import {
   imageInstall, installStamp, lockfileProblem, resolvePackageManager, setupCommand,
-} from '../../../projenrc/container/package-manager';
-import { productionPackages } from '../../../projenrc/container/production-packages';
+} from '../../../packages/projen-container/src/container/package-manager';
+import { productionPackages } from '../../../packages/projen-container/src/container/production-packages';
 
 const NPM: PackageManager = { name: 'npm', lockFile: 'package-lock.json', install: 'npm ci' };
 const PNPM: PackageManager = { name: 'pnpm', lockFile: 'pnpm-lock.yaml', install: 'pnpm i --frozen-lockfile', version: '10.33.0' };

@@ -9,7 +9,7 @@ import { join } from 'path';
 import { javascript, Testing } from 'projen';
 import { parse } from 'yaml';
 import { BASE_PROPS, testProject } from './fixture';
-import { ContainerDocs, ContainerImage, ContainerWorkflow, TaskMakefile } from '../../../projenrc';
+import { ContainerDocs, ContainerImage, ContainerWorkflow, TaskMakefile } from '../../../packages/projen-container/src';
 
 // fastify needs ajv, which is also a devDependency at the same version; typescript only builds.
 const PNPM_LOCK = `lockfileVersion: '9.0'

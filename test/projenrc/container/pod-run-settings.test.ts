@@ -1,4 +1,4 @@
-import { podRunSettings } from '../../../projenrc';
+import { podRunSettings } from '../../../packages/projen-container/src';
 import { KUSTOMIZATIONS, renderManifests, synthDeploy } from '../deploy/fixture';
 
 const synth = synthDeploy();

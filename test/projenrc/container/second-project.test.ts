@@ -3,10 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { javascript, typescript } from 'projen';
-import { ContainerImage, KubernetesManifests } from '../../../projenrc';
-import { platformTag } from '../../../projenrc/container/image-tags';
-import type { Report } from '../../../projenrc/verify';
-import { main } from '../../../projenrc/verify';
+import { ContainerImage } from '../../../packages/projen-container/src';
+import { platformTag } from '../../../packages/projen-container/src/container/image-tags';
+import { KubernetesManifests } from '../../../packages/projen-container/src/deploy';
+import type { Report } from '../../../packages/projen-container/src/verify';
+import { main } from '../../../packages/projen-container/src/verify';
 import { describeIfEngine, removeImages } from '../verify/engine-helpers';
 
 // project.synth() would otherwise run npm install in the temp project.

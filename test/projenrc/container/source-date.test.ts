@@ -2,8 +2,8 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { BUILD_ARGS } from '../../../projenrc/container/dockerfile';
-import { CREATED_EXPRESSION, sourceDateProblem } from '../../../projenrc/container/source-date';
+import { BUILD_ARGS } from '../../../packages/projen-container/src/container/dockerfile';
+import { CREATED_EXPRESSION, sourceDateProblem } from '../../../packages/projen-container/src/container/source-date';
 import { repoCommittedAt } from '../support/git-repo';
 
 /** The value docker:build passes as CREATED, evaluated by sh as the task does. */

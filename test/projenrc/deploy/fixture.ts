@@ -3,14 +3,14 @@ import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { Testing } from 'projen';
 import { parse } from 'yaml';
-import type { ContainerImageProps, KubeObject, ResolvedContainer } from '../../../projenrc';
-import { ContainerImage } from '../../../projenrc';
-import type { ComposeStackProps, KubernetesManifestsProps } from '../../../projenrc/deploy';
-import { ComposeStack, DeployDocs, KubernetesManifests } from '../../../projenrc/deploy';
-import { RELEASES_FILE } from '../../../projenrc/deploy/defaults';
-import { baseTarget, renderKubernetes } from '../../../projenrc/deploy/kubernetes';
-import { resolveKubernetesProps } from '../../../projenrc/deploy/kubernetes-props';
-import { kustomize } from '../../../projenrc/verify/categories/pod';
+import type { ContainerImageProps, KubeObject, ResolvedContainer } from '../../../packages/projen-container/src';
+import { ContainerImage } from '../../../packages/projen-container/src';
+import type { ComposeStackProps, KubernetesManifestsProps } from '../../../packages/projen-container/src/deploy';
+import { ComposeStack, DeployDocs, KubernetesManifests } from '../../../packages/projen-container/src/deploy';
+import { RELEASES_FILE } from '../../../packages/projen-container/src/deploy/defaults';
+import { baseTarget, renderKubernetes } from '../../../packages/projen-container/src/deploy/kubernetes';
+import { resolveKubernetesProps } from '../../../packages/projen-container/src/deploy/kubernetes-props';
+import { kustomize } from '../../../packages/projen-container/src/verify/categories/pod';
 import { BASE_PROPS, resolved, testProject } from '../container/fixture';
 
 /** The container fixture's declaration, with a GitHub source the registry image is derived from. */

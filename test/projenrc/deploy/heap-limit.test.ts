@@ -1,8 +1,8 @@
 import { BASE, byKind, DEPLOY_PROPS, podSpecOf, renderManifests, synthDeploy } from './fixture';
-import type { KubeObject } from '../../../projenrc';
-import { POD_RESOURCES, POD_WORKERS } from '../../../projenrc/deploy/defaults';
-import { heapLimitMiB, MIN_HEAP_MIB, nodeOptions } from '../../../projenrc/deploy/heap-limit';
-import { resolveKubernetesProps } from '../../../projenrc/deploy/kubernetes-props';
+import type { KubeObject } from '../../../packages/projen-container/src';
+import { POD_RESOURCES, POD_WORKERS } from '../../../packages/projen-container/src/deploy/defaults';
+import { heapLimitMiB, MIN_HEAP_MIB, nodeOptions } from '../../../packages/projen-container/src/deploy/heap-limit';
+import { resolveKubernetesProps } from '../../../packages/projen-container/src/deploy/kubernetes-props';
 import { resolved } from '../container/fixture';
 
 /** Every container of the Deployments and Jobs, with its memory limit in MiB and its `--max-old-space-size`. */

@@ -1,10 +1,10 @@
 import { MANIFESTS, byKind, podSpecOf, renderManifests, synthDeploy } from './fixture';
 import { openApiErrors } from './openapi';
-import type { KubeObject } from '../../../projenrc';
-import { DEV_VERSION } from '../../../projenrc/container/container-image-props';
-import { PLACEHOLDER_DIGEST } from '../../../projenrc/deploy/defaults';
-import { migrateJobName, terminationGracePeriodSeconds, tmpfsSize } from '../../../projenrc/deploy/kubernetes';
-import { resolveKubernetesProps } from '../../../projenrc/deploy/kubernetes-props';
+import type { KubeObject } from '../../../packages/projen-container/src';
+import { DEV_VERSION } from '../../../packages/projen-container/src/container/container-image-props';
+import { PLACEHOLDER_DIGEST } from '../../../packages/projen-container/src/deploy/defaults';
+import { migrateJobName, terminationGracePeriodSeconds, tmpfsSize } from '../../../packages/projen-container/src/deploy/kubernetes';
+import { resolveKubernetesProps } from '../../../packages/projen-container/src/deploy/kubernetes-props';
 import { BASE_PROPS, resolved } from '../container/fixture';
 
 const synth = synthDeploy();

@@ -1,9 +1,9 @@
 import { KUSTOMIZATIONS, OVERLAYS, byKind, digestOf, podSpecOf, synthDeploy } from './fixture';
 import { openApiErrors } from './openapi';
 import { restrictedViolations } from './pod-security';
-import type { KubeObject } from '../../../projenrc';
-import { DEV_VERSION } from '../../../projenrc/container/container-image-props';
-import { CLUSTER_DNS, MIGRATE_HOOK_ANNOTATIONS, PLACEHOLDER_DIGEST } from '../../../projenrc/deploy/defaults';
+import type { KubeObject } from '../../../packages/projen-container/src';
+import { DEV_VERSION } from '../../../packages/projen-container/src/container/container-image-props';
+import { CLUSTER_DNS, MIGRATE_HOOK_ANNOTATIONS, PLACEHOLDER_DIGEST } from '../../../packages/projen-container/src/deploy/defaults';
 
 const RELEASES = { production: { version: '1.4.0', digest: digestOf('a') }, staging: { version: '1.5.0-rc.1', digest: digestOf('b') } };
 const plain = synthDeploy();

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import type { KubeObject } from '../../../projenrc/container';
+import type { KubeObject } from '../../../packages/projen-container/src/container';
 
 const VALIDATOR = join(__dirname, 'openapi-validate.mjs');
 

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { digestOf, synthDeploy } from './fixture';
-import { toolCommand } from '../../../projenrc/container/tool-command';
-import { PLACEHOLDER_DIGEST } from '../../../projenrc/deploy/defaults';
-import { parseReleases, readReleases, recordRelease } from '../../../projenrc/deploy/releases';
+import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
+import { PLACEHOLDER_DIGEST } from '../../../packages/projen-container/src/deploy/defaults';
+import { parseReleases, readReleases, recordRelease } from '../../../packages/projen-container/src/deploy/releases';
 
 const ENVS = ['staging', 'production'];
 const F = 'deploy/releases.json';

@@ -1,5 +1,5 @@
 import { KUSTOMIZATIONS, MANIFESTS, OVERLAYS, SECOND_PROPS, byKind, podSpecOf, synthDeploy } from './fixture';
-import { podRunSettings } from '../../../projenrc';
+import { podRunSettings } from '../../../packages/projen-container/src';
 
 const first = synthDeploy();
 const second = synthDeploy(SECOND_PROPS);

@@ -4,10 +4,11 @@ import { join } from 'path';
 import { Testing, javascript, typescript } from 'projen';
 import { parse } from 'yaml';
 import { podSpecOf } from './fixture';
-import type { ResolvedContainer, RuntimeCheck } from '../../../projenrc';
-import { ComposeStack, ContainerDocs, ContainerImage, ContainerWorkflow, DeployDocs, KubernetesManifests, podRunSettings } from '../../../projenrc';
-import { parseSpec } from '../../../projenrc/container/read-spec';
-import { judgeRuntime } from '../../../projenrc/verify/categories/runtime';
+import type { ResolvedContainer, RuntimeCheck } from '../../../packages/projen-container/src';
+import { ContainerDocs, ContainerImage, ContainerWorkflow, podRunSettings } from '../../../packages/projen-container/src';
+import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
+import { ComposeStack, DeployDocs, KubernetesManifests } from '../../../packages/projen-container/src/deploy';
+import { judgeRuntime } from '../../../packages/projen-container/src/verify/categories/runtime';
 
 // project.synth() would otherwise run npm install in the temp project.
 process.env.PROJEN_DISABLE_POST = 'true';

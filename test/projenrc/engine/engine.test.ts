@@ -1,4 +1,4 @@
-import { chooseReach, connectEngine, demux, EngineError, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../projenrc/engine';
+import { chooseReach, connectEngine, demux, EngineError, fastHealthcheck, healthDeadlineMs, resolveDockerCli } from '../../../packages/projen-container/src/engine';
 import { withDockerHost } from '../verify/engine-helpers';
 
 describe('engine', () => {

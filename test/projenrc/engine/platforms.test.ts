@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import Docker from 'dockerode';
 import { buildUnrunnable, UNRUNNABLE_BASE } from './unrunnable';
-import { archOf, PLATFORM_ARCHES } from '../../../projenrc/container/container-image-props';
-import { EngineError, ensurePlatformsRun } from '../../../projenrc/engine';
-import { cannotRun, platformProblem, probePlatform } from '../../../projenrc/engine/platforms';
+import { archOf, PLATFORM_ARCHES } from '../../../packages/projen-container/src/container/container-image-props';
+import { EngineError, ensurePlatformsRun } from '../../../packages/projen-container/src/engine';
+import { cannotRun, platformProblem, probePlatform } from '../../../packages/projen-container/src/engine/platforms';
 import { DOCKER, describeIfEngine } from '../verify/engine-helpers';
 
 const AMD64 = { os: 'linux', arch: 'amd64' };

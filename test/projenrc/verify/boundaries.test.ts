@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'fs';
 import { dirname, join, relative, resolve } from 'path';
 
 const ROOT = resolve(__dirname, '../../..');
-const VERIFY = join(ROOT, 'projenrc/verify');
-const DEPLOY = join(ROOT, 'projenrc/deploy');
+const VERIFY = join(ROOT, 'packages/projen-container/src/verify');
+const DEPLOY = join(ROOT, 'packages/projen-container/src/deploy');
 
 /** The module paths a TypeScript source imports or re-exports, relative ones resolved against its folder. */
 function importsOf(file: string, source: string): string[] {

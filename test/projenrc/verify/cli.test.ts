@@ -4,10 +4,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { buildImage, describeIfEngine, DOCKER, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
-import { planEntries } from '../../../projenrc/container/check-plan';
-import { specFileContent } from '../../../projenrc/container/resolved-container';
-import { RUN_LABEL } from '../../../projenrc/engine';
-import { Io, main, Report, reportError, VerifyError } from '../../../projenrc/verify';
+import { planEntries } from '../../../packages/projen-container/src/container/check-plan';
+import { specFileContent } from '../../../packages/projen-container/src/container/resolved-container';
+import { RUN_LABEL } from '../../../packages/projen-container/src/engine';
+import { Io, main, Report, reportError, VerifyError } from '../../../packages/projen-container/src/verify';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'verify-cli-'));
@@ -19,11 +19,11 @@ function captureIo(): Io & { lines: { out: string[]; err: string[] } } {
   return { lines, out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) };
 }
 
-/** The CLI as the projen task runs it (transpile-only: type-checking is tsc's job, not each run's). */
+/** The CLI as the projen task runs it: the package's compiled tool (the build compiles the package first). */
 function cliArgs(...args: string[]): string[] {
-  return ['-r', 'ts-node/register/transpile-only', join(ROOT, 'projenrc/verify/cli.ts'), ...args];
+  return [join(ROOT, 'packages/projen-container/lib/verify/cli.js'), ...args];
 }
-const cliEnv = (env: NodeJS.ProcessEnv) => ({ ...process.env, TS_NODE_PROJECT: join(ROOT, 'projenrc/tsconfig.json'), ...env });
+const cliEnv = (env: NodeJS.ProcessEnv) => ({ ...process.env, ...env });
 
 describe('user errors are one line, no stack', () => {
   test('missing spec file', async () => {

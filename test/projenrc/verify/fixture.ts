@@ -1,7 +1,7 @@
-import type { CheckPlan } from '../../../projenrc/container/check-plan';
-import type { ResolvedContainer } from '../../../projenrc/container/resolved-container';
-import type { FileFacts, Target } from '../../../projenrc/verify/categories/file-probe';
-import type { Row } from '../../../projenrc/verify/report';
+import type { CheckPlan } from '../../../packages/projen-container/src/container/check-plan';
+import type { ResolvedContainer } from '../../../packages/projen-container/src/container/resolved-container';
+import type { FileFacts, Target } from '../../../packages/projen-container/src/verify/categories/file-probe';
+import type { Row } from '../../../packages/projen-container/src/verify/report';
 
 const APP = '/app';
 const DEV_BINS = ['jest', 'ts-node', 'ts-node-cwd', 'ts-node-esm', 'ts-script', 'tsc', 'tsserver'];

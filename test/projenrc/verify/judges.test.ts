@@ -1,11 +1,11 @@
 import { cleanFiles, FIXTURE_PLAN } from './fixture';
-import type { CommandCheck, MetadataCheck, RuntimeCheck } from '../../../projenrc/container/check-plan';
-import { judgeCommand } from '../../../projenrc/verify/categories/commands';
-import { judgeFileExistence } from '../../../projenrc/verify/categories/file-existence';
-import { ImageFacts, judgeMetadata } from '../../../projenrc/verify/categories/metadata';
-import { dbCheck, judgeRuntime, redact, RuntimeOutcome, ServedFacts } from '../../../projenrc/verify/categories/runtime';
-import { judgeBuild, judgeGivenImage, judgePlatform } from '../../../projenrc/verify/image';
-import { Row } from '../../../projenrc/verify/report';
+import type { CommandCheck, MetadataCheck, RuntimeCheck } from '../../../packages/projen-container/src/container/check-plan';
+import { judgeCommand } from '../../../packages/projen-container/src/verify/categories/commands';
+import { judgeFileExistence } from '../../../packages/projen-container/src/verify/categories/file-existence';
+import { ImageFacts, judgeMetadata } from '../../../packages/projen-container/src/verify/categories/metadata';
+import { dbCheck, judgeRuntime, redact, RuntimeOutcome, ServedFacts } from '../../../packages/projen-container/src/verify/categories/runtime';
+import { judgeBuild, judgeGivenImage, judgePlatform } from '../../../packages/projen-container/src/verify/image';
+import { Row } from '../../../packages/projen-container/src/verify/report';
 
 const plan = FIXTURE_PLAN;
 const entry = <T extends { name: string }>(list: readonly T[], name: string): T => {

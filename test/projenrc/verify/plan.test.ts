@@ -1,13 +1,13 @@
 import { cleanFiles, FIXTURE_PLAN, fixtureSpec } from './fixture';
-import { CHECK_CATEGORIES, CheckCategory, CheckPlan, planEntries } from '../../../projenrc/container/check-plan';
-import { parseSpec } from '../../../projenrc/container/read-spec';
-import { specFileContent } from '../../../projenrc/container/resolved-container';
-import { judgeCommand } from '../../../projenrc/verify/categories/commands';
-import { judgeFileExistence } from '../../../projenrc/verify/categories/file-existence';
-import { judgeMetadata } from '../../../projenrc/verify/categories/metadata';
-import { judgeRuntime } from '../../../projenrc/verify/categories/runtime';
-import { Row } from '../../../projenrc/verify/report';
-import { emulated, inPlanOrder, skipPlan } from '../../../projenrc/verify/verify';
+import { CHECK_CATEGORIES, CheckCategory, CheckPlan, planEntries } from '../../../packages/projen-container/src/container/check-plan';
+import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
+import { specFileContent } from '../../../packages/projen-container/src/container/resolved-container';
+import { judgeCommand } from '../../../packages/projen-container/src/verify/categories/commands';
+import { judgeFileExistence } from '../../../packages/projen-container/src/verify/categories/file-existence';
+import { judgeMetadata } from '../../../packages/projen-container/src/verify/categories/metadata';
+import { judgeRuntime } from '../../../packages/projen-container/src/verify/categories/runtime';
+import { Row } from '../../../packages/projen-container/src/verify/report';
+import { emulated, inPlanOrder, skipPlan } from '../../../packages/projen-container/src/verify/verify';
 
 /**
  * The plan is the list of checks: every entry yields exactly one row, named

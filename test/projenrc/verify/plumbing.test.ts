@@ -3,13 +3,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { FIXTURE_PLAN, fixtureSpec } from './fixture';
-import { specFileContent } from '../../../projenrc/container/resolved-container';
-import { FileFacts, PROBE_SCRIPT } from '../../../projenrc/verify/categories/file-probe';
-import { hardenedHostConfig } from '../../../projenrc/verify/categories/hardening';
-import { VerifyError } from '../../../projenrc/verify/errors';
-import { parseOptions } from '../../../projenrc/verify/options';
-import { isOk, list, onPlatform, renderTable, row, skipped, summary } from '../../../projenrc/verify/report';
-import { main } from '../../../projenrc/verify/run';
+import { specFileContent } from '../../../packages/projen-container/src/container/resolved-container';
+import { FileFacts, PROBE_SCRIPT } from '../../../packages/projen-container/src/verify/categories/file-probe';
+import { hardenedHostConfig } from '../../../packages/projen-container/src/verify/categories/hardening';
+import { VerifyError } from '../../../packages/projen-container/src/verify/errors';
+import { parseOptions } from '../../../packages/projen-container/src/verify/options';
+import { isOk, list, onPlatform, renderTable, row, skipped, summary } from '../../../packages/projen-container/src/verify/report';
+import { main } from '../../../packages/projen-container/src/verify/run';
 
 const dir = mkdtempSync(join(tmpdir(), 'verify-plumbing-'));
 
@@ -139,7 +139,7 @@ describe('report', () => {
 
 describe('builtTags', () => {
   test('the tags docker:build gives, one per platform: VERSION when set, else the package version', () => {
-    const { builtTags } = jest.requireActual('../../../projenrc/verify/image');
+    const { builtTags } = jest.requireActual('../../../packages/projen-container/src/verify/image');
     const spec = { imageName: 'demo', version: '0.0.0', platforms: ['linux/amd64', 'linux/arm64'] };
     expect(builtTags(spec, {})).toEqual({ 'linux/amd64': 'demo:0.0.0-amd64', 'linux/arm64': 'demo:0.0.0-arm64' });
     expect(builtTags(spec, { VERSION: '1.2.3' })['linux/arm64']).toBe('demo:1.2.3-arm64');

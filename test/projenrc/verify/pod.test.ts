@@ -1,5 +1,5 @@
-import type { PodRunSettings } from '../../../projenrc/container/pod-run-settings';
-import { HeapFill, judgePod, kustomize, PodFacts } from '../../../projenrc/verify/categories/pod';
+import type { PodRunSettings } from '../../../packages/projen-container/src/container/pod-run-settings';
+import { HeapFill, judgePod, kustomize, PodFacts } from '../../../packages/projen-container/src/verify/categories/pod';
 
 const AT = { id: 'runtime/pod', title: 't', expected: 'e' };
 const SETTINGS: PodRunSettings = {

@@ -2,10 +2,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { buildImage, describeIfEngine, FIXTURE_DIR, labelledContainers, removeImages } from './engine-helpers';
 import { failedIds, FIXTURE_PLAN, fixtureSpec } from './fixture';
-import { planEntries } from '../../../projenrc/container/check-plan';
-import { connectEngine, Engine, newRunId, RUN_LABEL, RunScope } from '../../../projenrc/engine';
-import { Row } from '../../../projenrc/verify/report';
-import { verifyImage } from '../../../projenrc/verify/verify';
+import { planEntries } from '../../../packages/projen-container/src/container/check-plan';
+import { connectEngine, Engine, newRunId, RUN_LABEL, RunScope } from '../../../packages/projen-container/src/engine';
+import { Row } from '../../../packages/projen-container/src/verify/report';
+import { verifyImage } from '../../../packages/projen-container/src/verify/verify';
 
 /**
  * Proof that verify can fail: the good fixture image passes every row, and

@@ -1,0 +1,13 @@
+// The container image's public surface: the components, their props, and the
+// resolved model other tools read. Validators and renderers stay internal.
+export { ContainerImage, IMAGE_TASKS } from './container-image';
+export type { AppConfigProps, ContainerImageProps, DatabaseEngine, DatabaseProps } from './container-image-props';
+export { DATABASE_URL_ENV } from './container-image-props';
+export { ContainerDocs } from './container-docs';
+export { CONTAINER_SPEC_PATH, resolvedContainerSchema, SPEC_SCHEMA_VERSION, specFileContent } from './resolved-container';
+export type { ResolvedContainer } from './resolved-container';
+export { readSpec, SpecError } from './read-spec';
+export type * from './check-plan';
+export { checkPlanSchema } from './check-plan';
+export { podRunSettings } from './pod-run-settings';
+export type { KubeObject, PodProbe, PodRunSettings, ProbeKind } from './pod-run-settings';

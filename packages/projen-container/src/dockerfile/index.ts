@@ -1,0 +1,8 @@
+// The image's Dockerfile as data, for tools that render a variant of it (the
+// runtime kinds side by side, as a benchmark does) or name what it runs on.
+// Synthesis needs none of it: ContainerImage writes the Dockerfile.
+export { dockerfileModel, runtimeFrom, SCRATCH } from '../container/dockerfile';
+export { renderDockerfile } from '../container/dockerfile-render';
+export type { DockerfileModel } from '../container/dockerfile-model';
+export { archOf, nodeImageOf, RUNTIME_KINDS } from '../container/container-image-props';
+export type { RuntimeKind } from '../container/container-image-props';

@@ -1,0 +1,34 @@
+import type { RenovatePin } from '../renovate';
+import { sourceFile } from '../source-file';
+
+/**
+ * The PostgreSQL image, written once: the workflows' service container, and
+ * compose's database (deploy/defaults.ts derives from it). The major
+ * Debian trixie ships (the release the runtime image is built on), on the
+ * same Debian release. A tag per major, never `latest`: a new major needs
+ * `pg_upgrade` or a dump of the volume, so it must be a deliberate edit. Not
+ * 18: its images moved the data directory (and the volume) to
+ * `/var/lib/postgresql`, so the volume target is major-specific too.
+ */
+export const POSTGRES_IMAGE = 'postgres:17-trixie';
+
+/** Renovate's view of {@link POSTGRES_IMAGE}: newer tags of the same image, proposed where it is declared. */
+export const postgresPin = (projectDir: string): RenovatePin => ({
+  description: 'PostgreSQL image',
+  file: sourceFile(projectDir, __filename),
+  matchString: "POSTGRES_IMAGE = '(?<depName>postgres):(?<currentValue>[^'@]+)'",
+  datasource: 'docker',
+});
+
+/**
+ * A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the
+ * steps start: container.yml's verify runs the database check against it.
+ */
+export function postgresService(): Record<string, unknown> {
+  return {
+    image: POSTGRES_IMAGE,
+    env: { POSTGRES_HOST_AUTH_METHOD: 'trust' },
+    ports: ['5432:5432'],
+    options: '--health-cmd "pg_isready -U postgres" --health-interval 2s --health-timeout 5s --health-retries 15',
+  };
+}
