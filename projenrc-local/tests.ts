@@ -1,7 +1,7 @@
 // What this repository's own tests need in CI: not the construct's, which any
 // project uses, so it lives here, beside .projenrc.ts.
 import type { Step } from '../packages/projen-container/src';
-import { POSTGRES_IMAGE, pullBaseImages } from '../packages/projen-container/src';
+import { postgresService, pullBaseImages } from '../packages/projen-container/src';
 
 /** Where the tests find PostgreSQL: the service's port, mapped to the runner's loopback (test/src/support/throwaway-database.ts). */
 export const TEST_ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -16,16 +16,6 @@ export const INSTALL_SHELLCHECK: Step = {
   run: 'if ! command -v shellcheck >/dev/null; then\n  sudo apt-get update -qq\n  sudo apt-get install -y -qq shellcheck\nfi\nshellcheck --version',
 };
 
-/** A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the steps start. */
-export function postgresService(): Record<string, unknown> {
-  return {
-    image: POSTGRES_IMAGE,
-    env: { POSTGRES_HOST_AUTH_METHOD: 'trust' },
-    ports: ['5432:5432'],
-    options: '--health-cmd "pg_isready -U postgres" --health-interval 2s --health-timeout 5s --health-retries 15',
-  };
-}
-
 /**
  * What the tests need wherever the whole build runs (build.yml, the release
  * job, container.yml's tests job): PostgreSQL where they look, the docker
@@ -34,6 +24,7 @@ export function postgresService(): Record<string, unknown> {
  */
 export function testJob(projectDir: string): { services: Record<string, unknown>; env: Record<string, string>; steps: Step[] } {
   return {
+    // The same service container verify's database check runs against: the construct's, one image pin.
     services: { postgres: postgresService() },
     env: { TEST_ADMIN_DATABASE_URL, DOCKER: '/usr/bin/docker' },
     steps: [INSTALL_SHELLCHECK, pullBaseImages(projectDir)],

@@ -22,7 +22,8 @@ export const postgresPin = (projectDir: string): RenovatePin => ({
 
 /**
  * A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the
- * steps start: container.yml's verify runs the database check against it.
+ * steps start: container.yml's verify runs the database check against it, and a project's own tests
+ * may too.
  */
 export function postgresService(): Record<string, unknown> {
   return {
