@@ -17,9 +17,7 @@ import { measureSoak } from './measure-soak';
 import { renderSoakReport, soakSummary } from './soak-report';
 import { CPUS, LOAD, POSTGRES, SOAK, SOAK_OUTPUTS } from './targets';
 import type { SoakResults } from './types';
-import { podRunSettings } from '../packages/projen-container/src';
-import { readSpec } from '../packages/projen-container/src/container/read-spec';
-import { CONTAINER_SPEC_PATH } from '../packages/projen-container/src/container/resolved-container';
+import { CONTAINER_SPEC_PATH, podRunSettings, readSpec } from '../packages/projen-container/src';
 import { kustomize } from '../packages/projen-container/src/verify';
 
 const log = (msg: string): void => void process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);

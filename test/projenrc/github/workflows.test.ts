@@ -385,8 +385,8 @@ describe('each fact once', () => {
   });
 
   test('the app\'s Node major is written once, in .projenrc.ts, and the construct\'s default once, beside its props', () => {
-    expect(holding(/node:\d+|NODE_MAJOR = \d+|minNodeVersion: '\d/)).toEqual(['projenrc/container/container-image-props.ts', '.projenrc.ts']);
-    expect(readFileSync(join(ROOT, 'projenrc/container/container-image-props.ts'), 'utf8')).toMatch(/^export const DEFAULT_NODE_MAJOR = \d+;$/m);
+    expect(holding(/node:\d+|NODE_MAJOR = \d+|minNodeVersion: '\d/)).toEqual(['packages/projen-container/src/container/container-image-props.ts', '.projenrc.ts']);
+    expect(readFileSync(join(ROOT, 'packages/projen-container/src/container/container-image-props.ts'), 'utf8')).toMatch(/^export const DEFAULT_NODE_MAJOR = \d+;$/m);
     expect(readFileSync(join(ROOT, '.projenrc.ts'), 'utf8')).toMatch(/^const NODE_MAJOR = 24;$/m);
   });
 
