@@ -191,13 +191,15 @@ new TaskMakefile(project, {
   'docker-run': IMAGE_TASKS.run,
 });
 
+// The bench runs its TypeScript as bench/tsconfig.json type-checks it.
+const benchRun = (entry: string) => `ts-node --project bench/tsconfig.json bench/${entry}`;
 project.addTask('bench', {
   description: 'Benchmark the image beside a docker-init baseline and regenerate docs/benchmarks.md (env BENCH_RUNS)',
-  exec: 'ts-node --project projenrc-local/tsconfig.json bench/run.ts',
+  exec: benchRun('run.ts'),
 });
 project.addTask('bench:soak', {
   description: 'Run the built image as the production pod runs it under mixed load (env SOAK_SECONDS) and write docs/soak.md',
-  exec: 'ts-node --project projenrc/tsconfig.json bench/soak.ts',
+  exec: benchRun('soak.ts'),
 });
 
 // Under isolatedModules ts-jest only transpiles: .projenrc.ts and projenrc-local/, the tests (and the
