@@ -2,14 +2,13 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import Docker from 'dockerode';
 import { buildUnrunnable, UNRUNNABLE_BASE } from './unrunnable';
 import { RELOCK_HINT, renderLock, tagOf } from '../../../packages/projen-container/src/container/base-image-lock';
 import { archOf, PLATFORM_ARCHES } from '../../../packages/projen-container/src/container/container-image-props';
 import type { ResolvedContainer } from '../../../packages/projen-container/src/container/resolved-container';
 import { CONTAINER_SPEC_PATH, specFileContent } from '../../../packages/projen-container/src/container/resolved-container';
 import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
-import { cannotRun } from '../../../packages/projen-container/src/engine';
+import { cannotRun, connectEngine } from '../../../packages/projen-container/src/engine';
 import type { Io } from '../../../packages/projen-container/src/verify';
 import { main, reportError } from '../../../packages/projen-container/src/verify';
 import { DOCKER, describeIfEngine, withDockerHost } from '../verify/engine-helpers';
@@ -143,7 +142,7 @@ describeIfEngine('a declared platform this engine cannot run: one line naming bo
   let line: string;
 
   beforeAll(async () => {
-    const { Os: os, Arch: arch } = await new Docker().version();
+    const { Os: os, Arch: arch } = await (await connectEngine('')).docker.version();
     const foreign = declared.find((p) => archOf(p) !== arch)!;
     buildUnrunnable(foreign);
     line = cannotRun(foreign, { os, arch }, declared);

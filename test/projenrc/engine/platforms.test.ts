@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { buildUnrunnable, UNRUNNABLE_BASE } from './unrunnable';
 import { archOf, PLATFORM_ARCHES } from '../../../packages/projen-container/src/container/container-image-props';
-import { EngineError, ensurePlatformsRun } from '../../../packages/projen-container/src/engine';
+import { connectEngine, EngineError, ensurePlatformsRun } from '../../../packages/projen-container/src/engine';
 import { cannotRun, platformProblem, probePlatform } from '../../../packages/projen-container/src/engine/platforms';
 import { DOCKER, describeIfEngine } from '../verify/engine-helpers';
 
@@ -43,12 +43,13 @@ describe('platformProblem: the probe\'s outcome as one line', () => {
 });
 
 describeIfEngine('the platform probe, on this engine', () => {
-  const docker = new Docker();
+  let docker: Docker;
   let engineArch: string;
   /** The declared platform this engine does not run natively. */
   let foreign: string;
 
   beforeAll(async () => {
+    docker = (await connectEngine('')).docker;
     engineArch = (await docker.version()).Arch;
     foreign = Object.keys(PLATFORM_ARCHES).find((p) => archOf(p) !== engineArch)!;
     buildUnrunnable(foreign);

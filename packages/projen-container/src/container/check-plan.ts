@@ -95,7 +95,11 @@ export const runtimeCheckSchema = z.discriminatedUnion('kind', [
    * that follows the database, answers 503.
    */
   z.strictObject({
-    ...checkBase, kind: z.literal('pod'), kustomization: text, container: text, databasePath: urlPath.optional(),
+    ...checkBase,
+    kind: z.literal('pod'),
+    kustomization: text,
+    container: text,
+    databasePath: urlPath.optional(),
     /** Set by verify, never synthesized: the image runs emulated, and the emulator shares the pod's memory limit. */
     emulated: z.literal(true).optional(),
   }).readonly(),
