@@ -40,14 +40,17 @@ cleanup() {
 trap cleanup EXIT
 
 # Runs one named step of a consumer in its folder, its output in a log; on failure names the step.
+# Each step's time is added to `timings`, for the summary line.
+timings=
 step() { # consumer name command...
-  local consumer=$1 name=$2 logfile
+  local consumer=$1 name=$2 logfile t=$SECONDS
   shift 2
   logfile="$work/$consumer-${name//[^a-z0-9]/-}.log"
   if ! (cd "$work/$consumer" && "$@") >"$logfile" 2>&1; then
     tail -n 60 "$logfile" >&2
     die "$consumer: step \"$name\" failed (the end of its log above)"
   fi
+  timings+="${timings:+, }$name $((SECONDS - t)) s"
 }
 
 # ---- the registry -------------------------------------------------------------------
@@ -143,11 +146,14 @@ fs.writeFileSync(file, text);
 EOF
 }
 
-# The verify report is this declaration's plan, every check passed, and nothing generated names a database or metrics.
-check_report() { # image port user health
+# The verify report is this declaration's plan with every check passed, and no file projen wrote names a
+# database, migrations or metrics. Prints the number of checks.
+check_consumer() { # image port user health
   node - "$@" "$native" <<'EOF'
+const fs = require('fs');
 const [image, port, user, health, platform] = process.argv.slice(2);
-const report = require(`${process.cwd()}/test-reports/verify-report.json`);
+const report = JSON.parse(fs.readFileSync('test-reports/verify-report.json', 'utf8'));
+const undeclared = /DATABASE_URL|postgres|migrat|prometheus\.io|\/metrics/i;
 const row = (id) => report.rows.find((r) => r.id === id) ?? {};
 const failures = [
   ...report.rows.filter((r) => r.status !== 'pass').map((r) => `${r.id} ${r.status}: ${r.measured}`),
@@ -155,6 +161,9 @@ const failures = [
   `${row('metadata/exposed-port').measured}`.includes(`${port}/tcp`) ? '' : `exposed port ${row('metadata/exposed-port').measured}, not ${port}`,
   `${row('runtime/pod').measured}`.includes(`readiness ${health} → 200`) ? '' : `the pod check measured "${row('runtime/pod').measured}", not readiness ${health} → 200`,
   JSON.stringify(report.images.map((i) => [i.platform, i.image.split(':')[0]])) === JSON.stringify([[platform, image]]) ? '' : `verified ${JSON.stringify(report.images)}, not ${image} on ${platform}`,
+  ...JSON.parse(fs.readFileSync('.projen/files.json', 'utf8')).files
+    .filter((f) => fs.statSync(f).isFile() && undeclared.test(fs.readFileSync(f, 'utf8')))
+    .map((f) => `${f} names ${fs.readFileSync(f, 'utf8').match(undeclared)[0]}, which the app does not declare`),
 ].filter(Boolean);
 if (failures.length) {
   console.error(failures.join('\n'));
@@ -202,9 +211,10 @@ consumer() { # manager port user health
   step "$manager" "npx projen build" npx projen build
   step "$manager" "npx projen docker:lock" npx projen docker:lock
   step "$manager" "npx projen docker:verify" env VERSION="$tag" npx projen docker:verify
-  checks=$(cd "$dir" && check_report "$image" "$port" "$user" "$health") \
-    || die "$manager: step \"the verify report\" failed (above)"
-  log "OK $manager: $name adds $added lines to .projenrc.ts; npx projen, build, docker:lock and docker:verify pass, $checks checks of its own plan on $native (user $user, port $port, readiness $health → 200) in $((SECONDS - t)) s"
+  checks=$(cd "$dir" && check_consumer "$image" "$port" "$user" "$health") \
+    || die "$manager: step \"check the report and the generated files\" failed (above)"
+  log "OK $manager: $name adds $added lines to .projenrc.ts; npx projen, build, docker:lock and docker:verify pass, $checks checks of its own plan on $native (user $user, port $port, readiness $health → 200), in $((SECONDS - t)) s ($timings)"
+  timings=
 }
 
 consumer npm 9090 hellonpm /ready
