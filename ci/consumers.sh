@@ -16,7 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VERDACCIO_VERSION=6.8.0   # later 6.x want a newer Node than this machine's host node
 MAX_ADDED=15              # the package README's promise: a quickstart of 15 lines or fewer
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ci-consumers   # verdaccio and pnpm, kept across runs
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ci-consumers   # verdaccio, its proxied packages and pnpm, kept across runs
 PACKAGE=packages/projen-container
 docker=${DOCKER:-docker}
 T0=$SECONDS
@@ -54,6 +54,12 @@ step() { # consumer name command...
 }
 
 # ---- the registry -------------------------------------------------------------------
+# Its storage keeps the proxied packages across runs (verdaccio revalidates them upstream), so one run
+# at a time; the package itself starts afresh, so that rerunning a commit publishes its version again.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/lock"
+flock 9
+rm -rf "$CACHE/storage/projen-container"
 verdaccio=$CACHE/verdaccio-$VERDACCIO_VERSION/node_modules/.bin/verdaccio
 if [[ ! -x $verdaccio ]]; then
   log "installing verdaccio $VERDACCIO_VERSION into $CACHE"
@@ -64,7 +70,7 @@ fi
 port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 registry=http://127.0.0.1:$port/
 cat >"$work/verdaccio.yaml" <<EOF
-storage: $work/storage
+storage: $CACHE/storage
 uplinks:
   upstream:
     url: $upstream
