@@ -9,12 +9,12 @@
 # (the engine's own platform) must pass, and the verify report must be that
 # declaration's plan. Usage (after ci/provision.sh and `source ci/env.sh`):
 #   bash ci/consumers.sh
-# It prints one line per consumer, or the failing step with the end of its log.
+# It prints one line per consumer, or the failing step with its log.
 set -euo pipefail
 shopt -s inherit_errexit
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-VERDACCIO_VERSION=6.8.0   # later 6.x want a newer Node than this machine's host node
+VERDACCIO_VERSION=6.8.0   # 6.10 and later need Node 22, and the host's own node is 20
 MAX_ADDED=15              # the package README's promise: a quickstart of 15 lines or fewer
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ci-consumers   # verdaccio, its proxied packages and pnpm, kept across runs
 PACKAGE=packages/projen-container
@@ -47,8 +47,8 @@ step() { # consumer name command...
   shift 2
   logfile="$work/$consumer-${name//[^a-z0-9]/-}.log"
   if ! (cd "$work/$consumer" && "$@") >"$logfile" 2>&1; then
-    tail -n 60 "$logfile" >&2
-    die "$consumer: step \"$name\" failed (the end of its log above)"
+    cat "$logfile" >&2   # all of it: verify's table alone would push the build's error out of a tail
+    die "$consumer: step \"$name\" failed (its log above)"
   fi
   timings+="${timings:+, }$name $((SECONDS - t)) s"
 }
@@ -196,8 +196,8 @@ consumer() { # manager port user health
   local tag=$version-$$   # apart from another run's tags on the same engine
   images+=("$image:$tag" "$image:$tag-${native#*/}" "$image:latest")
   mkdir "$dir"
-  # The consumer's registry is the local one. The lock names where each tarball came from (npm's
-  # default, which this machine's user config turns off), so the image's install finds it there too.
+  # The consumer's registry is the local one. Its lock names each tarball's URL (npm: `resolved`, which
+  # this machine's user config omits; pnpm: `tarball`): the image's frozen install sees no .npmrc.
   printf 'registry=%s\nomit-lockfile-registry-resolved=false\nlockfile-include-tarball-url=true\n' "$registry" >"$dir/.npmrc"
   step "$manager" "projen new" npx --yes "projen@$projen_version" new typescript-app --no-git --no-post \
     --name "$name" --package-manager "$manager" --repository "https://github.com/example/$name" \
