@@ -213,7 +213,9 @@ consumer() { # manager port user health
       use_pnpm "$(cd "$dir" && node -p 'require("./package.json").packageManager.replace(/^pnpm@/, "")')"
       step pnpm "install projen-container" pnpm add --save-dev "projen-container@$version" ;;
   esac
-  step "$manager" "npx projen" npx projen
+  # The first synthesis after adding the package is the developer's, on their machine: it adds the
+  # package's own devDependencies (esbuild) and installs them, which a CI run's frozen install refuses.
+  step "$manager" "npx projen" env -u CI npx projen
   step "$manager" "npx projen build" npx projen build
   step "$manager" "npx projen docker:lock" npx projen docker:lock
   step "$manager" "npx projen docker:verify" env VERSION="$tag" npx projen docker:verify
