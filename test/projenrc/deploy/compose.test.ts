@@ -118,11 +118,21 @@ describe('services', () => {
   });
 
   test('without migrateCommand there is no migrate service, and api waits for postgres only', () => {
-    const { services } = composeModel({ ...r, migrateCommand: undefined });
+    const { services, extensions } = composeModel({ ...r, migrateCommand: undefined });
     expect(Object.keys(services)).toEqual(['postgres', 'api']);
-    const plain = composeModel({ ...r, migrateCommand: undefined }).overrides;
-    expect(plain['services.api.depends_on']).toEqual({ postgres: { condition: 'service_healthy' } });
-    expect(Object.keys(plain).filter((k) => k.startsWith('services.migrate'))).toEqual([]);
+    expect(services.api.dependsOn).toEqual([{ serviceName: 'postgres' }]);
+    expect(extensions.api.depends_on).toEqual({ postgres: 'service_healthy' });
+    expect(extensions.migrate).toBeUndefined();
+  });
+
+  test('projen\'s model says what it can: every service, its image or build, command, environment, volumes and dependencies', () => {
+    const { services, extensions } = composeModel(r);
+    expect(services.postgres).toMatchObject({ image: POSTGRES_IMAGE, environment: compose.services.postgres.environment });
+    expect(services.migrate).toMatchObject({ imageBuild: { context: '.' }, command: r.migrateCommand, dependsOn: [{ serviceName: 'postgres' }] });
+    expect(services.api.dependsOn).toEqual([{ serviceName: 'postgres' }, { serviceName: 'migrate' }]);
+    // The extensions hold only what projen's DockerComposeServiceDescription has no field for, or renders unusably.
+    const projenFields = new Set(['build', 'command', 'entrypoint', 'environment', 'volumes', 'networks', 'labels', 'platform', 'privileged']);
+    for (const extension of Object.values(extensions)) expect(Object.keys(extension).filter((k) => projenFields.has(k))).toEqual([]);
   });
 
   test('the file is compose.yaml: projen\'s docker-compose.yml is neither written nor registered', () => {
@@ -180,7 +190,7 @@ describe('validation', () => {
   });
 
   test('hostPort changes only the published side', () => {
-    const { overrides } = composeModel(r, { hostPort: 18000 });
-    expect(overrides['services.api.ports']).toEqual([`127.0.0.1:18000:${r.port}`]);
+    const { extensions } = composeModel(r, { hostPort: 18000 });
+    expect(extensions.api.ports).toEqual([`127.0.0.1:18000:${r.port}`]);
   });
 });

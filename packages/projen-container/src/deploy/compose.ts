@@ -1,5 +1,7 @@
 import { Component, DockerCompose, YamlFile } from 'projen';
 import type { DockerComposeServiceDescription } from 'projen';
+import { extendComposeFile } from './compose-extensions';
+import type { ComposeHealthcheck, ComposeServiceExtension, DependsOnCondition } from './compose-extensions';
 import {
   COMPOSE_API_HEALTH_INTERVAL_S, COMPOSE_PUBLISH_HOST, POSTGRES_DATA_DIR, POSTGRES_HEALTH, POSTGRES_IMAGE, POSTGRES_PORT,
 } from './defaults';
@@ -50,12 +52,12 @@ export interface EnvFileEntry {
   readonly comment: string;
 }
 
-/** `compose.yaml`, resolved: what the component feeds projen's `DockerCompose` and its file. */
+/** `compose.yaml`, resolved: what the component feeds projen's `DockerCompose`, and what it adds to its file. */
 export interface ComposeModel {
-  /** Described with projen's own types: build, command, environment, volumes. */
+  /** Described with projen's own types: image or build, command, environment, volumes, dependencies. */
   readonly services: Readonly<Record<string, DockerComposeServiceDescription>>;
-  /** What `DockerCompose` cannot express, as `file.addOverride(path, value)` pairs. */
-  readonly overrides: Readonly<Record<string, unknown>>;
+  /** What `DockerCompose` cannot express, by service: see {@link ComposeServiceExtension}. */
+  readonly extensions: Readonly<Record<string, ComposeServiceExtension>>;
 }
 
 /** The database the postgres image creates and the app uses: the image name as an SQL identifier. */
@@ -115,7 +117,7 @@ export function renderEnvExample(entries: readonly EnvFileEntry[], marker?: stri
 }
 
 /** verify's hardened profile, in compose's words, as the declared user (the hardened check runs an arbitrary uid instead). */
-function hardening(r: ResolvedContainer): Record<string, unknown> {
+function hardening(r: ResolvedContainer): ComposeServiceExtension {
   const h = r.hardened;
   return {
     user: `${r.uid}:${r.gid}`,
@@ -133,10 +135,22 @@ function hardening(r: ResolvedContainer): Record<string, unknown> {
  * the Compose schema validated here do not know it yet; the check is cheap (readiness probes share
  * one database probe), so a short interval throughout is the portable equivalent.
  */
-function apiHealthcheck(r: ResolvedContainer): Record<string, unknown> {
+function apiHealthcheck(r: ResolvedContainer): ComposeHealthcheck {
   const h = r.healthcheck;
   return {
     interval: `${COMPOSE_API_HEALTH_INTERVAL_S}s`,
+    timeout: `${h.timeoutS}s`,
+    retries: h.retries,
+    start_period: `${h.startPeriodS}s`,
+  };
+}
+
+/** pg_isready over TCP, as the app connects, with the stack's timing. */
+function postgresHealthcheck(): ComposeHealthcheck {
+  const h = POSTGRES_HEALTH;
+  return {
+    test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
+    interval: `${h.intervalS}s`,
     timeout: `${h.timeoutS}s`,
     retries: h.retries,
     start_period: `${h.startPeriodS}s`,
@@ -158,20 +172,21 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
   const { api, migrate, postgres } = COMPOSE_SERVICES;
   const password = interpolated('POSTGRES_PASSWORD', DEV_POSTGRES_PASSWORD);
   const db = interpolated('POSTGRES_DB', databaseName(r));
-  // Both services build the one Dockerfile; projen's model takes `build` or `image`, so the tag is an override.
+  // Both services build the one Dockerfile, run as the tag docker:build gives it, so compose runs the image verify checks.
   const app = {
     imageBuild: { context: '.' },
     environment: { ...r.env, ...(r.database ? { [DATABASE_URL_ENV]: stackDatabaseUrl(postgres, password, db) } : {}) },
   };
-  // The tag docker:build gives it, so compose runs the image verify checks.
-  const tag = { image: `${r.imageName}:${r.version}` };
-  const conditions: Record<string, Record<string, string>> = r.database ? {
+  const tag = `${r.imageName}:${r.version}`;
+  // What each service waits for: projen's dependsOn names the services, the extension adds the conditions.
+  const conditions: Record<string, Record<string, DependsOnCondition>> = r.database ? {
     ...(r.migrateCommand ? { [migrate]: { [postgres]: 'service_healthy' } } : {}),
     [api]: {
       [postgres]: 'service_healthy',
       ...(r.migrateCommand ? { [migrate]: 'service_completed_successfully' } : {}),
     },
   } : {};
+  const dependsOn = (service: string) => Object.keys(conditions[service] ?? {}).map((d) => DockerCompose.serviceName(d));
 
   const services: Record<string, DockerComposeServiceDescription> = {
     ...(r.database ? {
@@ -181,59 +196,43 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
         volumes: [DockerCompose.namedVolume(POSTGRES_VOLUME, POSTGRES_DATA_DIR)],
       },
     } : {}),
-    ...(r.migrateCommand ? { [migrate]: { ...app, command: [...r.migrateCommand] } } : {}),
-    [api]: { ...app },
+    ...(r.migrateCommand ? { [migrate]: { ...app, command: [...r.migrateCommand], dependsOn: dependsOn(migrate) } } : {}),
+    [api]: { ...app, dependsOn: dependsOn(api) },
   };
 
-  const h = POSTGRES_HEALTH;
-  const serviceOverrides: Record<string, Record<string, unknown>> = {
+  const extensions: Record<string, ComposeServiceExtension> = {
     ...(r.database ? {
       [postgres]: {
         // For psql, the tests and the app run from source on this host; never beyond it.
         ports: [`${COMPOSE_PUBLISH_HOST}:${POSTGRES_PORT}:${POSTGRES_PORT}`],
-        healthcheck: {
-          test: ['CMD', 'pg_isready', '--host=127.0.0.1', `--port=${POSTGRES_PORT}`, '--username=postgres'],
-          interval: `${h.intervalS}s`,
-          timeout: `${h.timeoutS}s`,
-          retries: h.retries,
-          start_period: `${h.startPeriodS}s`,
-        },
+        healthcheck: postgresHealthcheck(),
       },
     } : {}),
     // A one-shot job: the image's HEALTHCHECK probes a server this container never starts.
-    ...(r.migrateCommand ? { [migrate]: { ...tag, ...hardening(r), healthcheck: { disable: true } } } : {}),
-    // The short port form: projen's long form has no host_ip, and docker-compose 1.29 knows a host
-    // address only in the short one.
-    [api]: { ...tag, ports: [`${COMPOSE_PUBLISH_HOST}:${hostPort}:${r.port}`], ...hardening(r), healthcheck: apiHealthcheck(r) },
+    ...(r.migrateCommand ? { [migrate]: { image: tag, ...hardening(r), healthcheck: { disable: true }, depends_on: conditions[migrate] } } : {}),
+    [api]: {
+      image: tag,
+      ports: [`${COMPOSE_PUBLISH_HOST}:${hostPort}:${r.port}`],
+      ...hardening(r),
+      healthcheck: apiHealthcheck(r),
+      depends_on: conditions[api],
+    },
   };
-  // projen's dependsOn renders a list, and an override cannot turn a list into compose's map of conditions.
-  for (const [service, byDependency] of Object.entries(conditions)) {
-    for (const dependency of Object.keys(byDependency)) {
-      if (!services[dependency]) fail('ComposeStack', `services.${service}.depends_on`, 'must name a service of the stack', dependency);
-    }
-    serviceOverrides[service].depends_on = Object.fromEntries(
-      Object.entries(byDependency).map(([dependency, condition]) => [dependency, { condition }]),
-    );
-  }
-
-  const overrides: Record<string, unknown> = {};
-  for (const [service, fields] of Object.entries(serviceOverrides)) {
-    for (const [key, value] of Object.entries(fields)) overrides[`services.${service}.${key}`] = value;
-  }
-  return { services, overrides };
+  return { services, extensions };
 }
 
 /**
  * `compose.yaml` for local development: the image, and with a database
  * PostgreSQL and its migrations, whose variables `.env.example` documents.
- * The services are projen's `DockerCompose`; what it lacks (conditions,
- * hardening, env_file, healthchecks) goes through `file.addOverride`.
+ * The services are projen's `DockerCompose`; what it cannot express
+ * (conditions, hardening, healthchecks, loopback ports, the built image's
+ * tag) is added in one place, {@link extendComposeFile}.
  * `.env` is gitignored.
  */
 export class ComposeStack extends Component {
   /** projen's model of the services; its own `docker-compose.yml` is not written. */
   public readonly compose: DockerCompose;
-  /** `compose.yaml`, rendered from {@link compose}, with the overrides. */
+  /** `compose.yaml`, rendered from {@link compose}, with its extensions. */
   public readonly file: YamlFile;
   /** Written when the image declares a database: without one compose reads no variable. */
   public readonly envExample?: GeneratedFile;
@@ -264,15 +263,15 @@ export class ComposeStack extends Component {
     project.gitignore.exclude(`/${ENV_FILE}`);
   }
 
-  /** The services and overrides, from the declaration as it stands at synthesis. */
+  /** The services and their extensions, from the declaration as it stands at synthesis. */
   public get model(): ComposeModel {
     return composeModel(this.image.resolved, this.props);
   }
 
   public preSynthesize(): void {
     // Late, so assets, env and dependencies added after construction count.
-    const { services, overrides } = this.model;
-    for (const [name, description] of Object.entries(services)) this.compose.addService(name, description);
-    for (const [path, value] of Object.entries(overrides)) this.file.addOverride(path, value);
+    const { services, extensions } = this.model;
+    const added = Object.fromEntries(Object.entries(services).map(([name, description]) => [name, this.compose.addService(name, description)]));
+    extendComposeFile(this.file, added, extensions);
   }
 }
