@@ -154,7 +154,7 @@ const image = new ContainerImage(project, {
 });
 new ContainerDocs(image);
 new ContainerWorkflow(image, { tests });
-// Local development (compose.yaml, .env.example) and the Kubernetes deploy, from the same declaration.
+// Local development (docker-compose.yml, .env.example) and the Kubernetes deploy, from the same declaration.
 const stack = new ComposeStack(image);
 const kubernetes = new KubernetesManifests(image);
 // The local loop, `npx projen dev`, against the stack's PostgreSQL, and its section in docs/deploy.md.

@@ -4,7 +4,7 @@
 # registry and Debian's apt are reachable):
 #   1. Debian packages (docker.io, docker-registry, mmdebstrap, debootstrap,
 #      postgresql, curl, shellcheck, docker-compose, qemu-user-static, binfmt-support)
-#      when missing, in one apt-get run (docker-compose 1.29 only validates compose.yaml
+#      when missing, in one apt-get run (docker-compose 1.29 only validates the compose file
 #      in the tests: `config -q`, never `up`), with binfmt_misc mounted first so that
 #      qemu-user-static registers its emulators (flags PF: they also run in containers);
 #   2. PostgreSQL on 127.0.0.1:5432 with trust auth        (ci/postgres.sh);

@@ -2,7 +2,7 @@ import { synthDeploy } from './fixture';
 import { POSTGRES_IMAGE } from '../../../packages/projen-container/src/deploy/defaults';
 import { BASE_PROPS } from '../container/fixture';
 
-const { docs, out } = synthDeploy();
+const { docs, out, composeFile } = synthDeploy();
 
 describe('docs/deploy.md', () => {
   test('is projen\'s, with the marker', () => {
@@ -25,7 +25,7 @@ describe('docs/deploy.md', () => {
   test('says exactly how compose\'s user differs from the hardened check\'s, and why', () => {
     expect(docs).not.toContain('runs as verify\'s hardened check runs it');
     expect(docs).toContain('compose runs the declared user `10001:10001`, the image\'s own, while the hardened check runs `4242:4242`, a uid the image does not know');
-    expect(out['compose.yaml']).toContain('user: 10001:10001');
+    expect(out[composeFile]).toContain('user: 10001:10001');
     expect(out['.projen/container.json'].checks.runtime.find((c: { kind: string }) => c.kind === 'hardened').profile.user).toBe('4242:4242');
   });
 

@@ -49,6 +49,8 @@ export interface DeploySynth {
   /** The test project's folder (deleted by the synthesis; task commands are relative to it). */
   readonly outdir: string;
   readonly out: Record<string, any>;
+  /** Path of the compose file, as DockerCompose names it. */
+  readonly composeFile: string;
   readonly compose: Record<string, any>;
   readonly envExample: string;
   readonly docs: string;
@@ -98,7 +100,8 @@ export function synthDeploy(props: Partial<ContainerImageProps> = {}, options: D
   return {
     outdir: project.outdir,
     out,
-    compose: yamlOf('compose.yaml'),
+    composeFile: stack.compose.file.path,
+    compose: yamlOf(stack.compose.file.path),
     envExample: out['.env.example'],
     docs: out['docs/deploy.md'],
     manifests: Object.fromEntries(MANIFESTS.filter((m) => out[m] !== undefined).map((m) => [m, yamlOf(m)])),

@@ -7,8 +7,8 @@ const overlayFiles = (out: Record<string, any>, env: string) =>
   Object.entries(out).filter(([path]) => path.startsWith(`deploy/kubernetes/overlays/${env}/`));
 
 describe('a second declaration (port 9000, user svc, uid 20000, workers 4, /ready, /internal/metrics, 8 s shutdown)', () => {
-  test('changes compose.yaml', () => {
-    expect(second.out['compose.yaml']).not.toEqual(first.out['compose.yaml']);
+  test('changes the compose file', () => {
+    expect(second.out[second.composeFile]).not.toEqual(first.out[first.composeFile]);
     const api = second.compose.services.api;
     expect(api.user).toBe('20000:20000');
     expect(api.ports).toEqual(['127.0.0.1:9000:9000']);

@@ -46,10 +46,10 @@ function synthesize() {
   const kubernetes = new KubernetesManifests(image);
   new DeployDocs(image, stack, kubernetes);
   const production = kubernetes.environment('production');
-  return { out: Testing.synth(project), production };
+  return { out: Testing.synth(project), production, composeFile: stack.compose.file.path };
 }
 
-const { out, production } = synthesize();
+const { out, production, composeFile } = synthesize();
 const yaml = (path: string) => parse(out[path]);
 const spec = out['.projen/container.json'] as ResolvedContainer;
 const base = (file: string) => `deploy/kubernetes/base/${file}`;
@@ -57,7 +57,7 @@ const DATABASE_WORDS = /migrat|database|postgres/i;
 
 describe('an app that declares no database', () => {
   test('compose runs the app alone: no PostgreSQL, no migration, no DATABASE_URL, no volume', () => {
-    const compose = yaml('compose.yaml');
+    const compose = yaml(composeFile);
     expect(Object.keys(compose.services)).toEqual(['api']);
     expect(compose.services.api.environment).not.toHaveProperty('DATABASE_URL');
     expect(compose.services.api.depends_on).toBeUndefined();

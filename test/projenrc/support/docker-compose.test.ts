@@ -20,5 +20,5 @@ test('in CI without docker-compose, each test fails naming the package', () => {
     process.env.PATH = saved;
   }
   expect(loaded.DOCKER_COMPOSE_VERSION).toBeUndefined();
-  expect(() => loaded.dockerComposeConfig('compose.yaml', 'services: {}\n', '')).toThrow('docker-compose is not installed: apt-get install -y docker-compose');
+  expect(() => loaded.dockerComposeConfig('docker-compose.yml', 'services: {}\n', '')).toThrow('docker-compose is not installed: apt-get install -y docker-compose');
 });

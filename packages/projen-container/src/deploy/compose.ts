@@ -1,4 +1,4 @@
-import { Component, DockerCompose, YamlFile } from 'projen';
+import { Component, DockerCompose } from 'projen';
 import type { DockerComposeServiceDescription } from 'projen';
 import { extendComposeFile } from './compose-extensions';
 import type { ComposeHealthcheck, ComposeServiceExtension, DependsOnCondition } from './compose-extensions';
@@ -10,7 +10,7 @@ import type { ContainerImage, ResolvedContainer } from '../container';
 import { DATABASE_URL_ENV } from '../container/container-image-props';
 import { GeneratedFile } from '../generated-file';
 
-/** The services of `compose.yaml`, by the names other services and the docs use. */
+/** The services of the compose file, by the names other services and the docs use. */
 export const COMPOSE_SERVICES = { api: 'api', migrate: 'migrate', postgres: 'postgres' } as const;
 /**
  * The uncommitted file that overrides the stack's defaults: compose reads it for `${VAR}`
@@ -37,11 +37,6 @@ export interface ComposeStackProps {
    * @default - the declared container port, so URLs read the same inside and out
    */
   readonly hostPort?: number;
-  /**
-   * Where compose and `.env.example` are written.
-   * @default 'compose.yaml' - the Compose Specification's preferred name, found by `docker compose` first
-   */
-  readonly path?: string;
 }
 
 /** One line of `.env.example`: a variable the stack reads from `.env`. */
@@ -52,7 +47,7 @@ export interface EnvFileEntry {
   readonly comment: string;
 }
 
-/** `compose.yaml`, resolved: what the component feeds projen's `DockerCompose`, and what it adds to its file. */
+/** The compose file, resolved: what the component feeds projen's `DockerCompose`, and what it adds to its file. */
 export interface ComposeModel {
   /** Described with projen's own types: image or build, command, environment, volumes, dependencies. */
   readonly services: Readonly<Record<string, DockerComposeServiceDescription>>;
@@ -105,11 +100,11 @@ export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
   ];
 }
 
-/** `.env.example`, rendered from {@link envFileEntries}. Pure. */
-export function renderEnvExample(entries: readonly EnvFileEntry[], marker?: string): string {
+/** `.env.example`, rendered from {@link envFileEntries}, for the compose file at `composeFile`. Pure. */
+export function renderEnvExample(entries: readonly EnvFileEntry[], composeFile: string, marker?: string): string {
   return [
     ...(marker ? [`# ${marker}`] : []),
-    `# Optional: compose.yaml and \`npx projen dev\` run with these defaults. To change one, copy this file to ${ENV_FILE}`,
+    `# Optional: ${composeFile} and \`npx projen dev\` run with these defaults. To change one, copy this file to ${ENV_FILE}`,
     `# (git ignores it) and edit it: cp .env.example ${ENV_FILE}`,
     ...entries.flatMap((e) => ['', `# ${e.comment}`, `${e.name}=${e.example}`]),
     '',
@@ -222,7 +217,7 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
 }
 
 /**
- * `compose.yaml` for local development: the image, and with a database
+ * The compose file for local development: the image, and with a database
  * PostgreSQL and its migrations, whose variables `.env.example` documents.
  * The services are projen's `DockerCompose`; what it cannot express
  * (conditions, hardening, healthchecks, loopback ports, the built image's
@@ -230,10 +225,11 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
  * `.env` is gitignored.
  */
 export class ComposeStack extends Component {
-  /** projen's model of the services; its own `docker-compose.yml` is not written. */
+  /**
+   * projen's model of the services, which owns the file: `docker-compose.yml`, the name projen
+   * gives it and both `docker compose` and docker-compose 1.29 find.
+   */
   public readonly compose: DockerCompose;
-  /** `compose.yaml`, rendered from {@link compose}, with its extensions. */
-  public readonly file: YamlFile;
   /** Written when the image declares a database: without one compose reads no variable. */
   public readonly envExample?: GeneratedFile;
   /** `DATABASE_URL` for the app run on this host against the stack's database, when the image declares one. */
@@ -243,20 +239,9 @@ export class ComposeStack extends Component {
     super(image.project);
     const project = image.project;
     this.compose = new DockerCompose(project);
-    // DockerCompose names its file docker-compose.yml, always; the Compose Specification prefers
-    // compose.yaml. Take its file out of the tree, with what its construction registered.
-    const unused = this.compose.file.path;
-    project.tryRemoveFile(unused);
-    project.gitignore.removePatterns(`!/${unused}`);
-    project.gitattributes.removeAttributes(`/${unused}`, 'linguist-generated');
-    this.file = new YamlFile(project, props.path ?? 'compose.yaml', {
-      committed: true,
-      readonly: true,
-      obj: () => this.compose._synthesizeDockerCompose(),
-    });
     if (image.declared.database) {
       this.envExample = new GeneratedFile(project, '.env.example', {
-        render: (marker) => renderEnvExample(envFileEntries(this.image.resolved), marker),
+        render: (marker) => renderEnvExample(envFileEntries(this.image.resolved), this.compose.file.path, marker),
       });
       this.hostDatabaseUrl = hostDatabaseUrl(image.declared);
     }
@@ -272,6 +257,6 @@ export class ComposeStack extends Component {
     // Late, so assets, env and dependencies added after construction count.
     const { services, extensions } = this.model;
     const added = Object.fromEntries(Object.entries(services).map(([name, description]) => [name, this.compose.addService(name, description)]));
-    extendComposeFile(this.file, added, extensions);
+    extendComposeFile(this.compose.file, added, extensions);
   }
 }

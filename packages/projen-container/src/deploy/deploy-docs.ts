@@ -13,7 +13,7 @@ export interface DeployFacts {
   readonly container: ResolvedContainer;
   readonly compose: ComposeModel;
   readonly envFile: readonly EnvFileEntry[];
-  /** Path of the compose file, e.g. `compose.yaml`. */
+  /** Path of the compose file, e.g. `docker-compose.yml`. */
   readonly composeFile: string;
   readonly kubernetes: KubernetesDocFacts;
   /** The project's own sections on local development, each as lines, after the stack's variables. */
@@ -102,7 +102,7 @@ export class DeployDocs extends Component {
         container: image.resolved,
         compose: stack.model,
         envFile: envFileEntries(image.resolved),
-        composeFile: stack.file.path,
+        composeFile: stack.compose.file.path,
         kubernetes: kubernetes.docFacts,
         localSections: this.localSections.map((render) => render()),
       }, marker),
