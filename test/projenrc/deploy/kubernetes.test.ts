@@ -1,11 +1,15 @@
-import { MANIFESTS, byKind, podSpecOf, renderManifests, synthDeploy } from './fixture';
+import { Testing } from 'projen';
+import { parse } from 'yaml';
+import { DEPLOY_PROPS, MANIFESTS, byKind, podSpecOf, renderManifests, synthDeploy } from './fixture';
 import { openApiErrors } from './openapi';
 import type { KubeObject } from '../../../packages/projen-container/src';
+import { ContainerImage } from '../../../packages/projen-container/src';
 import { DEV_VERSION } from '../../../packages/projen-container/src/container/container-image-props';
+import { KubernetesManifests } from '../../../packages/projen-container/src/deploy';
 import { PLACEHOLDER_DIGEST } from '../../../packages/projen-container/src/deploy/defaults';
 import { migrateJobName, terminationGracePeriodSeconds, tmpfsSize } from '../../../packages/projen-container/src/deploy/kubernetes';
 import { resolveKubernetesProps } from '../../../packages/projen-container/src/deploy/kubernetes-props';
-import { BASE_PROPS, resolved } from '../container/fixture';
+import { BASE_PROPS, resolved, testProject } from '../container/fixture';
 
 const synth = synthDeploy();
 const { manifests } = synth;
@@ -225,10 +229,11 @@ describe('props', () => {
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }],
       ports: [{ protocol: 'TCP', port: 8000 }],
     }]);
-    expect(np.spec.egress[1]).toEqual({
-      to: [{ ipBlock: { cidr: '10.20.0.0/24' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } } }],
-      ports: [{ protocol: 'TCP', port: 6432 }],
-    });
+    // One rule per peer: the same as one rule listing them.
+    expect(np.spec.egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ protocol: 'TCP', port: 6432 }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'databases' } }, podSelector: {} }], ports: [{ protocol: 'TCP', port: 6432 }] },
+    ]);
   });
 
   test.each([
@@ -265,5 +270,19 @@ describe('props', () => {
     expect(tmpfsSize('size=2048')?.toKibibytes()).toBe(2);
     expect(tmpfsSize('rw,nosuid')).toBeUndefined();
     expect(pod.volumes).toEqual([{ name: 'tmpfs-0', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }]);
+  });
+});
+
+describe('the declaration is read at synthesis', () => {
+  test('what is added to the image after the manifests are declared reaches them', () => {
+    const project = testProject();
+    const image = new ContainerImage(project, { ...BASE_PROPS, ...DEPLOY_PROPS });
+    new KubernetesManifests(image);
+    image.addEnv('FEATURE_FLAGS', 'late');
+    const out = Testing.synth(project);
+    for (const file of ['deployment.yaml', 'migrate-job.yaml']) {
+      const containers = podSpecOf(parse(out[`deploy/kubernetes/base/${file}`])).containers;
+      expect(containers[0].env).toContainEqual({ name: 'FEATURE_FLAGS', value: 'late' });
+    }
   });
 });

@@ -53,13 +53,13 @@ describe('kubectl kustomize renders the base and every overlay', () => {
 
   test.each(OUTPUTS)('%s: ingress only from declared sources, egress only to declared destinations', (_dir, objects) => {
     const np = byKind(objects, 'NetworkPolicy') as any;
-    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect([...np.spec.policyTypes].sort()).toEqual(['Egress', 'Ingress']);
     expect(np.spec.ingress.length).toBeGreaterThan(0);
     for (const rule of [...np.spec.ingress]) expect(rule.from.length).toBeGreaterThan(0);
     for (const rule of [...np.spec.egress]) expect(rule.to.length).toBeGreaterThan(0);
     expect(np.spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: {} }], ports: [{ protocol: 'TCP', port: 8000 }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }], ports: [{ protocol: 'TCP', port: 8000 }] },
     ]);
     expect(np.spec.egress).toEqual([
       {

@@ -135,7 +135,8 @@ describe('an app that declares no metrics path', () => {
     expect(JSON.stringify(deployment)).not.toContain('prometheus.io');
     const policy = yaml(base('network-policy.yaml'));
     expect(policy.spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      // A namespace alone: every pod there.
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: {} }],
       ports: [{ protocol: 'TCP', port: 9090 }],
     }]);
   });

@@ -4,20 +4,13 @@ import { CONTAINER_NAMES, DEPLOY_TASKS, PRODUCTION, RELEASES_FILE } from './defa
 import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, baseTarget, renderBaseKustomization, renderKubernetes } from './kubernetes';
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import type { KubernetesManifestsProps, ResolvedKubernetesProps } from './kubernetes-props';
-import { DEFAULT_KUBERNETES_OUTDIR, resolveKubernetesProps } from './kubernetes-props';
+import { DEFAULT_KUBERNETES_OUTDIR, environmentNames, resolveKubernetesProps } from './kubernetes-props';
 import { overlayTarget, renderOverlay } from './overlays';
 import type { Release } from './releases';
 import { readReleases } from './releases';
 import type { ContainerImage, KubeObject } from '../container';
 import { toolCommand } from '../container/tool-command';
 
-/**
- * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
- * PodDisruptionBudget, HPA, NetworkPolicy and migration Job, rendered with
- * cdk8s-plus in-process and written through projen's `YamlFile` (marker,
- * files.json); `overlays/<environment>/` patch them per environment and pin
- * its release's image by digest.
- */
 /** Everything the component writes and says, rendered from one reading of the declaration. */
 interface Rendering {
   readonly props: ResolvedKubernetesProps;
@@ -27,8 +20,15 @@ interface Rendering {
   readonly overlays: Record<string, Record<string, unknown>>;
 }
 
+/**
+ * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
+ * PodDisruptionBudget, HPA, NetworkPolicy and migration Job, rendered with
+ * cdk8s-plus in-process and written through projen's `YamlFile` (marker,
+ * files.json); `overlays/<environment>/` patch them per environment and pin
+ * its release's image by digest. Nothing is read from the image's resolved
+ * model before synthesis: every `add*` call on it, wherever it is, counts.
+ */
 export class KubernetesManifests extends Component {
-  public readonly files: Readonly<Record<string, YamlFile>>;
   private rendering?: Rendering;
 
   constructor(private readonly image: ContainerImage, private readonly props: KubernetesManifestsProps = {}) {
@@ -48,19 +48,9 @@ export class KubernetesManifests extends Component {
       container: CONTAINER_NAMES.api,
       ...(database ? { databasePath: image.declared.healthPath } : {}),
     });
-    const { props: k, base, overlays } = this.rendered;
-    const files: Record<string, YamlFile> = {};
-    const write = (path: string, obj: () => unknown) => { files[path] = new YamlFile(image.project, path, { obj }); };
-    // The file set is fixed by whether the app migrates and which environments exist; content renders at synthesis.
-    for (const file of Object.keys(base)) write(`${k.outdir}/${BASE_DIR}/${file}`, () => this.rendered.base[file]);
-    write(`${k.outdir}/${BASE_DIR}/${KUSTOMIZATION_FILE}`, () => this.rendered.baseKustomization);
-    for (const [env, overlay] of Object.entries(overlays)) {
-      for (const file of Object.keys(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}/${file}`, () => this.rendered.overlays[env][file]);
-    }
-    this.files = files;
     image.project.addTask(DEPLOY_TASKS.release, {
       description: `Record the release an environment runs in ${RELEASES_FILE} (ENVIRONMENT, VERSION, DIGEST), then synthesize`,
-      steps: [{ exec: `${toolCommand(image.project.outdir, 'deploy/release-cli')} ${k.environments.map((e) => e.name).join(',')}` }, { spawn: 'default' }],
+      steps: [{ exec: `${toolCommand(image.project.outdir, 'deploy/release-cli')} ${environmentNames(props).join(',')}` }, { spawn: 'default' }],
     });
   }
 
@@ -96,12 +86,21 @@ export class KubernetesManifests extends Component {
     };
   }
 
+  /**
+   * The files, once the declaration is final: which objects there are (a
+   * migration Job or none) is the rendering's to say, not a second list's.
+   */
   public preSynthesize(): void {
-    // The declaration is final now: render from it, not from what construction saw.
-    this.rendering = undefined;
+    const { props: k, base, baseKustomization, overlays } = this.rendered;
+    const write = (path: string, obj: unknown) => new YamlFile(this.project, path, { obj });
+    for (const [file, obj] of Object.entries(base)) write(`${k.outdir}/${BASE_DIR}/${file}`, obj);
+    write(`${k.outdir}/${BASE_DIR}/${KUSTOMIZATION_FILE}`, baseKustomization);
+    for (const [env, overlay] of Object.entries(overlays)) {
+      for (const [file, obj] of Object.entries(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}/${file}`, obj);
+    }
   }
 
-  /** Rendered once per synthesis (and once at construction, for the file set). */
+  /** Rendered on first read: at synthesis, unless a caller reads it before (which resolves the image then). */
   private get rendered(): Rendering {
     if (!this.rendering) {
       const r = this.image.resolved;

@@ -217,12 +217,19 @@ function resolveEnvironment(r: ResolvedContainer, name: string, e: KubernetesEnv
   return { name, minReplicas, maxReplicas, resources, ...(ns ? { namespace: checkName(`environments.${name}.namespace`, ns) } : {}) };
 }
 
+const DEFAULT_ENVIRONMENTS: Readonly<Record<string, KubernetesEnvironmentProps>> = { [STAGING]: {}, [PRODUCTION]: {} };
+
+/** The environments' names, from the props alone: known at construction, unlike everything the image's model decides. Pure. */
+export function environmentNames(props: KubernetesManifestsProps): string[] {
+  return Object.keys(props.environments ?? DEFAULT_ENVIRONMENTS);
+}
+
 /** Applies the defaults; throws naming the field and the value. Pure. */
 export function resolveKubernetesProps(r: ResolvedContainer, props: KubernetesManifestsProps = {}): ResolvedKubernetesProps {
   const namespace = props.namespace === undefined ? undefined : checkName('namespace', props.namespace);
   if (!r.metricsPath) refuseUndeclared(props, ['metricsFrom'], 'metricsPath');
   if (!r.database) refuseUndeclared(props, ['databaseTo', 'databasePort', 'databaseSecret'], 'database');
-  const environments = props.environments ?? { [STAGING]: {}, [PRODUCTION]: {} };
+  const environments = props.environments ?? DEFAULT_ENVIRONMENTS;
   if (!(PRODUCTION in environments)) fail(C, 'environments', `must include "${PRODUCTION}": verify's pod check runs its Deployment`, Object.keys(environments));
   return {
     registryImage: checkRepository('registryImage', props.registryImage ?? ghcrImage(r.sourceUrl)),

@@ -1,4 +1,5 @@
-import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import type { ApiObjectMetadata } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import {
   CONTAINER_NAMES, DATABASE_URL_KEY, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_BACKOFF_LIMIT, MIGRATE_DEADLINE_S,
@@ -6,8 +7,9 @@ import {
   SPREAD_MAX_SKEW, STARTUP_PERIOD_S, TERMINATION_SLACK_S,
 } from './defaults';
 import { heapLimitMiB, NODE_OPTIONS, nodeOptions } from './heap-limit';
+import { patchBeyondCdk8sPlus } from './kubernetes-patches';
 import type { ResolvedEnvironment, ResolvedKubernetesProps } from './kubernetes-props';
-import { networkPolicySpec } from './network-policy';
+import { networkPolicyOf } from './network-policy';
 import { fail } from './validation';
 import type { KubeObject, ResolvedContainer } from '../container';
 
@@ -75,119 +77,164 @@ export function tmpfsSize(options: string): Size | undefined {
   }
 }
 
-/** cdk8s-plus labels every pod with its construct path; our selectors use the app.kubernetes.io labels instead. */
-const ADDRESS_LABEL_PATH = '/spec/template/metadata/labels/cdk8s.io~1metadata.addr';
-
 /** What selects a component's pods: never the version, since selectors cannot change. */
 export const selectorOf = (r: Pick<ResolvedContainer, 'imageName'>, component: string) => ({
   'app.kubernetes.io/name': r.imageName,
   'app.kubernetes.io/component': component,
 });
 
-/**
- * Every object of the deploy for one target, by base file name, rendered in
- * memory with cdk8s-plus from the resolved declaration. Pure: no file is
- * written. For an overlay's target it is what `kubectl kustomize` renders
- * from that overlay (a test holds the two equal).
- */
-export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetesProps, target: DeployTarget): Record<string, KubeObject> {
-  const chart = new Chart(new App(), 'deploy', { disableResourceNameHashes: true });
-  const name = r.imageName;
-  const h = r.hardened;
-  const env = target.environment;
-  const metadataOf = (objectName: string, component: string, annotations?: Record<string, string>): ApiObjectMetadata => ({
-    name: objectName,
-    ...(env.namespace ? { namespace: env.namespace } : {}),
-    labels: labelsOf(component),
-    ...(annotations ? { annotations } : {}),
-  });
-  const labelsOf = (component: string) => ({
+/** The app's one port, named so that a Service or an Ingress can name it. */
+const httpPort = (r: Pick<ResolvedContainer, 'port'>): kplus.ContainerPort => ({ number: r.port, name: 'http' });
+
+/** What every object of one rendering shares: the chart they are rendered in, and what they are rendered from. */
+interface Rendering {
+  readonly chart: Chart;
+  readonly r: ResolvedContainer;
+  readonly props: ResolvedKubernetesProps;
+  readonly target: DeployTarget;
+  /** The Secret the pods read the database's URL from, when the app has a database. */
+  readonly databaseUrl?: kplus.EnvValue;
+}
+
+function labelsOf({ r, props, target }: Rendering, component: string): Record<string, string> {
+  return {
     ...selectorOf(r, component),
     'app.kubernetes.io/version': target.version,
     'app.kubernetes.io/part-of': props.partOf,
     'app.kubernetes.io/managed-by': MANAGED_BY,
-  });
+  };
+}
 
-  // verify's hardened profile, as the restricted Pod Security Standard words it, as the declared user.
-  const podSecurity: kplus.PodSecurityContextProps = { user: r.uid, group: r.gid, ensureNonRoot: true };
-  const containerSecurity: kplus.ContainerSecurityContextProps = {
+function metadataOf(c: Rendering, objectName: string, component: string, annotations?: Record<string, string>): ApiObjectMetadata {
+  const namespace = c.target.environment.namespace;
+  return {
+    name: objectName,
+    ...(namespace ? { namespace } : {}),
+    labels: labelsOf(c, component),
+    ...(annotations ? { annotations } : {}),
+  };
+}
+
+/** verify's hardened profile, as the restricted Pod Security Standard words it, as the declared user. */
+function podSecurityOf(r: ResolvedContainer): kplus.PodSecurityContextProps {
+  return { user: r.uid, group: r.gid, ensureNonRoot: true };
+}
+
+function containerSecurityOf(r: ResolvedContainer): kplus.ContainerSecurityContextProps {
+  return {
     user: r.uid,
     group: r.gid,
     ensureNonRoot: true,
     privileged: false,
-    readOnlyRootFilesystem: h.readOnlyRootFilesystem,
-    allowPrivilegeEscalation: !h.noNewPrivileges,
-    capabilities: { drop: h.capDrop.map((c) => c as kplus.Capability) },
+    readOnlyRootFilesystem: r.hardened.readOnlyRootFilesystem,
+    allowPrivilegeEscalation: !r.hardened.noNewPrivileges,
+    capabilities: { drop: r.hardened.capDrop.map((cap) => cap as kplus.Capability) },
     seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
   };
-  const tmpfsMounts = (workload: string): kplus.VolumeMount[] => Object.entries(h.tmpfs).map(([path, options], i) => ({
+}
+
+/** The image's tmpfs mounts, as memory-backed emptyDirs of the same size. */
+function tmpfsMounts({ chart, r }: Rendering, workload: string): kplus.VolumeMount[] {
+  return Object.entries(r.hardened.tmpfs).map(([path, options], i) => ({
     path,
     volume: kplus.Volume.fromEmptyDir(chart, `${workload}-tmpfs-${i}`, `tmpfs-${i}`, {
       medium: kplus.EmptyDirMedium.MEMORY,
       sizeLimit: tmpfsSize(options),
     }),
   }));
-  const databaseUrl = props.database && kplus.EnvValue.fromSecretValue({
-    secret: kplus.Secret.fromSecretName(chart, 'database-secret', props.database.secret),
-    key: DATABASE_URL_KEY,
-  });
-  const res = env.resources;
-  const resources: kplus.ContainerResources = {
-    cpu: { request: kplus.Cpu.millis(res.cpuRequestMillis), limit: kplus.Cpu.millis(res.cpuLimitMillis) },
-    memory: { request: Size.mebibytes(res.memoryMiB), limit: Size.mebibytes(res.memoryMiB) },
-  };
-  const { [NODE_OPTIONS]: declaredNodeOptions, ...declaredEnv } = r.env;
-  // Every container here has the memory limit, so each gets a heap limit below it for the node processes it runs.
-  // First: kustomize's merge puts the variables an overlay patches (this one, per size) first, and the base agrees.
-  const envOf = (workers: number, extra: Record<string, string> = {}): Record<string, kplus.EnvValue> => ({
+}
+
+/**
+ * Every container here has the memory limit, so each gets a heap limit below
+ * it for the node processes it runs. First: kustomize's merge puts the
+ * variables an overlay patches (this one, per size) first, and the base agrees.
+ */
+function envOf(c: Rendering, workers: number, extra: Record<string, string> = {}): Record<string, kplus.EnvValue> {
+  const { [NODE_OPTIONS]: declaredNodeOptions, ...declaredEnv } = c.r.env;
+  return {
     ...Object.fromEntries(Object.entries({
-      [NODE_OPTIONS]: nodeOptions(declaredNodeOptions, heapLimitMiB(res.memoryMiB, workers)),
+      [NODE_OPTIONS]: nodeOptions(declaredNodeOptions, heapLimitMiB(c.target.environment.resources.memoryMiB, workers)),
       ...declaredEnv,
       ...extra,
     }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-    ...(databaseUrl ? { [DATABASE_URL_KEY]: databaseUrl } : {}),
-  });
-  const appContainer = {
-    image: target.image,
-    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    securityContext: containerSecurity,
-    resources,
+    ...(c.databaseUrl ? { [DATABASE_URL_KEY]: c.databaseUrl } : {}),
   };
-  const migrateContainer = (volumeMounts: kplus.VolumeMount[]): kplus.ContainerProps => ({
-    ...appContainer,
+}
+
+/** What the app's and the migration's containers share: the image, its pull policy, the hardening and the size. */
+function imageContainerOf(c: Rendering): Pick<kplus.ContainerProps, 'image' | 'imagePullPolicy' | 'securityContext' | 'resources'> {
+  const res = c.target.environment.resources;
+  return {
+    image: c.target.image,
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    securityContext: containerSecurityOf(c.r),
+    resources: {
+      cpu: { request: kplus.Cpu.millis(res.cpuRequestMillis), limit: kplus.Cpu.millis(res.cpuLimitMillis) },
+      memory: { request: Size.mebibytes(res.memoryMiB), limit: Size.mebibytes(res.memoryMiB) },
+    },
+  };
+}
+
+function migrateContainerOf(c: Rendering, volumeMounts: kplus.VolumeMount[]): kplus.ContainerProps {
+  return {
+    ...imageContainerOf(c),
     name: CONTAINER_NAMES.migrate,
-    command: [...(r.migrateCommand ?? [])],
-    envVariables: envOf(1),
+    command: [...(c.r.migrateCommand ?? [])],
+    envVariables: envOf(c, 1),
     volumeMounts,
-  });
+  };
+}
+
+/**
+ * The app's container. No probe asks the database: an outage it shares with
+ * every pod must neither take them all out of the Service
+ * (docs/decisions/0005) nor restart them. Readiness asks healthPath only if
+ * no liveness path is declared. The probes are given the port: cdk8s-plus
+ * derives it only from `portNumber`, which cannot name the port and would add
+ * a TCP startup probe to an image without a liveness path.
+ */
+function apiContainerOf(c: Rendering, volumeMounts: kplus.VolumeMount[]): kplus.ContainerProps {
+  const { r } = c;
+  const port = httpPort(r);
   const timeoutSeconds = Duration.seconds(r.healthcheck.timeoutS);
   const httpProbe = (path: string, periodS: number, failureThreshold: number) =>
-    kplus.Probe.fromHttpGet(path, { port: r.port, periodSeconds: Duration.seconds(periodS), failureThreshold, timeoutSeconds });
-  // Pods of the same release and component; a rollout's new ReplicaSet is spread on its own (pod-template-hash).
-  const podPatches = (pod: string) => [
-    JsonPatch.remove(ADDRESS_LABEL_PATH),
-    // cdk8s-plus has no pod-level seccomp profile.
-    JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }),
-    ...(props.imagePullSecrets.length ? [JsonPatch.add(`${pod}/imagePullSecrets`, props.imagePullSecrets.map((s) => ({ name: s })))] : []),
-  ];
+    kplus.Probe.fromHttpGet(path, { port: port.number, periodSeconds: Duration.seconds(periodS), failureThreshold, timeoutSeconds });
+  return {
+    ...imageContainerOf(c),
+    name: CONTAINER_NAMES.api,
+    ports: [port],
+    envVariables: envOf(c, POD_WORKERS, { WEB_CONCURRENCY: String(POD_WORKERS) }),
+    volumeMounts,
+    readiness: httpProbe(r.livenessPath ?? r.healthPath, READINESS.periodS, READINESS.failureThreshold),
+    ...(r.livenessPath ? {
+      liveness: httpProbe(r.livenessPath, LIVENESS.periodS, LIVENESS.failureThreshold),
+      startup: httpProbe(r.livenessPath, STARTUP_PERIOD_S, Math.ceil(r.healthcheck.startPeriodS / STARTUP_PERIOD_S)),
+    } : {}),
+  };
+}
 
-  const serviceAccount = new kplus.ServiceAccount(chart, 'service-account', {
-    metadata: metadataOf(name, CONTAINER_NAMES.api),
+function serviceAccountOf(c: Rendering): kplus.ServiceAccount {
+  return new kplus.ServiceAccount(c.chart, 'service-account', {
+    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
     // The app never calls the Kubernetes API: no token in its pods, and none to steal.
     automountToken: false,
   });
+}
 
-  const apiSelector = selectorOf(r, CONTAINER_NAMES.api);
-  const apiMounts = tmpfsMounts('api');
-  const deployment = new kplus.Deployment(chart, 'deployment', {
-    metadata: metadataOf(name, CONTAINER_NAMES.api),
+/** The API's pods, selected by the app.kubernetes.io labels; the HPA owns their count. */
+function deploymentOf(c: Rendering, serviceAccount: kplus.ServiceAccount): kplus.Deployment {
+  const { r } = c;
+  const mounts = tmpfsMounts(c, 'api');
+  const deployment = new kplus.Deployment(c.chart, 'deployment', {
+    metadata: metadataOf(c, r.imageName, CONTAINER_NAMES.api),
     strategy: kplus.DeploymentStrategy.rollingUpdate({
       maxSurge: kplus.PercentOrAbsolute.absolute(1),
       maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
     }),
+    // Not cdk8s-plus's construct-path label: ours, which a reader and other tools understand.
     select: false,
     podMetadata: {
-      labels: labelsOf(CONTAINER_NAMES.api),
+      labels: labelsOf(c, CONTAINER_NAMES.api),
       ...(r.metricsPath ? {
         annotations: {
           'prometheus.io/scrape': 'true',
@@ -198,85 +245,106 @@ export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetes
     },
     serviceAccount,
     automountServiceAccountToken: false,
-    securityContext: podSecurity,
+    securityContext: podSecurityOf(r),
     terminationGracePeriod: Duration.seconds(terminationGracePeriodSeconds(r)),
     // The release's migration runs before this release's app starts, in every pod (docs/decisions/0006).
-    initContainers: r.migrateCommand ? [migrateContainer(apiMounts)] : [],
-    containers: [{
-      ...appContainer,
-      name: CONTAINER_NAMES.api,
-      ports: [{ number: r.port, name: 'http' }],
-      envVariables: envOf(POD_WORKERS, { WEB_CONCURRENCY: String(POD_WORKERS) }),
-      volumeMounts: apiMounts,
-      // No probe asks the database: an outage it shares with every pod must neither take them all out
-      // of the Service (docs/decisions/0005) nor restart them. Readiness asks healthPath only if no liveness path is declared.
-      readiness: httpProbe(r.livenessPath ?? r.healthPath, READINESS.periodS, READINESS.failureThreshold),
-      ...(r.livenessPath ? {
-        liveness: httpProbe(r.livenessPath, LIVENESS.periodS, LIVENESS.failureThreshold),
-        startup: httpProbe(r.livenessPath, STARTUP_PERIOD_S, Math.ceil(r.healthcheck.startPeriodS / STARTUP_PERIOD_S)),
-      } : {}),
-    }],
+    initContainers: r.migrateCommand ? [migrateContainerOf(c, mounts)] : [],
+    containers: [apiContainerOf(c, mounts)],
   });
-  deployment.select(kplus.LabelSelector.of({ labels: apiSelector }));
-  const deploymentObject = ApiObject.of(deployment);
-  deploymentObject.addJsonPatch(
-    // The HPA owns the count: a `replicas` here would fight it on every sync (server-side apply,
-    // Argo CD, Flux). A new Deployment starts one pod and the HPA raises it to its floor at once.
-    JsonPatch.remove('/spec/replicas'),
-    ...podPatches('/spec/template/spec'),
-    JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spreadConstraints(apiSelector)),
-    // cdk8s-plus has not the kubelet's sleep action: no binary in the image needed.
-    JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: PRE_STOP_SLEEP_S } } }),
-  );
+  deployment.select(kplus.LabelSelector.of({ labels: selectorOf(r, CONTAINER_NAMES.api) }));
+  return deployment;
+}
 
-  const service = new kplus.Service(chart, 'service', {
-    metadata: metadataOf(name, CONTAINER_NAMES.api),
-    ports: [{ name: 'http', port: r.port, targetPort: r.port }],
+/** The Deployment's pods on its container's ports. */
+function serviceOf(c: Rendering, deployment: kplus.Deployment): kplus.Service {
+  return new kplus.Service(c.chart, 'service', {
+    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
+    selector: kplus.Pods.select(c.chart, 'service-pods', { labels: deployment.matchLabels }),
+    ports: deployment.containers.flatMap((container) => container.ports).map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
   });
-  for (const [key, value] of Object.entries(apiSelector)) service.selectLabel(key, value);
+}
 
-  new kplus.k8s.KubePodDisruptionBudget(chart, 'pdb', {
-    metadata: metadataOf(name, CONTAINER_NAMES.api),
+/** cdk8s-plus has no PodDisruptionBudget: the generated API object, selecting the Deployment's pods. */
+function podDisruptionBudgetOf(c: Rendering, deployment: kplus.Deployment): kplus.k8s.KubePodDisruptionBudget {
+  return new kplus.k8s.KubePodDisruptionBudget(c.chart, 'pdb', {
+    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
     spec: {
       // One pod at a time at any scale the HPA chose: at its floor (the declared workers plus a
       // spare) the declared capacity stays, and the hostname spread keeps one pod per node.
       maxUnavailable: kplus.k8s.IntOrString.fromNumber(PDB_MAX_UNAVAILABLE),
-      selector: { matchLabels: apiSelector },
+      selector: { matchLabels: deployment.matchLabels },
       // Pods that are not ready (the database is down) serve nothing; a drain may take them.
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   });
+}
 
-  new kplus.HorizontalPodAutoscaler(chart, 'hpa', {
-    metadata: metadataOf(name, CONTAINER_NAMES.api),
+/**
+ * The environment's replica bounds. The HPA owns the count: cdk8s-plus leaves
+ * `replicas` out of a Deployment an autoscaler targets, where it would fight
+ * the HPA on every sync (server-side apply, Argo CD, Flux). A new Deployment
+ * starts one pod and the HPA raises it to its floor at once.
+ */
+function horizontalPodAutoscalerOf(c: Rendering, deployment: kplus.Deployment): kplus.HorizontalPodAutoscaler {
+  const env = c.target.environment;
+  return new kplus.HorizontalPodAutoscaler(c.chart, 'hpa', {
+    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
     target: deployment,
     minReplicas: env.minReplicas,
     maxReplicas: env.maxReplicas,
     metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(HPA_CPU_UTILIZATION))],
   });
+}
 
-  // Both the API's pods and the migration's: neither needs more than this.
-  new ApiObject(chart, 'network-policy', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { ...metadataOf(name, CONTAINER_NAMES.api), labels: { ...labelsOf(CONTAINER_NAMES.api), 'app.kubernetes.io/component': 'network' } },
-    spec: networkPolicySpec(r, props, { 'app.kubernetes.io/name': name }),
+/** Both the API's pods and the migration's: neither needs more than this. */
+function appNetworkPolicyOf(c: Rendering): kplus.NetworkPolicy {
+  const metadata = metadataOf(c, c.r.imageName, CONTAINER_NAMES.api);
+  return networkPolicyOf(c.chart, { ...metadata, labels: { ...metadata.labels, 'app.kubernetes.io/component': 'network' } },
+    c.r.port, c.props, { 'app.kubernetes.io/name': c.r.imageName });
+}
+
+/** The release's migration, for Argo CD's PreSync hook; none for an image that does not migrate. */
+function migrateJobOf(c: Rendering, serviceAccount: kplus.ServiceAccount): kplus.Job | undefined {
+  if (!c.r.migrateCommand) return undefined;
+  return new kplus.Job(c.chart, 'migrate', {
+    metadata: metadataOf(c, migrateJobName(c.r, c.target.version), CONTAINER_NAMES.migrate, { ...MIGRATE_HOOK_ANNOTATIONS }),
+    podMetadata: { labels: labelsOf(c, CONTAINER_NAMES.migrate) },
+    backoffLimit: MIGRATE_BACKOFF_LIMIT,
+    activeDeadline: Duration.seconds(MIGRATE_DEADLINE_S),
+    ttlAfterFinished: Duration.seconds(MIGRATE_TTL_S),
+    serviceAccount,
+    automountServiceAccountToken: false,
+    securityContext: podSecurityOf(c.r),
+    containers: [migrateContainerOf(c, tmpfsMounts(c, 'migrate'))],
   });
+}
 
-  if (r.migrateCommand) {
-    const job = new kplus.Job(chart, 'migrate', {
-      metadata: metadataOf(migrateJobName(r, target.version), CONTAINER_NAMES.migrate, { ...MIGRATE_HOOK_ANNOTATIONS }),
-      podMetadata: { labels: labelsOf(CONTAINER_NAMES.migrate) },
-      backoffLimit: MIGRATE_BACKOFF_LIMIT,
-      activeDeadline: Duration.seconds(MIGRATE_DEADLINE_S),
-      ttlAfterFinished: Duration.seconds(MIGRATE_TTL_S),
-      serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: podSecurity,
-      containers: [migrateContainer(tmpfsMounts('migrate'))],
-    });
-    ApiObject.of(job).addJsonPatch(...podPatches('/spec/template/spec'));
-  }
+/**
+ * Every object of the deploy for one target, by base file name, rendered in
+ * memory with cdk8s-plus from the resolved declaration, one function per
+ * object. Pure: no file is written. For an overlay's target it is what
+ * `kubectl kustomize` renders from that overlay (a test holds the two equal).
+ */
+export function renderKubernetes(r: ResolvedContainer, props: ResolvedKubernetesProps, target: DeployTarget): Record<string, KubeObject> {
+  const chart = new Chart(new App(), 'deploy', { disableResourceNameHashes: true });
+  const databaseUrl = props.database && kplus.EnvValue.fromSecretValue({
+    secret: kplus.Secret.fromSecretName(chart, 'database-secret', props.database.secret),
+    key: DATABASE_URL_KEY,
+  });
+  const c: Rendering = { chart, r, props, target, ...(databaseUrl ? { databaseUrl } : {}) };
+
+  const serviceAccount = serviceAccountOf(c);
+  const deployment = deploymentOf(c, serviceAccount);
+  serviceOf(c, deployment);
+  podDisruptionBudgetOf(c, deployment);
+  horizontalPodAutoscalerOf(c, deployment);
+  appNetworkPolicyOf(c);
+  const job = migrateJobOf(c, serviceAccount);
+  patchBeyondCdk8sPlus({ deployment, job }, {
+    imagePullSecrets: props.imagePullSecrets,
+    topologySpreadConstraints: spreadConstraints(deployment.matchLabels),
+    preStopSleepS: PRE_STOP_SLEEP_S,
+  });
 
   const rendered = chart.toJson() as KubeObject[];
   const files: Record<string, KubeObject> = {};

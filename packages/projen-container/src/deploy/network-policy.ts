@@ -1,39 +1,48 @@
+import type { ApiObjectMetadata } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-34';
+import type { Construct } from 'constructs';
 import { CLUSTER_DNS } from './defaults';
 import type { NetworkPeer, ResolvedKubernetesProps } from './kubernetes-props';
-import type { ResolvedContainer } from '../container';
 
-/** A NetworkPolicy peer as the API spells it. */
-export type PolicyPeer =
-  | { readonly ipBlock: { readonly cidr: string } }
-  | { readonly namespaceSelector?: LabelSelector; readonly podSelector?: LabelSelector };
-type LabelSelector = { readonly matchLabels: Record<string, string> };
-
-/** A declared peer in the API's terms; a namespace by its name label, which the API server sets on every namespace. Pure. */
-export function policyPeer(p: NetworkPeer): PolicyPeer {
-  if (p.cidr !== undefined) return { ipBlock: { cidr: p.cidr } };
-  return {
-    ...(p.namespace !== undefined ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } } } : {}),
-    ...(p.podLabels !== undefined ? { podSelector: { matchLabels: { ...p.podLabels } } } : {}),
-  };
-}
-
-const tcp = (port: number) => ({ protocol: 'TCP', port });
+const DNS_PORT = 53;
 
 /**
- * The policy's rules: the app's port only from the ingress controller and
- * the metrics scraper (a NetworkPolicy sees ports, not paths: the metrics
- * path shares the app's port), DNS only to the cluster DNS, and the
- * database port only to the declared database, if the app has one. Pure.
+ * A declared peer as cdk8s-plus selects it: a namespace by its name label,
+ * which the API server sets on every namespace (cdk8s-plus renders a
+ * namespace alone with an empty pod selector: every pod there).
  */
-export function networkPolicySpec(r: ResolvedContainer, k: ResolvedKubernetesProps, podLabels: Record<string, string>) {
-  const from = (peers: readonly NetworkPeer[]) => ({ from: peers.map(policyPeer), ports: [tcp(r.port)] });
-  return {
-    podSelector: { matchLabels: podLabels },
-    policyTypes: ['Ingress', 'Egress'],
-    ingress: [k.ingressFrom, k.metricsFrom].filter((peers) => peers.length > 0).map(from),
-    egress: [
-      { to: [policyPeer(CLUSTER_DNS)], ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: 53 })) },
-      ...(k.database ? [{ to: k.database.to.map(policyPeer), ports: [tcp(k.database.port)] }] : []),
-    ],
-  };
+function peerOf(scope: Construct, id: string, p: NetworkPeer): kplus.INetworkPolicyPeer {
+  if (p.cidr !== undefined) {
+    // cdk8s-plus's IPv6 pattern takes lowercase hex digits only; the case means nothing to the API.
+    return p.cidr.includes(':') ? kplus.NetworkPolicyIpBlock.ipv6(scope, id, p.cidr.toLowerCase()) : kplus.NetworkPolicyIpBlock.ipv4(scope, id, p.cidr);
+  }
+  const namespaces = p.namespace === undefined ? undefined : kplus.Namespaces.select(scope, `${id}-namespace`, { names: [p.namespace] });
+  if (p.podLabels === undefined) return namespaces!;
+  return kplus.Pods.select(scope, id, { labels: { ...p.podLabels }, namespaces });
+}
+
+/**
+ * The policy of the pods with `podLabels`: everything denied both ways but
+ * the app's port from the ingress controller and the metrics scraper (a
+ * NetworkPolicy sees ports, not paths: the metrics path shares the app's
+ * port), DNS to the cluster DNS only, and the database port to the declared
+ * database only, if the app has one.
+ */
+export function networkPolicyOf(
+  scope: Construct, metadata: ApiObjectMetadata, appPort: number, k: ResolvedKubernetesProps, podLabels: Record<string, string>,
+): kplus.NetworkPolicy {
+  const policy = new kplus.NetworkPolicy(scope, 'network-policy', {
+    metadata,
+    selector: kplus.Pods.select(scope, 'policy-pods', { labels: podLabels }),
+    ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+  });
+  const peers = (id: string, declared: readonly NetworkPeer[]) => declared.map((p, i) => peerOf(policy, `${id}-${i}`, p));
+  const app = [kplus.NetworkPolicyPort.tcp(appPort)];
+  for (const peer of peers('from', [...k.ingressFrom, ...k.metricsFrom])) policy.addIngressRule(peer, app);
+  const dns = [kplus.NetworkPolicyPort.udp(DNS_PORT), kplus.NetworkPolicyPort.tcp(DNS_PORT)];
+  for (const peer of peers('dns', [CLUSTER_DNS])) policy.addEgressRule(peer, dns);
+  const database = k.database && [kplus.NetworkPolicyPort.tcp(k.database.port)];
+  for (const peer of peers('database', k.database?.to ?? [])) policy.addEgressRule(peer, database);
+  return policy;
 }
