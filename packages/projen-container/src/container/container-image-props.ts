@@ -1,4 +1,6 @@
 import type { HardenedProfile, HealthTiming } from './check-plan';
+// The platforms a declaration may name are the ones the engine layer knows the architectures of.
+export { archOf, PLATFORM_ARCHES } from '../engine/platforms';
 
 /**
  * Props for {@link ContainerImage}. Everything not here is derived from the
@@ -185,18 +187,7 @@ export const MINIMAL_PACKAGES = {
   tools: ['binutils'],
 } as const;
 
-/**
- * The platforms an image can be built for, each with its architecture as
- * Docker and Debian name it and as node reports it (`process.arch`): the
- * ones both Debian and node publish builds for, and cloud nodes run.
- */
-export const PLATFORM_ARCHES: Readonly<Record<string, { readonly arch: string; readonly nodeArch: string }>> = {
-  'linux/amd64': { arch: 'amd64', nodeArch: 'x64' },
-  'linux/arm64': { arch: 'arm64', nodeArch: 'arm64' },
-};
 export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64'];
-/** Docker's and Debian's name of a platform's architecture, e.g. `arm64`; the suffix of its image tag. */
-export const archOf = (platform: string): string => PLATFORM_ARCHES[platform].arch;
 export const WORKDIR = '/app';
 export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
 /**

@@ -1,7 +1,14 @@
 import Docker from 'dockerode';
 import { logTail } from './scope';
 import { sleep } from './time';
-import type { HealthTiming } from '../container/check-plan';
+
+/** A HEALTHCHECK's timing, in seconds, as the image declares it. */
+export interface HealthTiming {
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly startPeriodS: number;
+  readonly retries: number;
+}
 
 /** Docker's durations are nanoseconds. */
 const NS_PER_MS = 1_000_000;
