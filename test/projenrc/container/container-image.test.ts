@@ -1,18 +1,22 @@
 import { execFileSync } from 'child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, relative, resolve } from 'path';
+import { dirname, join, relative, resolve } from 'path';
 import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../packages/projen-container/src';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../packages/projen-container/src';
-import { DEFAULT_NODE_MAJOR } from '../../../packages/projen-container/src/container/container-image-props';
+import { APP_CONFIG_FACTS } from '../../../packages/projen-container/src/container/app-config';
+import { DEFAULT_APP_CONFIG_PATH, DEFAULT_NODE_MAJOR } from '../../../packages/projen-container/src/container/container-image-props';
 import { nativeAliasScript } from '../../../packages/projen-container/src/container/image-tags';
 import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
 import { resolveNodeMajor } from '../../../packages/projen-container/src/container/resolve';
 import { SPEC_SCHEMA_VERSION } from '../../../packages/projen-container/src/container/resolved-container';
 import { CREATED_EXPRESSION } from '../../../packages/projen-container/src/container/source-date';
 import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
+import { loadConfig } from '../../../src/config';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -63,6 +67,17 @@ describe('ContainerImage', () => {
     expect(config).toEqual({
       logLevel: 'info', port: 9000, workers: 3, healthPath: '/health', livenessPath: '/health/live', metricsPath: '/metrics', shutdownTimeoutMs: BASE_PROPS.shutdownTimeoutMs,
     });
+  });
+
+  test('by default writes the config defaults where the app\'s own loader reads them', () => {
+    const { '//': _marker, ...repoConfig } = JSON.parse(readFileSync(join(REPO_ROOT, DEFAULT_APP_CONFIG_PATH), 'utf8'));
+    const values = Object.fromEntries(Object.entries(repoConfig).filter(([k]) => !(APP_CONFIG_FACTS as readonly string[]).includes(k)));
+    const project = testProject();
+    new ContainerImage(project, { ...BASE_PROPS, port: 9000, appConfig: { values } });
+    const root = mkdtempSync(join(tmpdir(), 'app-config-'));
+    mkdirSync(join(root, dirname(DEFAULT_APP_CONFIG_PATH)), { recursive: true });
+    writeFileSync(join(root, DEFAULT_APP_CONFIG_PATH), JSON.stringify(Testing.synth(project)[DEFAULT_APP_CONFIG_PATH]));
+    expect(loadConfig({}, root).port).toBe(9000);
   });
 
   test.each([

@@ -165,7 +165,8 @@ describe('tests before every publish (the repository\'s workflows, read as data)
     expect(names.indexOf(pullBaseImages(ROOT).run)).toBeLessThan(names.indexOf('npx projen build'));
     expect(names.some((n: string) => n.includes('apt-get install -y -qq shellcheck'))).toBe(true);
     expect(b.steps.find((s: any) => s.uses === ACTIONS.setupNode.uses).with['node-version']).toBe('24');
-    expect(b.env.DOCKER).toBe('/usr/bin/docker');
+    // No machine's path: the runner's docker is on PATH.
+    expect(b.env.DOCKER).toBeUndefined();
   });
 
   test('drift fails the build; only Renovate\'s branches get the regenerated files committed', () => {
@@ -404,6 +405,24 @@ describe('each fact once', () => {
   test('the PostgreSQL image is written once; compose derives it', () => {
     expect(holding(/'postgres:\d/)).toEqual(['packages/projen-container/src/github/postgres-service.ts']);
     expect(COMPOSE_POSTGRES_IMAGE).toBe(POSTGRES_IMAGE);
+  });
+
+  test('PostgreSQL\'s port is written once; compose, the cluster, verify\'s URL and the tests\' derive it', () => {
+    expect(holding(/\b5432\b/)).toEqual(['packages/projen-container/src/github/postgres-service.ts']);
+  });
+
+  test('no machine\'s path to docker outside ci/', () => {
+    expect(holding(/\/usr\/bin\/docker/)).toEqual([]);
+  });
+
+  test('the platform tag\'s format is written once, in image-tags.ts; the workflow derives it', () => {
+    expect(holding(/:\\?\$\{\{?[^}]*\}\}?-(\\?\$\{\{? ?(matrix\.)?arch|"\$arch")/)).toEqual(['packages/projen-container/src/container/image-tags.ts']);
+  });
+
+  test('the app config\'s path: the construct\'s default and the app\'s loader, which cannot import the construct', () => {
+    const app = sources(join(ROOT, 'src')).filter((f) => /config\/default\.json|'config', 'default\.json'/.test(readFileSync(f, 'utf8')));
+    expect([...holding(/config\/default\.json/), ...app.map((f) => f.slice(ROOT.length + 1))])
+      .toEqual(['packages/projen-container/src/container/container-image-props.ts', 'src/config.ts']);
   });
 
   test('the app\'s Node major is written once, in .projenrc.ts, and the construct\'s default once, beside its props', () => {

@@ -145,10 +145,21 @@ export const DATABASE_ENGINES: readonly DatabaseEngine[] = ['postgres'];
 /** Where the app reads its database's URL: the variable compose, the pods, `docker:run` and verify set. */
 export const DATABASE_URL_ENV = 'DATABASE_URL';
 
+/**
+ * Where an app's config defaults are written unless declared elsewhere:
+ * where node-config and its kin look. An app reads its config without the
+ * construct, so with this default the path is stated once more, in the app
+ * itself, and nowhere in the project's declaration.
+ */
+export const DEFAULT_APP_CONFIG_PATH = 'config/default.json';
+
 /** See {@link ContainerImageProps.appConfig}. */
 export interface AppConfigProps {
-  /** The JSON file, relative to the project root; it must lie inside an asset. */
-  readonly path: string;
+  /**
+   * The JSON file, relative to the project root; it must lie inside an asset.
+   * @default DEFAULT_APP_CONFIG_PATH - where node-config and most apps look for their defaults
+   */
+  readonly path?: string;
   /**
    * The app's other defaults; the declared facts may not be among them.
    * @default - none

@@ -6,7 +6,7 @@ import { BASE_IMAGE_PIN, LOCK_PATH, readLock } from './base-image-lock';
 import { NOTICES_SCRIPT } from './bundle';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
-import { DATABASE_URL_ENV, DEV_VERSION } from './container-image-props';
+import { DATABASE_URL_ENV, DEFAULT_APP_CONFIG_PATH, DEV_VERSION } from './container-image-props';
 import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
@@ -95,7 +95,8 @@ export class ContainerImage extends Component {
     this.dockerignore = new IgnoreFile(project, '.dockerignore', { filterCommentLines: false });
     this.specFile = new JsonFile(project, CONTAINER_SPEC_PATH, { obj: () => specFileContent(this.resolved) });
     if (props.appConfig) {
-      this.appConfigFile = new JsonFile(project, props.appConfig.path, { obj: renderAppConfig(this.declared, props.appConfig.values) });
+      const path = props.appConfig.path ?? DEFAULT_APP_CONFIG_PATH;
+      this.appConfigFile = new JsonFile(project, path, { obj: renderAppConfig(this.declared, props.appConfig.values) });
     }
     this.addTasks();
   }

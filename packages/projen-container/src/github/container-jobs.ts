@@ -1,6 +1,6 @@
 import { basename } from 'path';
 import { ACTIONS } from './actions';
-import { postgresService } from './postgres-service';
+import { postgresService, postgresServiceUrl } from './postgres-service';
 import { runnerFor } from './runners';
 import type { Step } from './steps';
 import { checkout, installDependencies, setupNode } from './steps';
@@ -234,7 +234,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             run: [
               ...(o.verifiesDatabase ? [
                 'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
-                'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+                `export VERIFY_DATABASE_URL="${postgresServiceUrl('${gateway}')}"`,
               ] : []),
               `npx projen ${o.verifyTask} --image "$IMAGE"`,
             ].join('\n'),
