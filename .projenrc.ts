@@ -119,7 +119,7 @@ containerPackage(project, {
 project.preCompileTask.exec('npx projen build', { cwd: CONTAINER_PACKAGE_DIR });
 
 // The service's runtime facts, declared once: the image, its checks and docs, the deploy files and
-// the app's own config defaults (config/default.json, appConfig) all derive from them.
+// the app's own config defaults (appConfig) all derive from them.
 const image = new ContainerImage(project, {
   imageName: 'course-supporter',
   port: 8000,
@@ -137,8 +137,8 @@ const image = new ContainerImage(project, {
   // and the app; docs/decisions/0003), so 150 catches a regression of 10 MB, not one of 360.
   sizeBudgetMb: 150,
   // The app's other defaults; the facts above are written beside them.
+  // At the construct's default path (DEFAULT_APP_CONFIG_PATH), which src/config.ts reads.
   appConfig: {
-    path: 'config/default.json',
     values: {
       host: '0.0.0.0',
       logLevel: 'info',
@@ -160,7 +160,7 @@ const kubernetes = new KubernetesManifests(image);
 // The local loop, `npx projen dev`, against the stack's PostgreSQL, and its section in docs/deploy.md.
 addDevTask(project, stack);
 new DeployDocs(image, stack, kubernetes).addLocalSection(() => devSection(image));
-// The tests of build.yml and of the release job reach PostgreSQL on 127.0.0.1:5432 with trust auth, as on the development machines.
+// The tests of build.yml and of the release job reach PostgreSQL on the runner's loopback with trust auth, as on the development machines.
 for (const workflow of ['build', 'release']) {
   project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.services`, tests.services);
   project.github?.tryFindWorkflow(workflow)?.file?.addOverride(`jobs.${workflow}.timeout-minutes`, 30);

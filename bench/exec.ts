@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 
-/** The docker CLI: `$DOCKER`, else `docker` on PATH (CI sets DOCKER=/usr/bin/docker). */
+/** The docker CLI: `$DOCKER`, else `docker` on PATH (ci/env.sh sets it on the provisioned machines). */
 export const DOCKER = process.env.DOCKER ?? 'docker';
 
 export interface ExecResult {

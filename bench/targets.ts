@@ -5,6 +5,7 @@
  * instead: verify enforces the same values.
  * Each value lands in the results object, and the report prints it from there.
  */
+import { POSTGRES_PORT } from '../packages/projen-container/src';
 
 /** Samples per measure (BENCH_RUNS overrides all of them). */
 export const RUNS = { build: 3, start: 5, load: 2, synth: 5 } as const;
@@ -65,7 +66,7 @@ export const TAGS = { ours: 'bench-ours:latest', baseline: 'bench-baseline:lates
 export const BASELINE = { dockerfile: 'bench/baseline.Dockerfile' } as const;
 
 /** The throwaway PostgreSQL of the mixed load (trust auth on loopback). */
-export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+export const POSTGRES = { host: '127.0.0.1', port: POSTGRES_PORT, user: 'postgres' } as const;
 
 /**
  * Issue 29's soak (`npx projen bench:soak`): one worker with the production pod's settings under the mixed load, with

@@ -3,6 +3,7 @@
 import { relative, sep } from 'path';
 import { javascript, JsonFile, ReleasableCommits, typescript } from 'projen';
 import { version as PROJEN_VERSION } from 'projen/package.json';
+import { BUNDLER_DEPENDENCY } from '../packages/projen-container/src';
 
 /** Where the package lives, relative to this repository. */
 export const CONTAINER_PACKAGE_DIR = 'packages/projen-container';
@@ -125,7 +126,11 @@ export function containerPackage(root: typescript.TypeScriptProject, options: Co
   // TypeScript's default resolution for CommonJS (node10) ignores `exports`: the subpaths' types, again.
   pkg.package.addField('typesVersions', { '*': Object.fromEntries(SUBPATHS.map((s) => [s, [`lib/${s}/index.d.ts`]])) });
   pkg.package.addField('bin', Object.fromEntries(Object.entries(BINS).map(([name, file]) => [name, `lib/${file}.js`])));
-  pkg.package.addField('files', ['lib', '!lib/**/*.tsbuildinfo', API_DOCS, 'README.md', 'CHANGELOG.md', 'LICENSE']);
+  pkg.package.addField('files', ['lib', '!lib/**/*.tsbuildinfo', 'tools', API_DOCS, 'README.md', 'CHANGELOG.md', 'LICENSE']);
+  // The publish tool as one file that runs with node alone (container.yml's publish job installs nothing), bundled
+  // by the bundler the image's build uses; committed, so a stale bundle is drift.
+  pkg.addDevDeps(BUNDLER_DEPENDENCY);
+  pkg.preCompileTask.exec(`node scripts/bundle-publish.cjs node${options.minNodeVersion.split('.')[0]}`);
   // `npm ci` at the root compiles it: the tasks and the workflows run its tools compiled, from lib/.
   pkg.package.setScript('prepare', 'tsc --build');
 

@@ -35,7 +35,6 @@ const pageSchema = z.object({
   items: z.array(courseSchema),
   next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last one' }),
 }).describe('A page of courses, oldest first');
-export type CoursePage = z.infer<typeof pageSchema>;
 
 type CourseRow = Omit<Course, 'created_at'> & { created_at: Date };
 

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
-import { join, relative } from 'path';
+import { dirname, join, relative, resolve, sep } from 'path';
 import * as ts from 'typescript';
 
 const PACKAGE_SRC = join(__dirname, '..', '..', 'packages', 'projen-container', 'src');
@@ -36,5 +36,22 @@ describe.each(sources(PACKAGE_SRC).map((f) => [relative(PACKAGE_SRC, f), f]))('p
 
   test('hard-codes none of this repository\'s paths', () => {
     expect(strings.filter((s) => /^(test|projenrc(-local)?)$|(^|[\s`(])(projenrc(-local)?|packages\/projen-container)\/|\.projenrc\.ts/.test(s))).toEqual([]);
+  });
+});
+
+/** The relative imports and re-exports of a file, resolved to paths. */
+function localImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const specifier = (s: ts.Statement) => ((ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) ? s.moduleSpecifier : undefined);
+  return source.statements
+    .flatMap((s) => { const m = specifier(s); return m && ts.isStringLiteral(m) ? [m.text] : []; })
+    .filter((m) => m.startsWith('.'))
+    .map((m) => resolve(dirname(file), m));
+}
+
+// The engine is the bottom layer: the construct, verify and publish import it, never the other way.
+describe.each(sources(join(PACKAGE_SRC, 'engine')).map((f) => [relative(PACKAGE_SRC, f), f]))('packages/projen-container/src/%s', (_name, file) => {
+  test('imports nothing from above engine/', () => {
+    expect(localImports(file).filter((i) => !i.startsWith(join(PACKAGE_SRC, 'engine') + sep)).map((i) => relative(PACKAGE_SRC, i))).toEqual([]);
   });
 });

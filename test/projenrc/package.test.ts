@@ -38,12 +38,12 @@ describe('projen-container, as installed', () => {
     }
   });
 
-  test('the tarball holds the compiled code, the notices script, the docs, the API reference and the licence, and no sources', () => {
+  test('the tarball holds the compiled code, the notices script, the bundled publish tool, the docs, the API reference and the licence, and no sources', () => {
     const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PACKAGE_DIR, encoding: 'utf8' }));
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
     expect(files).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'lib/index.js', 'lib/index.d.ts', 'lib/container/third-party-notices.cjs', 'docs/api/README.md',
+      'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'lib/index.js', 'lib/index.d.ts', 'lib/container/third-party-notices.cjs', 'tools/publish.cjs', 'docs/api/README.md',
     ]));
-    expect(files.filter((f) => !/^(lib\/|docs\/api\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(f) || f.endsWith('.tsbuildinfo'))).toEqual([]);
+    expect(files.filter((f) => !/^(lib\/|tools\/publish\.cjs$|docs\/api\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(f) || f.endsWith('.tsbuildinfo'))).toEqual([]);
   });
 });

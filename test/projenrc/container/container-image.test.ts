@@ -1,18 +1,22 @@
 import { execFileSync } from 'child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, relative, resolve } from 'path';
+import { dirname, join, relative, resolve } from 'path';
 import { DependencyType, Testing, javascript, typescript } from 'projen';
 import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../packages/projen-container/src';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../packages/projen-container/src';
-import { DEFAULT_NODE_MAJOR } from '../../../packages/projen-container/src/container/container-image-props';
+import { APP_CONFIG_FACTS } from '../../../packages/projen-container/src/container/app-config';
+import { DEFAULT_APP_CONFIG_PATH, DEFAULT_NODE_MAJOR } from '../../../packages/projen-container/src/container/container-image-props';
 import { nativeAliasScript } from '../../../packages/projen-container/src/container/image-tags';
 import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
 import { resolveNodeMajor } from '../../../packages/projen-container/src/container/resolve';
 import { SPEC_SCHEMA_VERSION } from '../../../packages/projen-container/src/container/resolved-container';
 import { CREATED_EXPRESSION } from '../../../packages/projen-container/src/container/source-date';
 import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
+import { loadConfig } from '../../../src/config';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -65,6 +69,17 @@ describe('ContainerImage', () => {
     });
   });
 
+  test('by default writes the config defaults where the app\'s own loader reads them', () => {
+    const { '//': _marker, ...repoConfig } = JSON.parse(readFileSync(join(REPO_ROOT, DEFAULT_APP_CONFIG_PATH), 'utf8'));
+    const values = Object.fromEntries(Object.entries(repoConfig).filter(([k]) => !(APP_CONFIG_FACTS as readonly string[]).includes(k)));
+    const project = testProject();
+    new ContainerImage(project, { ...BASE_PROPS, port: 9000, appConfig: { values } });
+    const root = mkdtempSync(join(tmpdir(), 'app-config-'));
+    mkdirSync(join(root, dirname(DEFAULT_APP_CONFIG_PATH)), { recursive: true });
+    writeFileSync(join(root, DEFAULT_APP_CONFIG_PATH), JSON.stringify(Testing.synth(project)[DEFAULT_APP_CONFIG_PATH]));
+    expect(loadConfig({}, root).port).toBe(9000);
+  });
+
   test.each([
     ['a declared fact among the values', { path: 'config/default.json', values: { port: 1 } }, /"appConfig.values" must not set "port": it is declared on the image/],
     ['a file no asset ships', { path: 'settings.json' }, /"appConfig.path" must lie inside one of the assets \(config, prompts\), or the image would not ship it, got "settings.json"/],
@@ -99,7 +114,7 @@ describe('ContainerImage', () => {
     new ContainerImage(project, BASE_PROPS);
     const tasks = Testing.synth(project)['.projen/tasks.json'].tasks;
     const exec = (task: string) => tasks[task].steps.map((s: { exec?: string }) => s.exec).find(Boolean) as string;
-    for (const [task, entry] of [['docker:lock', 'container/lock-cli.js'], ['docker:verify', 'verify/cli.js'], ['docker:publish', 'publish/cli.js']]) {
+    for (const [task, entry] of [['docker:lock', 'container/lock-cli.js'], ['docker:verify', 'verify/cli.js']]) {
       const [, file] = /^node (\S+)$/.exec(exec(task)) ?? [];
       expect(resolve(project.outdir, file)).toBe(join(__dirname, '../../../packages/projen-container/lib', entry));
     }
@@ -253,7 +268,8 @@ describe('ContainerImage', () => {
     expect(tasks['docker:run'].steps[0].exec)
       .toBe('${DOCKER:-docker} run --rm ${DOCKER_RUN_FLAGS:--p 8000:8000} -e DATABASE_URL demo:${VERSION:-0.0.0-dev}');
     expect(tasks['docker:verify'].steps[0]).toEqual({ exec: toolCommand(project.outdir, 'verify/cli'), receiveArgs: true });
-    expect(tasks['docker:publish']).toMatchObject({ requiredEnv: ['REGISTRY'], steps: [{ exec: toolCommand(project.outdir, 'publish/cli') }] });
+    // The bundled copy the project commits, the very file container.yml's publish job runs.
+    expect(tasks['docker:publish']).toMatchObject({ requiredEnv: ['REGISTRY'], steps: [{ exec: 'node .projen/container-publish.cjs' }] });
   });
 
   test('the lock pins each FROM by digest and labels the runtime base; without it the tags stay bare', () => {

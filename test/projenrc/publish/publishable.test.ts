@@ -1,4 +1,4 @@
-import { checkRegistry, indexDigest, manifestFlags, pushedDigest, refusal } from '../../../packages/projen-container/src/publish/publishable';
+import { checkRegistry, indexDigest, indexRefs, manifestFlags, pushedDigest, refusal } from '../../../packages/projen-container/src/publish/publishable';
 
 const ID = `sha256:${'1'.repeat(64)}`;
 const OTHER = `sha256:${'2'.repeat(64)}`;
@@ -11,7 +11,16 @@ const checked = (imageId: string) => [
 
 describe('what docker:publish accepts', () => {
   test('only the image the last verify run passed for that platform, by id', () => {
-    expect(refusal(ARM, ID, { ok: true, images: checked(ID) }, PATH)).toBeUndefined();
+    expect(refusal(ARM, ID, [{ path: PATH, report: { ok: true, images: checked(ID) } }])).toBeUndefined();
+  });
+
+  test('with one report per platform (CI\'s legs), each platform\'s own passing report decides', () => {
+    const amd = { path: 'amd64/verify-report.json', report: { ok: true, images: checked(ID).slice(0, 1) } };
+    const arm = (ok: boolean, imageId: string) => ({ path: 'arm64/verify-report.json', report: { ok, images: checked(imageId).slice(1) } });
+    expect(refusal(ARM, ID, [amd, arm(true, ID)])).toBeUndefined();
+    expect(refusal(ARM, ID, [amd, arm(false, ID)])).toMatch(/demo:1.0.0-arm64 \(111111111111\) failed verification \(arm64\/verify-report.json\)/);
+    expect(refusal(ARM, ID, [amd, arm(true, OTHER)])).toMatch(/checked 222222222222 for linux\/arm64, not this image 111111111111/);
+    expect(refusal(ARM, ID, [amd, { path: 'arm64/verify-report.json' }])).toMatch(/checked no image for linux\/arm64/);
   });
 
   test.each([
@@ -20,7 +29,7 @@ describe('what docker:publish accepts', () => {
     ['a report of another platform only', { ok: true, images: checked(ID).slice(0, 1) }, /checked no image for linux\/arm64/],
     ['a failed report', { ok: false, images: checked(ID) }, /demo:1.0.0-arm64 \(111111111111\) failed verification/],
   ])('refuses %s', (_name, report, message) => {
-    expect(refusal(ARM, ID, report, PATH)).toMatch(message);
+    expect(refusal(ARM, ID, [{ path: PATH, report }])).toMatch(message);
   });
 
   test('REGISTRY names a repository', () => {
@@ -33,6 +42,13 @@ describe('what docker:publish accepts', () => {
   test('the pushed digest is the one of the pushed repository', () => {
     expect(pushedDigest('127.0.0.1:5000/acme/api', [`demo@${OTHER}`, `127.0.0.1:5000/acme/api@${ID}`])).toBe(ID);
     expect(pushedDigest('127.0.0.1:5000/acme/api', [`demo@${OTHER}`])).toBeUndefined();
+  });
+
+  test('TAGS are tags or references of REGISTRY, each one index', () => {
+    const registry = '127.0.0.1:5000/acme/api';
+    expect(indexRefs(registry, ['1.2.3', `${registry}:1`])).toEqual([`${registry}:1.2.3`, `${registry}:1`]);
+    expect(() => indexRefs(registry, [])).toThrow('TAGS names no tag to publish');
+    expect(() => indexRefs(registry, ['ghcr.io/other/api:1'])).toThrow(/got "ghcr.io\/other\/api:1"/);
   });
 
   test('plain HTTP for the index only on loopback registries', () => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { port, record, strings, text, urlPath } from './spec-fields';
+import type { HealthTiming } from '../engine/health';
 
 const checkBase = {
   /** Stable, kebab-case, unique across the plan, e.g. `whoami`. */
@@ -43,8 +44,9 @@ export const healthTimingSchema = z.strictObject({
   timeoutS: z.number().positive(),
   startPeriodS: z.number().min(0),
   retries: z.number().int().min(1),
-}).readonly();
-export type HealthTiming = z.infer<typeof healthTimingSchema>;
+}).readonly() satisfies z.ZodType<HealthTiming>;
+/** The engine's type, which the schema validates into: the engine imports nothing from the construct. */
+export type { HealthTiming };
 
 /**
  * What an orchestrator with the restricted Pod Security Standard (or

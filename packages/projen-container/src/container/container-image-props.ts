@@ -1,4 +1,6 @@
 import type { HardenedProfile, HealthTiming } from './check-plan';
+// The platforms a declaration may name are the ones the engine layer knows the architectures of.
+export { archOf, PLATFORM_ARCHES } from '../engine/platforms';
 
 /**
  * Props for {@link ContainerImage}. Everything not here is derived from the
@@ -143,10 +145,21 @@ export const DATABASE_ENGINES: readonly DatabaseEngine[] = ['postgres'];
 /** Where the app reads its database's URL: the variable compose, the pods, `docker:run` and verify set. */
 export const DATABASE_URL_ENV = 'DATABASE_URL';
 
+/**
+ * Where an app's config defaults are written unless declared elsewhere:
+ * where node-config and its kin look. An app reads its config without the
+ * construct, so with this default the path is stated once more, in the app
+ * itself, and nowhere in the project's declaration.
+ */
+export const DEFAULT_APP_CONFIG_PATH = 'config/default.json';
+
 /** See {@link ContainerImageProps.appConfig}. */
 export interface AppConfigProps {
-  /** The JSON file, relative to the project root; it must lie inside an asset. */
-  readonly path: string;
+  /**
+   * The JSON file, relative to the project root; it must lie inside an asset.
+   * @default DEFAULT_APP_CONFIG_PATH - where node-config and most apps look for their defaults
+   */
+  readonly path?: string;
   /**
    * The app's other defaults; the declared facts may not be among them.
    * @default - none
@@ -185,18 +198,7 @@ export const MINIMAL_PACKAGES = {
   tools: ['binutils'],
 } as const;
 
-/**
- * The platforms an image can be built for, each with its architecture as
- * Docker and Debian name it and as node reports it (`process.arch`): the
- * ones both Debian and node publish builds for, and cloud nodes run.
- */
-export const PLATFORM_ARCHES: Readonly<Record<string, { readonly arch: string; readonly nodeArch: string }>> = {
-  'linux/amd64': { arch: 'amd64', nodeArch: 'x64' },
-  'linux/arm64': { arch: 'arm64', nodeArch: 'arm64' },
-};
 export const DEFAULT_PLATFORMS: readonly string[] = ['linux/amd64', 'linux/arm64'];
-/** Docker's and Debian's name of a platform's architecture, e.g. `arm64`; the suffix of its image tag. */
-export const archOf = (platform: string): string => PLATFORM_ARCHES[platform].arch;
 export const WORKDIR = '/app';
 export const DEFAULT_ENGINE_HELP = 'start the Docker engine, or point DOCKER_HOST at one that runs';
 /**

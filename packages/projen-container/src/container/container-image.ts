@@ -6,12 +6,12 @@ import { BASE_IMAGE_PIN, LOCK_PATH, readLock } from './base-image-lock';
 import { NOTICES_SCRIPT } from './bundle';
 import type { CheckCategory, CheckPlan } from './check-plan';
 import type { ContainerImageProps } from './container-image-props';
-import { DATABASE_URL_ENV, DEV_VERSION } from './container-image-props';
+import { DATABASE_URL_ENV, DEFAULT_APP_CONFIG_PATH, DEV_VERSION } from './container-image-props';
 import { deepFreeze } from './deep-freeze';
 import { contextPaths, dockerfileModel } from './dockerfile';
 import { renderDockerfile } from './dockerfile-render';
 import { nativeAliasScript, platformTag } from './image-tags';
-import { IMAGE_TASKS } from './image-tasks';
+import { IMAGE_TASKS, PUBLISH_TOOL } from './image-tasks';
 import type { PackageManager } from './package-manager';
 import { resolvePackageManager } from './package-manager';
 import { productionPackages } from './production-packages';
@@ -46,6 +46,9 @@ export const BUNDLER_DEPENDENCY = 'esbuild@^0.28';
 
 /** The notices writer's source, beside this file; the project gets a generated copy the build stage runs. */
 const NOTICES_SCRIPT_SOURCE = join(__dirname, 'third-party-notices.cjs');
+
+/** The package's bundle of `publish/cli.ts` (scripts/bundle-publish.cjs writes it), from src/ or lib/ alike. */
+const PUBLISH_TOOL_SOURCE = join(__dirname, '..', '..', 'tools', 'publish.cjs');
 
 /**
  * A production container image for a TypeScript app: the Dockerfile, its
@@ -85,10 +88,15 @@ export class ContainerImage extends Component {
       readonly: true,
       render: (marker) => `${marker ? `// ${marker}\n` : ''}${readFileSync(NOTICES_SCRIPT_SOURCE, 'utf8')}`,
     });
+    new GeneratedFile(project, PUBLISH_TOOL, {
+      readonly: true,
+      render: (marker) => `${marker ? `// ${marker}\n` : ''}${readFileSync(PUBLISH_TOOL_SOURCE, 'utf8')}`,
+    });
     this.dockerignore = new IgnoreFile(project, '.dockerignore', { filterCommentLines: false });
     this.specFile = new JsonFile(project, CONTAINER_SPEC_PATH, { obj: () => specFileContent(this.resolved) });
     if (props.appConfig) {
-      this.appConfigFile = new JsonFile(project, props.appConfig.path, { obj: renderAppConfig(this.declared, props.appConfig.values) });
+      const path = props.appConfig.path ?? DEFAULT_APP_CONFIG_PATH;
+      this.appConfigFile = new JsonFile(project, path, { obj: renderAppConfig(this.declared, props.appConfig.values) });
     }
     this.addTasks();
   }
@@ -266,7 +274,7 @@ export class ContainerImage extends Component {
     });
     this.project.addTask(IMAGE_TASKS.publish, {
       description: 'Push the verified image to REGISTRY under its version tag and print its digest',
-      exec: tool('publish/cli'),
+      exec: `node ${PUBLISH_TOOL}`,
       requiredEnv: ['REGISTRY'],
     });
   }

@@ -10,18 +10,19 @@ export const PACKAGE_MANAGERS = ['npm', 'npx', 'corepack', 'yarn'] as const;
 /** Where the node images keep npm itself. */
 export const NPM_HOME = '/usr/local/lib/node_modules/npm';
 
-type Declared = Omit<ResolvedContainer, 'checks'>;
+/** The resolved container before its checks, which are derived from the rest. */
+type Unchecked = Omit<ResolvedContainer, 'checks'>;
 
 /**
  * The check plan of an image, derived from its resolved declaration alone:
  * each policy value (user, paths, timing, profile, stop limit, migrate
  * command) is read from the declaration, never restated. Pure.
  */
-export function deriveChecks(r: Declared): CheckPlan {
+export function deriveChecks(r: Unchecked): CheckPlan {
   return { commands: commands(r), fileExistence: fileExistence(r), metadata: metadata(r), runtime: runtime(r) };
 }
 
-function commands(r: Declared): CommandCheck[] {
+function commands(r: Unchecked): CommandCheck[] {
   return [
     { name: 'whoami', title: `\`whoami\` prints ${r.user}, the original's manual check`, command: ['whoami'], expectedOutput: r.user },
     // node, not `id`: the one program every Node image has.
@@ -42,7 +43,7 @@ function commands(r: Declared): CommandCheck[] {
  * it, with the locked version and architecture, and no other entry. Read
  * with node, the one program the image has to read them with.
  */
-function dpkgStatus(r: Declared, platform: string): CommandCheck[] {
+function dpkgStatus(r: Unchecked, platform: string): CommandCheck[] {
   const shipped = r.debianPackages.filter((p) => p.ships).sort((a, b) => a.name.localeCompare(b.name));
   if (!shipped.length) return [];
   const script = `const fs=require('fs'),d='${DPKG_STATUS_DIR}/';`
@@ -61,7 +62,7 @@ function dpkgStatus(r: Declared, platform: string): CommandCheck[] {
   }];
 }
 
-function fileExistence(r: Declared): FileExistenceCheck[] {
+function fileExistence(r: Unchecked): FileExistenceCheck[] {
   const app = (rel: string) => posix.join(r.workdir, rel);
   const bins = [...new Set(Object.values(r.devDependencies).flat())].sort();
   const npm = r.runtime === 'node';
@@ -126,7 +127,7 @@ function fileExistence(r: Declared): FileExistenceCheck[] {
   ];
 }
 
-function metadata(r: Declared): MetadataCheck[] {
+function metadata(r: Unchecked): MetadataCheck[] {
   return [
     { name: 'exposed-port', title: `EXPOSE ${r.port}`, field: 'exposedPort', port: r.port },
     { name: 'exec-cmd', title: 'exec-form CMD: node is PID 1 and receives SIGTERM', field: 'cmd', cmd: r.cmd },
@@ -139,7 +140,7 @@ function metadata(r: Declared): MetadataCheck[] {
   ];
 }
 
-function runtime(r: Declared): RuntimeCheck[] {
+function runtime(r: Unchecked): RuntimeCheck[] {
   const tmpfs = Object.keys(r.hardened.tmpfs).join(', ');
   return [
     { name: 'healthy', title: `its HEALTHCHECK turns healthy and GET ${r.healthPath} answers 200`, kind: 'healthy', path: r.healthPath },

@@ -120,17 +120,3 @@ export interface DockerfileModel {
   /** The last stage is the image that gets tagged. */
   readonly stages: readonly DockerStage[];
 }
-
-/** The image references the model builds FROM, digests dropped, in order of first use. */
-export function baseImagesOf(model: DockerfileModel): string[] {
-  const stageNames = new Set<string>();
-  const images: string[] = [];
-  for (const stage of model.stages) {
-    if (!stageNames.has(stage.from)) {
-      const tag = stage.from.split('@')[0];
-      if (!images.includes(tag)) images.push(tag);
-    }
-    stageNames.add(stage.name);
-  }
-  return images;
-}

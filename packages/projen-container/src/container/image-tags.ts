@@ -2,7 +2,12 @@ import { archOf } from './container-image-props';
 
 /** One platform's local image, `<imageName>:<version>-<arch>`: what docker:build tags, verify checks and publish pushes. */
 export function platformTag(imageName: string, version: string, platform: string): string {
-  return `${imageName}:${version}-${archOf(platform)}`;
+  return archTag(imageName, version, archOf(platform));
+}
+
+/** The same tag from the architecture, where a workflow's matrix knows only that (`${{ matrix.arch }}`). */
+export function archTag(imageName: string, version: string, arch: string): string {
+  return `${imageName}:${version}-${arch}`;
 }
 
 /**
@@ -15,7 +20,7 @@ export function nativeAliasScript(docker: string, imageName: string, version: st
   return [
     `arch="$(${docker} version --format '{{.Server.Arch}}')"`,
     `case "$arch" in ${arches.join('|')}) ;; *) arch=${arches[0]} ;; esac`,
-    `${docker} tag ${imageName}:${version}-"$arch" ${imageName}:${version}`,
-    `${docker} tag ${imageName}:${version}-"$arch" ${imageName}:latest`,
+    `${docker} tag ${archTag(imageName, version, '"$arch"')} ${imageName}:${version}`,
+    `${docker} tag ${archTag(imageName, version, '"$arch"')} ${imageName}:latest`,
   ].join(' && ');
 }

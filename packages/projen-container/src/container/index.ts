@@ -1,8 +1,8 @@
 // The container image's public surface: the components, their props, and the
 // resolved model other tools read. Validators and renderers stay internal.
-export { ContainerImage, IMAGE_TASKS } from './container-image';
+export { BUNDLER_DEPENDENCY, ContainerImage, IMAGE_TASKS } from './container-image';
 export type { AppConfigProps, ContainerImageProps, DatabaseEngine, DatabaseProps } from './container-image-props';
-export { DATABASE_URL_ENV } from './container-image-props';
+export { DATABASE_URL_ENV, DEFAULT_APP_CONFIG_PATH } from './container-image-props';
 export { ContainerDocs } from './container-docs';
 export { CONTAINER_SPEC_PATH, resolvedContainerSchema, SPEC_SCHEMA_VERSION, specFileContent } from './resolved-container';
 export type { ResolvedContainer } from './resolved-container';

@@ -4,8 +4,8 @@
 export { POSTGRES_IMAGE } from '../github/postgres-service';
 /** Where `postgres:17` keeps its cluster; the named volume mounts here. */
 export const POSTGRES_DATA_DIR = '/var/lib/postgresql/data';
-/** PostgreSQL's port, inside the compose network and, by default, in the cluster. */
-export const POSTGRES_PORT = 5432;
+/** PostgreSQL's port, inside the compose network and, by default, in the cluster: the workflows' service's. */
+export { POSTGRES_PORT } from '../github/postgres-service';
 /**
  * `pg_isready` over TCP, not the socket: during first-start initialisation the
  * image runs a temporary server that listens on the socket only, so a socket

@@ -84,5 +84,5 @@ export function resolveDockerCli(docker: string, env: NodeJS.ProcessEnv): string
       return c;
     } catch { /* try the next PATH entry */ }
   }
-  throw new EngineError(`docker CLI not found (DOCKER=${docker}): install Docker or set DOCKER to its path, e.g. DOCKER=/usr/bin/docker`);
+  throw new EngineError(`docker CLI not found (DOCKER=${docker}): install Docker or set DOCKER to its path`);
 }

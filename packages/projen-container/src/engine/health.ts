@@ -1,9 +1,17 @@
 import Docker from 'dockerode';
 import { logTail } from './scope';
 import { sleep } from './time';
-import type { HealthTiming } from '../container/check-plan';
 
-const MS = 1_000_000; // Docker durations are nanoseconds
+/** A HEALTHCHECK's timing, in seconds, as the image declares it. */
+export interface HealthTiming {
+  readonly intervalS: number;
+  readonly timeoutS: number;
+  readonly startPeriodS: number;
+  readonly retries: number;
+}
+
+/** Docker's durations are nanoseconds. */
+const NS_PER_MS = 1_000_000;
 const FAST_INTERVAL_MS = 500;
 
 /**
@@ -15,9 +23,9 @@ const FAST_INTERVAL_MS = 500;
 export function fastHealthcheck(imageTest: readonly string[] | undefined, timing: HealthTiming): Docker.ContainerCreateOptions['Healthcheck'] {
   return {
     Test: imageTest ? [...imageTest] : undefined,
-    Interval: FAST_INTERVAL_MS * MS,
-    Timeout: timing.timeoutS * 1000 * MS,
-    StartPeriod: timing.startPeriodS * 1000 * MS,
+    Interval: FAST_INTERVAL_MS * NS_PER_MS,
+    Timeout: timing.timeoutS * 1000 * NS_PER_MS,
+    StartPeriod: timing.startPeriodS * 1000 * NS_PER_MS,
     Retries: timing.retries,
   };
 }

@@ -4,7 +4,18 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type Docker from 'dockerode';
 import { EngineError } from './errors';
-import { archOf } from '../container/container-image-props';
+
+/**
+ * The platforms an image can be built for, each with its architecture as
+ * Docker and Debian name it and as node reports it (`process.arch`): the
+ * ones both Debian and node publish builds for, and cloud nodes run.
+ */
+export const PLATFORM_ARCHES: Readonly<Record<string, { readonly arch: string; readonly nodeArch: string }>> = {
+  'linux/amd64': { arch: 'amd64', nodeArch: 'x64' },
+  'linux/arm64': { arch: 'arm64', nodeArch: 'arm64' },
+};
+/** Docker's and Debian's name of a platform's architecture, e.g. `arm64`; the suffix of its image tag. */
+export const archOf = (platform: string): string => PLATFORM_ARCHES[platform].arch;
 
 /** What runc reports when the kernel finds no interpreter for a binary's architecture: no emulator is registered for it. */
 export const EXEC_FORMAT_ERROR = /exec format error/i;

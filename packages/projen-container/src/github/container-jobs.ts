@@ -1,12 +1,14 @@
 import { basename } from 'path';
 import { ACTIONS } from './actions';
-import { postgresService } from './postgres-service';
+import { postgresService, postgresServiceUrl } from './postgres-service';
 import { runnerFor } from './runners';
 import type { Step } from './steps';
 import { checkout, installDependencies, setupNode } from './steps';
 import { archOf } from '../container/container-image-props';
-import { platformTag } from '../container/image-tags';
+import { archTag } from '../container/image-tags';
+import { PUBLISH_TOOL } from '../container/image-tasks';
 import type { PackageManager } from '../container/package-manager';
+import { CONTAINER_SPEC_PATH } from '../container/resolved-container';
 import { COMMIT_TIME } from '../container/source-date';
 import { REPORT_PATH } from '../verify/report';
 
@@ -79,16 +81,17 @@ const ATTESTABLE = {
  * the runner's engine with its timestamps rewritten to the commit's time,
  * verifies and scans it with read-only rights, and keeps it (`docker save`)
  * with its report. `publish` needs `tests` and every `verify`: it loads
- * exactly those images, checks each id against the passing report of its
- * platform, pushes them with the docker CLI (no checkout, no npm, no install
- * scripts while it holds write tokens) and joins them into one index, the
- * digest that is attested (SBOM, provenance) and printed.
+ * exactly those images and runs docker:publish's own tool, the bundled file
+ * the project commits (no npm, no install scripts, no credentials in .git
+ * while it holds write tokens), which checks each id against the passing
+ * report of its platform, pushes them with the docker CLI and joins them
+ * into one index, the digest that is attested (SBOM, provenance) and printed.
  */
 export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, unknown> {
   const publishes = `github.event_name == 'push' && github.ref == 'refs/heads/${o.branch}'`;
   const release = `inputs.${RELEASE_INPUT} != ''`;
   // One leg's image, named as docker:build names it, so verify reads the platform from the tag.
-  const image = `${o.imageName}:\${{ steps.version.outputs.version }}-\${{ matrix.arch }}`;
+  const image = archTag(o.imageName, '${{ steps.version.outputs.version }}', '${{ matrix.arch }}');
   const first = o.platforms[0];
   const install = installDependencies(o.packageManager);
   const semver = (pattern: string) => `type=semver,pattern=${pattern},value=\${{ steps.version.outputs.tag }},enable=\${{ steps.version.outputs.tag != '' }}`;
@@ -231,7 +234,7 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
             run: [
               ...(o.verifiesDatabase ? [
                 'gateway="$(docker network inspect bridge --format \'{{(index .IPAM.Config 0).Gateway}}\')"',
-                'export VERIFY_DATABASE_URL="postgres://postgres@${gateway}:5432/postgres"',
+                `export VERIFY_DATABASE_URL="${postgresServiceUrl('${gateway}')}"`,
               ] : []),
               `npx projen ${o.verifyTask} --image "$IMAGE"`,
             ].join('\n'),
@@ -273,11 +276,10 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
         'if': publishes,
         'runs-on': 'ubuntu-latest',
         'timeout-minutes': 20,
-        'permissions': { 'packages': 'write', 'id-token': 'write', 'attestations': 'write' },
+        'permissions': { 'contents': 'read', 'packages': 'write', 'id-token': 'write', 'attestations': 'write' },
         'env': {
-          // One line per platform: the platform, its arch, and its image as the verify leg named it.
-          IMAGES: o.platforms.map((p) => `${p} ${archOf(p)} ${platformTag(o.imageName, '${{ needs.verify.outputs.version }}', p)}`).join('\n'),
           REGISTRY: '${{ needs.verify.outputs.registry }}',
+          VERSION: '${{ needs.verify.outputs.version }}',
           TAGS: '${{ needs.verify.outputs.tags }}',
         },
         'steps': [
@@ -288,52 +290,30 @@ export function containerWorkflow(o: ContainerWorkflowOptions): Record<string, u
           },
           // Each report in its own folder: every leg's file has the same name.
           { name: 'Download the verify reports', uses: ACTIONS.downloadArtifact.uses, with: { pattern: 'verify-report-*', path: '${{ runner.temp }}/reports' } },
+          { name: 'Load them', run: 'for image in "$RUNNER_TEMP"/images/image-*.tar; do\n  docker load --input "$image"\ndone' },
           {
-            name: 'Load them and check each is its platform\'s verified image',
-            run: [
-              'while read -r platform arch image; do',
-              '  docker load --input "$RUNNER_TEMP/images/image-$arch.tar"',
-              '  loaded="$(docker image inspect --format \'{{.Id}}\' "$image")"',
-              // The same rule as docker:publish: only the image the passing report names for that platform.
-              `  report="$RUNNER_TEMP/reports/verify-report-$arch/${basename(REPORT_PATH)}"`,
-              '  if ! jq -e --arg id "$loaded" --arg p "$platform" \'.ok == true and any(.images[]; .platform == $p and .imageId == $id)\' "$report" >/dev/null; then',
-              '    echo "::error::the $platform verify report does not pass $image ($loaded)"',
-              '    exit 1',
-              '  fi',
-              'done <<< "$IMAGES"',
-            ].join('\n'),
+            // The bundled tool and the spec it reads, nothing else: nothing to install, and no token left in .git.
+            name: 'The publish tool and the spec',
+            uses: ACTIONS.checkout.uses,
+            with: { 'sparse-checkout': [PUBLISH_TOOL, CONTAINER_SPEC_PATH].join('\n'), 'sparse-checkout-cone-mode': false, 'persist-credentials': false },
           },
+          // No cache: there is no lockfile here, and nothing to install.
+          { name: 'Setup Node.js', uses: ACTIONS.setupNode.uses, with: { 'node-version': o.nodeVersion } },
           {
             name: 'Log in to GHCR',
             uses: ACTIONS.login.uses,
             with: { registry: 'ghcr.io', username: '${{ github.actor }}', password: '${{ secrets.GITHUB_TOKEN }}' },
           },
           {
-            // Each platform's image under its own tag, then one index per tag over exactly those manifests.
+            // docker:publish's rule, run as docker:publish runs it: only each platform's image its passing report names,
+            // under <version>-<arch>, then one index per tag over exactly those manifests.
             name: 'Push',
             id: 'push',
+            env: { VERIFY_REPORT: o.platforms.map((p) => `\${{ runner.temp }}/reports/verify-report-${archOf(p)}/${basename(REPORT_PATH)}`).join('\n') },
             run: [
-              'if [ -z "$TAGS" ]; then echo "::error::no tags to publish"; exit 1; fi',
-              'manifests=()',
-              'while read -r platform _ image; do',
-              '  remote="$REGISTRY:${image#*:}"',
-              '  docker tag "$image" "$remote"',
-              '  docker push "$remote"',
-              '  manifest="$(docker image inspect --format \'{{range .RepoDigests}}{{println .}}{{end}}\' "$remote" | sed -n "s|^$REGISTRY@||p" | head -n 1)"',
-              '  if [ -z "$manifest" ]; then echo "::error::no digest for $remote ($platform) after the push"; exit 1; fi',
-              '  manifests+=("$REGISTRY@$manifest")',
-              'done <<< "$IMAGES"',
-              'digest=""',
-              'while IFS= read -r tag; do',
-              '  docker manifest rm "$tag" >/dev/null 2>&1 || true',
-              '  docker manifest create "$tag" "${manifests[@]}"',
-              '  pushed="$(docker manifest push --purge "$tag" | tail -n 1)"',
-              '  if ! [[ $pushed =~ ^sha256:[0-9a-f]{64}$ ]]; then echo "::error::docker manifest push $tag printed no digest"; exit 1; fi',
-              '  if [ -n "$digest" ] && [ "$pushed" != "$digest" ]; then echo "::error::$tag is $pushed, not the index $digest"; exit 1; fi',
-              '  digest="$pushed"',
-              'done <<< "$TAGS"',
-              'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
-              'echo "digest: $digest"',
+              `digest="$(node ${PUBLISH_TOOL})"`,
+              'echo "$digest"',
+              'echo "digest=${digest#digest: }" >> "$GITHUB_OUTPUT"',
             ].join('\n'),
           },
           ATTESTABLE,

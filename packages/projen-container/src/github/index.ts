@@ -4,6 +4,6 @@ export { ACTIONS, pinActions } from './actions';
 export { ContainerWorkflow } from './container-workflow';
 export type { ContainerWorkflowProps } from './container-workflow';
 export type { TestJob } from './container-jobs';
-export { POSTGRES_IMAGE, postgresService } from './postgres-service';
+export { POSTGRES_IMAGE, POSTGRES_PORT, postgresService, postgresServiceUrl } from './postgres-service';
 export { pullBaseImages } from './steps';
 export type { Step } from './steps';

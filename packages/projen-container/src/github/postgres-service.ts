@@ -20,8 +20,14 @@ export const postgresPin = (projectDir: string): RenovatePin => ({
   datasource: 'docker',
 });
 
+/** PostgreSQL's port: the service container's, mapped to the same port on the runner, and compose's and the cluster's. */
+export const POSTGRES_PORT = 5432;
+
+/** The service container's superuser URL (trust auth, its default database), reached at `host`. */
+export const postgresServiceUrl = (host: string): string => `postgres://postgres@${host}:${POSTGRES_PORT}/postgres`;
+
 /**
- * A PostgreSQL service container on the runner's 127.0.0.1:5432 with trust auth, ready before the
+ * A PostgreSQL service container on the runner's loopback at {@link POSTGRES_PORT} with trust auth, ready before the
  * steps start: container.yml's verify runs the database check against it, and a project's own tests
  * may too.
  */
@@ -29,7 +35,7 @@ export function postgresService(): Record<string, unknown> {
   return {
     image: POSTGRES_IMAGE,
     env: { POSTGRES_HOST_AUTH_METHOD: 'trust' },
-    ports: ['5432:5432'],
+    ports: [`${POSTGRES_PORT}:${POSTGRES_PORT}`],
     options: '--health-cmd "pg_isready -U postgres" --health-interval 2s --health-timeout 5s --health-retries 15',
   };
 }

@@ -6,19 +6,29 @@ export interface VerifiedReport {
   readonly images: readonly CheckedImage[];
 }
 
+/** One verify report file: where it was looked for, and what it holds, if anything. */
+export interface ReportFile {
+  readonly path: string;
+  readonly report?: VerifiedReport;
+}
+
 /**
  * Why `platform`'s image `imageId` must not be published, or undefined when
- * it may: only the exact image (by id, not by tag) that the last verify run
- * checked for that platform, in a run that passed, goes out. Pure.
+ * it may: only the exact image (by id, not by tag) that a passing verify run
+ * checked for that platform goes out. Local runs have one report naming every
+ * platform; CI has one per platform's leg. Pure.
  */
-export function refusal(platform: string, imageId: string, report: VerifiedReport | undefined, reportPath: string): string | undefined {
-  if (!report) return `no verify report at ${reportPath}: run npx projen docker:verify first`;
-  const checked = report.images.find((i) => i.platform === platform);
-  if (checked?.imageId !== imageId) {
-    return `the last verify run (${reportPath}) checked ${short(checked?.imageId)} for ${platform}, not this image ${short(imageId)}: run npx projen docker:verify`;
-  }
-  if (!report.ok) return `${checked.image} (${short(imageId)}) failed verification (${reportPath})`;
-  return undefined;
+export function refusal(platform: string, imageId: string, reports: readonly ReportFile[]): string | undefined {
+  const where = reports.map((r) => r.path).join(', ');
+  const found = reports.filter((r): r is Required<ReportFile> => r.report !== undefined);
+  if (found.length === 0) return `no verify report at ${where}: run npx projen docker:verify first`;
+  const checks = found.flatMap(({ path, report }) => report.images
+    .filter((i) => i.platform === platform)
+    .map((image) => ({ path, ok: report.ok, image })));
+  const same = checks.filter((c) => c.image.imageId === imageId);
+  if (same.some((c) => c.ok)) return undefined;
+  if (same.length > 0) return `${same[0].image.image} (${short(imageId)}) failed verification (${same[0].path})`;
+  return `the last verify run (${where}) checked ${short(checks[0]?.image.imageId)} for ${platform}, not this image ${short(imageId)}: run npx projen docker:verify`;
 }
 
 function short(id: string | undefined): string {
@@ -36,6 +46,20 @@ export function checkRegistry(value: string | undefined): string {
     throw new Error(`REGISTRY must name a repository such as ghcr.io/<owner>/<image>, got ${JSON.stringify(value ?? '')}`);
   }
   return value;
+}
+
+/**
+ * The index references to push, one per tag: each of `tags` is a tag, or
+ * the reference `<registry>:<tag>` (what docker/metadata-action outputs).
+ * Anything else, or none at all, is refused. Pure.
+ */
+export function indexRefs(registry: string, tags: readonly string[]): string[] {
+  if (tags.length === 0) throw new Error('TAGS names no tag to publish');
+  return tags.map((t) => {
+    const tag = t.startsWith(`${registry}:`) ? t.slice(registry.length + 1) : t;
+    if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new Error(`TAGS must hold tags or ${registry}:<tag> references, got ${JSON.stringify(t)}`);
+    return `${registry}:${tag}`;
+  });
 }
 
 /**
