@@ -34,11 +34,11 @@ RUN chmod -R go-w .
 
 # The minimal runtime's root filesystem, on the target platform (emulated when it is not the builder's), from
 # Debian's own packages at the versions container.lock.json locks for it, and that platform's node:
-# whoami (the original's manual check), the loader and the libraries ldd lists for node and whoami (glibc >= 2.34
-# has NSS "files" built in), the CA bundle, os-release, and passwd/group for root and the app user. Each shipped
-# package gets its dpkg status entry in /var/lib/dpkg/status.d, so scanners see it. node loses its symbol table
-# (127 -> 108 MB); its dynamic symbols stay, so native addons still link. The last line proves loader, libc and
-# passwd work before anything ships.
+# whoami (so that `docker run <image> whoami` names the user), the loader and the libraries ldd lists for
+# node and whoami (glibc >= 2.34 has NSS "files" built in), the CA bundle, os-release, and passwd/group for root
+# and the app user. Each shipped package gets its dpkg status entry in /var/lib/dpkg/status.d, so scanners see it.
+# node loses its symbol table (127 -> 108 MB); its dynamic symbols stay, so native addons still link. The last
+# line proves loader, libc and passwd work before anything ships.
 FROM debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f AS rootfs
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # BuildKit sets it to the target's architecture, e.g. arm64.

@@ -18,6 +18,7 @@ VERDACCIO_VERSION=6.8.0   # 6.10 and later need Node 22, and the host's own node
 MAX_ADDED=15              # the package README's promise: a quickstart of 15 lines or fewer
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ci-consumers   # verdaccio, its proxied packages and pnpm, kept across runs
 PACKAGE=packages/projen-container
+ROOT=$PWD
 docker=${DOCKER:-docker}
 T0=$SECONDS
 
@@ -120,34 +121,22 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 EOF
 }
 
-# What the consumer adds to the .projenrc.ts that projen new wrote: the package's quickstart, with its own facts.
+# What the consumer adds to the .projenrc.ts that projen new wrote: the package README's quickstart, taken from
+# there by bench/quickstart.ts with the consumer's own facts, and the package in devDeps at the version published.
 declare_image() { # file image port user health
-  node - "$@" "$version" "$native" <<'EOF'
-const fs = require('fs');
-const [file, image, port, user, health, version, platform] = process.argv.slice(2);
-let text = fs.readFileSync(file, 'utf8');
-// projen new writes double quotes, the project's eslint --fix makes them single: either may be there.
-const edit = (anchor, replacement) => {
-  if (!anchor.test(text)) throw new Error(`${file} has no ${anchor} to add to`);
-  text = text.replace(anchor, replacement);
-};
-edit(/from ["']projen["'];\n/, `$&import { ContainerDocs, ContainerImage, ContainerWorkflow } from 'projen-container';
-import { KubernetesManifests } from 'projen-container/deploy';
-`);
-edit(/devDeps: \[(["'])@types\/node@\^24\1/, `$&, 'projen-container@${version}'`);
-edit(/^project\.synth\(\);/m, `const image = new ContainerImage(project, {
-  imageName: '${image}',
-  port: ${port},
-  user: '${user}',
-  healthPath: '${health}',
-  shutdownTimeoutMs: 2000,
-  sizeBudgetMb: 150,
-  platforms: ['${platform}'],
+  # node runs the TypeScript as it is (it would warn that the repository's package.json names no module type).
+  node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON --input-type=module - "$@" "$version" "$native" "$ROOT" <<'EOF'
+import * as fs from 'node:fs';
+const [file, image, port, user, health, version, platform, root] = process.argv.slice(2);
+const { withQuickstart } = await import(`${root}/bench/quickstart.ts`);
+const readme = fs.readFileSync(`${root}/packages/projen-container/README.md`, 'utf8');
+let text = withQuickstart(fs.readFileSync(file, 'utf8'), readme, {
+  imageName: image, port: Number(port), user, healthPath: health, shutdownTimeoutMs: 2000, platforms: [platform],
 });
-new ContainerDocs(image);
-new ContainerWorkflow(image);
-new KubernetesManifests(image);
-project.synth();`);
+// projen new writes double quotes, the project's eslint --fix makes them single: either may be there.
+const devDeps = /devDeps: \[(["'])@types\/node@\^24\1/;
+if (!devDeps.test(text)) throw new Error(`${file} has no ${devDeps} to add to`);
+text = text.replace(devDeps, `$&, 'projen-container@${version}'`);
 fs.writeFileSync(file, text);
 EOF
 }

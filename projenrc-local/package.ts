@@ -113,6 +113,8 @@ export function containerPackage(root: typescript.TypeScriptProject, options: Co
       hideBreadcrumbs: true,
       // One page per entry point.
       router: 'module',
+      // A public signature naming a type the reference leaves out, or a link to one, fails the build.
+      treatWarningsAsErrors: true,
     },
   });
   pkg.postCompileTask.spawn(pkg.addTask('docgen', { description: `Generate the API reference in ${API_DOCS}/ from the TSDoc`, exec: 'typedoc' }));

@@ -4,4 +4,6 @@
 export * from './container';
 export * from './github';
 export { Renovate } from './renovate';
+export type { RenovatePin, RenovateProps } from './renovate';
+export type { GeneratedFile } from './generated-file';
 export { TaskMakefile } from './task-makefile';

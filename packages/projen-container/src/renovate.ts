@@ -24,6 +24,12 @@ export interface RenovatePin {
    * @default false
    */
   readonly digestOnly?: boolean;
+  /**
+   * The conventional-commit type of the bot's commits, when a release must follow them: a pin in a
+   * package's source reaches its consumers only with a release, and only `fix` and `feat` commits cut one.
+   * @default Renovate's own: `chore` where the repository's history has conventional commits, else none
+   */
+  readonly semanticCommitType?: 'fix';
 }
 
 /** How long every update waits after its release, npm, actions and images alike. */
@@ -48,9 +54,9 @@ function escape(path: string): string {
 /**
  * The Renovate configuration, `.github/renovate.json5`, synthesized from the
  * pins it must know. Renovate, not Dependabot: the base-image digests live in
- * container.lock.json and the action pins in TypeScript, both generated into
- * other files, and only Renovate's custom managers can update them where they
- * are declared (docs/updates.md).
+ * container.lock.json and, in the package's own repository, the action pins in
+ * its TypeScript, both generated into other files, and only Renovate's custom
+ * managers can update them where they are declared (docs/updates.md).
  */
 export class Renovate extends Component {
   /** The project's Renovate, for components that register the pins they declare. */
@@ -142,6 +148,13 @@ export function renovateConfig(pins: readonly RenovatePin[]): Record<string, unk
         matchDatasources: [pin.datasource],
         matchUpdateTypes: ['minor', 'patch', 'digest'],
         groupName: pin.description,
+      })),
+      ...pins.filter((p) => p.semanticCommitType).map((pin) => ({
+        description: `${pin.description}: a ${pin.semanticCommitType} commit, so that the package declaring it releases the update`,
+        matchFileNames: [pin.file],
+        matchDatasources: [pin.datasource],
+        semanticCommits: 'enabled',
+        semanticCommitType: pin.semanticCommitType,
       })),
       ...pins.map((pin) => ({
         // A digest has no release date Renovate can read (docker): it then waits on the dependency dashboard (docs/updates.md).

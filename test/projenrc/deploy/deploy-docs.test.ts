@@ -10,6 +10,13 @@ describe('docs/deploy.md', () => {
     expect(out['.projen/files.json'].files).toContain('docs/deploy.md');
   });
 
+  test('neither it nor any other generated file cites this repository\'s history or tasks: its decision records, "the original", its dev task', () => {
+    // Apache's LICENSE speaks of "the original version of the Work": projen's, not the package's.
+    const text = Object.entries(out).filter(([path]) => path !== 'LICENSE').map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v))).join('\n');
+    expect(text).toContain('whoami');
+    expect(text).not.toMatch(/decisions\/|the original|projen dev/i);
+  });
+
   test('walks through local development', () => {
     for (const line of [
       'cp .env.example .env',
@@ -78,7 +85,7 @@ describe('docs/deploy.md', () => {
   test('says why liveness is not readiness, with the probes as rendered', () => {
     expect(docs).toContain('### Liveness is not readiness');
     expect(docs).toContain('| readiness | `GET /health/live` on 8000 |');
-    expect(docs).toContain('docs/decisions/0005');
+    expect(docs).toContain('a database outage is shared by every pod');
     expect(docs).toContain('| liveness | `GET /health/live` on 8000 |');
     expect(docs).toContain('| startup | `GET /health/live` on 8000 |');
     expect(docs).toMatch(/database outage\s+would fail every pod's liveness/);

@@ -12,9 +12,11 @@ import { CONTAINER_SPEC_PATH } from '../../../packages/projen-container/src/cont
 import { POSTGRES_IMAGE as COMPOSE_POSTGRES_IMAGE } from '../../../packages/projen-container/src/deploy/defaults';
 import { ACTIONS } from '../../../packages/projen-container/src/github/actions';
 import { containerWorkflow, PUBLISH_PERMISSIONS, RELEASE_INPUT } from '../../../packages/projen-container/src/github/container-jobs';
+import { workflowPins } from '../../../packages/projen-container/src/github/container-workflow';
 import { renderWorkflow } from '../../../packages/projen-container/src/github/render';
 import { runnerFor } from '../../../packages/projen-container/src/github/runners';
 import { pullBaseImages } from '../../../packages/projen-container/src/github/steps';
+import { ownSourceFile } from '../../../packages/projen-container/src/source-file';
 import { TEST_ADMIN_DATABASE_URL, testJob } from '../../../projenrc-local/tests';
 import { BASE_PROPS, FACTS, testProject } from '../container/fixture';
 import { repoCommittedAt } from '../support/git-repo';
@@ -488,20 +490,44 @@ describe('Renovate', () => {
     }
   });
 
-  test('without a database, no PostgreSQL pin: nothing runs the image', () => {
-    const project = testProject();
-    const { database: _database, migrateCommand: _migrate, ...withoutDatabase } = BASE_PROPS;
-    new ContainerWorkflow(new ContainerImage(project, withoutDatabase));
-    new Renovate(project);
-    const out = Testing.synth(project)['.github/renovate.json5'];
-    expect(out.customManagers.map((m: any) => m.description)).toEqual(['base image digests', 'GitHub Actions pins']);
+  test('the package\'s pins are this repository\'s: sources it holds as TypeScript; a PostgreSQL image only with a database', () => {
+    expect(workflowPins(ROOT, true).map((p) => [p.description, p.file])).toEqual([
+      ['GitHub Actions pins', 'packages/projen-container/src/github/actions.ts'],
+      ['PostgreSQL image', 'packages/projen-container/src/github/postgres-service.ts'],
+    ]);
+    expect(workflowPins(ROOT, false).map((p) => p.description)).toEqual(['GitHub Actions pins']);
   });
 
-  test('each component registers its own pins: without ContainerWorkflow, no action pins', () => {
+  test('a source is the project\'s own only as TypeScript inside it, outside node_modules', () => {
+    expect(ownSourceFile('/repo', '/repo/packages/pkg/src/github/actions.ts')).toBe('packages/pkg/src/github/actions.ts');
+    expect(ownSourceFile('/app', '/app/node_modules/projen-container/lib/github/actions.js')).toBeUndefined();
+    expect(ownSourceFile('/app', '/app/node_modules/projen-container/src/github/actions.ts')).toBeUndefined();
+    expect(ownSourceFile('/repo', '/repo/packages/pkg/lib/github/actions.js')).toBeUndefined();
+    expect(ownSourceFile('/app', '/elsewhere/src/github/actions.ts')).toBeUndefined();
+  });
+
+  test('a consumer\'s config covers its own lock and npm: the package\'s pins reach it with its releases', () => {
+    // A project outside this repository, as every consumer is: the package's sources lie outside its outdir.
     const project = testProject();
-    new ContainerImage(project, BASE_PROPS);
+    new ContainerWorkflow(new ContainerImage(project, BASE_PROPS));
     new Renovate(project);
     const out = Testing.synth(project)['.github/renovate.json5'];
     expect(out.customManagers.map((m: any) => m.description)).toEqual(['base image digests']);
+    expect(JSON.stringify(out.packageRules)).not.toMatch(/projen-container|GitHub Actions|PostgreSQL/);
+    expect(out.enabledManagers).toEqual(['npm', 'custom.regex']);
+  });
+
+  test('the package\'s pins update in fix commits, which release it; the lock\'s stay Renovate\'s own', () => {
+    const rules = config.packageRules.filter((r: any) => r.semanticCommitType);
+    expect(rules.map((r: any) => [r.matchFileNames, r.semanticCommits, r.semanticCommitType])).toEqual([
+      [['packages/projen-container/src/github/actions.ts'], 'enabled', 'fix'],
+      [['packages/projen-container/src/github/postgres-service.ts'], 'enabled', 'fix'],
+    ]);
+    // Renovate's subject for a group (its default scope, deps), against the package's release's own filter of its commits.
+    const tasks = JSON.parse(readFileSync(join(ROOT, 'packages/projen-container/.projen/tasks.json'), 'utf8'));
+    const grep = /--grep '([^']+)'/.exec(tasks.tasks['bump:releasable-commits'].steps[0].exec)![1];
+    const releasable = new RegExp(grep.replace('[:space:]', '\\s').replace('[[:blank:]]', '[ \\t]'));
+    for (const r of rules) expect(`${r.semanticCommitType}(deps): update ${r.description.split(':')[0]}`).toMatch(releasable);
+    expect('chore(deps): update GitHub Actions pins').not.toMatch(releasable);
   });
 });

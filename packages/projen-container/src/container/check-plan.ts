@@ -8,7 +8,8 @@ const checkBase = {
   /** What passing proves, one sentence. */
   title: text,
 };
-const checkBaseSchema = z.strictObject(checkBase).readonly();
+/** What every check has: its name and what passing proves. */
+export const checkBaseSchema = z.strictObject(checkBase).readonly();
 export type CheckBase = z.infer<typeof checkBaseSchema>;
 
 /** Runs `command` in a fresh container without a network, as the image's user. */

@@ -258,7 +258,7 @@ export class ContainerImage extends Component {
             `--tag ${platformTag(imageName, version, platform)} .`,
           ].join(' '),
         })),
-        // The original's manual checks run `docker run --rm <imageName> whoami` verbatim.
+        // So that `docker run --rm <imageName> whoami` runs the engine's own platform's image by its bare name.
         { name: 'native', exec: nativeAliasScript(docker, imageName, version, platforms) },
       ],
     });

@@ -24,7 +24,7 @@ export function deriveChecks(r: Unchecked): CheckPlan {
 
 function commands(r: Unchecked): CommandCheck[] {
   return [
-    { name: 'whoami', title: `\`whoami\` prints ${r.user}, the original's manual check`, command: ['whoami'], expectedOutput: r.user },
+    { name: 'whoami', title: `\`whoami\` prints ${r.user}: \`docker run --rm <image> whoami\` names the user the image runs as`, command: ['whoami'], expectedOutput: r.user },
     // node, not `id`: the one program every Node image has.
     { name: 'uid', title: `the default user's uid is ${r.uid}, not 0`, command: ['node', '-p', 'process.getuid()'], expectedOutput: String(r.uid) },
     ...r.platforms.map((platform): CommandCheck => ({

@@ -222,11 +222,11 @@ function rootfsStage(r: ResolvedContainer): DockerStage {
     from: r.baseImages.runtime,
     comment: 'The minimal runtime\'s root filesystem, on the target platform (emulated when it is not the builder\'s), from\n'
       + 'Debian\'s own packages at the versions container.lock.json locks for it, and that platform\'s node:\n'
-      + 'whoami (the original\'s manual check), the loader and the libraries ldd lists for node and whoami (glibc >= 2.34\n'
-      + 'has NSS "files" built in), the CA bundle, os-release, and passwd/group for root and the app user. Each shipped\n'
-      + `package gets its dpkg status entry in ${DPKG_STATUS_DIR}, so scanners see it. node loses its symbol table\n`
-      + '(127 -> 108 MB); its dynamic symbols stay, so native addons still link. The last line proves loader, libc and\n'
-      + 'passwd work before anything ships.',
+      + 'whoami (so that `docker run <image> whoami` names the user), the loader and the libraries ldd lists for\n'
+      + 'node and whoami (glibc >= 2.34 has NSS "files" built in), the CA bundle, os-release, and passwd/group for root\n'
+      + `and the app user. Each shipped package gets its dpkg status entry in ${DPKG_STATUS_DIR}, so scanners see it.\n`
+      + 'node loses its symbol table (127 -> 108 MB); its dynamic symbols stay, so native addons still link. The last\n'
+      + 'line proves loader, libc and passwd work before anything ships.',
     instructions: [
       { kind: 'SHELL', argv: ROOTFS_SHELL },
       { kind: 'ARG', name: 'TARGETARCH', comment: 'BuildKit sets it to the target\'s architecture, e.g. arm64.' },

@@ -14,7 +14,7 @@ import { GeneratedFile } from '../generated-file';
 export const COMPOSE_SERVICES = { api: 'api', migrate: 'migrate', postgres: 'postgres' } as const;
 /**
  * The uncommitted file that overrides the stack's defaults: compose reads it for `${VAR}`
- * interpolation, and `npx projen dev` reads it for the app. Optional: without it every variable
+ * interpolation, and a task that runs the app from source may read it too. Optional: without it every variable
  * has its documented default.
  */
 export const ENV_FILE = '.env';
@@ -94,7 +94,7 @@ export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
     {
       name: DATABASE_URL_ENV,
       example: hostDatabaseUrl(r),
-      comment: `Read by \`npx projen dev\` (the app from source, on this host) only: the stack's postgres on ${COMPOSE_PUBLISH_HOST}; `
+      comment: `For the app run from source on this host only: the stack's postgres on ${COMPOSE_PUBLISH_HOST}; `
         + 'its password and database must match the two above. Compose builds its own URL for the services.',
     },
   ];
@@ -104,7 +104,7 @@ export function envFileEntries(r: ResolvedContainer): EnvFileEntry[] {
 export function renderEnvExample(entries: readonly EnvFileEntry[], composeFile: string, marker?: string): string {
   return [
     ...(marker ? [`# ${marker}`] : []),
-    `# Optional: ${composeFile} and \`npx projen dev\` run with these defaults. To change one, copy this file to ${ENV_FILE}`,
+    `# Optional: ${composeFile}, and the app run from source on this host, use these defaults. To change one, copy this file to ${ENV_FILE}`,
     `# (git ignores it) and edit it: cp .env.example ${ENV_FILE}`,
     ...entries.flatMap((e) => ['', `# ${e.comment}`, `${e.name}=${e.example}`]),
     '',
@@ -221,7 +221,7 @@ export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}
  * PostgreSQL and its migrations, whose variables `.env.example` documents.
  * The services are projen's `DockerCompose`; what it cannot express
  * (conditions, hardening, healthchecks, loopback ports, the built image's
- * tag) is added in one place, {@link extendComposeFile}.
+ * tag) is added in one place, `deploy/compose-extensions.ts`.
  * `.env` is gitignored.
  */
 export class ComposeStack extends Component {

@@ -174,8 +174,8 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     (!r.database ? livenessWithoutDatabase(r, probe('readiness')?.path) : r.livenessPath
       ? `Readiness asks ${code(probe('readiness')?.path ?? r.livenessPath)} too, not ${code(r.healthPath)}: a database outage is shared by every `
-        + 'pod, and taking them all out of the Service would replace our 503 with `Retry-After` by the ingress\'s bare one and take down '
-        + `the routes that need no database (docs/decisions/0005). ${code(r.healthPath)} still answers 503 during an outage, for monitors. `
+        + 'pod, and taking them all out of the Service would replace the app\'s own 503 by the ingress\'s bare one and take down '
+        + `the routes that need no database. ${code(r.healthPath)} still answers 503 during an outage, for monitors. `
         + `Liveness and startup ask ${code(r.livenessPath)}, which never touches the database: if it did, a database outage `
         + 'would fail every pod\'s liveness at once and Kubernetes would restart them all in a loop, which cures nothing and '
         + 'adds cold starts to the outage. A restart helps only a process that is stuck, and only liveness can tell that.'
@@ -193,7 +193,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
         + `And every API pod runs the same command as an init container (${code(CONTAINER_NAMES.migrate)}) before the app starts, so `
         + 'with plain kubectl, Flux or anything else a new version never serves before its migration ran: the first new pod migrates '
         + '(or finds the Job did), and with maxUnavailable 0 the old pods serve meanwhile. A migration must therefore work with the code '
-        + 'before it and after it (expand, deploy, then contract); see docs/decisions/0006-migration-per-release.md.',
+        + 'before it and after it (expand, deploy, then contract).',
     ] : []),
     '',
     '### First deploy',

@@ -40,7 +40,7 @@ export class KubernetesManifests extends Component {
       name: 'pod',
       title: 'run with the production Deployment\'s own user, read-only root, emptyDir, capabilities, env and memory limit'
         + (database
-          ? ', and the database unreachable: only a probe of the database path may fail (none does: docs/decisions/0005), it stops within the grace period'
+          ? ', and the database unreachable: only a probe of the database path may fail, it stops within the grace period'
           : ': every probe answers 200, it stops within the grace period')
         + ', and a heap filled under that env and limit ends in V8\'s "heap out of memory", not in the kernel\'s OOM kill',
       kind: 'pod',

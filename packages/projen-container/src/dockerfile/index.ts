@@ -3,6 +3,7 @@
 // Synthesis needs none of it: ContainerImage writes the Dockerfile.
 export { dockerfileModel, runtimeFrom, SCRATCH } from '../container/dockerfile';
 export { renderDockerfile } from '../container/dockerfile-render';
-export type { DockerfileModel } from '../container/dockerfile-model';
-export { archOf, nodeImageOf, RUNTIME_KINDS } from '../container/container-image-props';
+export type * from '../container/dockerfile-model';
+export { BUILD_PLATFORM } from '../container/dockerfile-model';
+export { archOf, DEBIAN_RELEASE, nodeImageOf, RUNTIME_KINDS } from '../container/container-image-props';
 export type { RuntimeKind } from '../container/container-image-props';

@@ -10,6 +10,7 @@ export type { Engine, Reach } from './connect';
 export { fastHealthcheck, healthDeadlineMs, waitForHealth } from './health';
 export type { HealthOutcome } from './health';
 export { cannotRun, ensurePlatformsRun, EXEC_FORMAT_ERROR } from './platforms';
+export type { EnginePlatform } from './platforms';
 export { httpGet } from './http';
 export type { HttpAnswer } from './http';
 export { freePorts } from './ports';

@@ -1,5 +1,5 @@
 import type { RenovatePin } from '../renovate';
-import { sourceFile } from '../source-file';
+import { ownSourceFile } from '../source-file';
 
 /**
  * Every action any of the project's workflows uses, pinned to the full commit
@@ -27,13 +27,20 @@ export const ACTIONS = {
   attestProvenance: { uses: 'actions/attest-build-provenance@a2bbfa25375fe432b6a289bc6b6cd05ecd0c4c32', version: 'v4.1.0' },
 } as const;
 
-/** Renovate's view of {@link ACTIONS}, where this file sits in the project: the new tag and its commit SHA, in one edit. */
-export const actionPins = (projectDir: string): RenovatePin => ({
-  description: 'GitHub Actions pins',
-  file: sourceFile(projectDir, __filename),
-  matchString: "uses: '(?<depName>[\\w.-]+/[\\w.-]+)@(?<currentDigest>[a-f0-9]{40})', version: '(?<currentValue>v[^']+)'",
-  datasource: 'github-tags',
-});
+/**
+ * Renovate's view of {@link ACTIONS}, where the project holds this file as source (see `ownSourceFile`): the new
+ * tag and its commit SHA, in one edit. A `fix` commit, as the pins reach consumers only with a release.
+ */
+export function actionPins(projectDir: string): RenovatePin | undefined {
+  const file = ownSourceFile(projectDir, __filename);
+  return file === undefined ? undefined : {
+    description: 'GitHub Actions pins',
+    file,
+    matchString: "uses: '(?<depName>[\\w.-]+/[\\w.-]+)@(?<currentDigest>[a-f0-9]{40})', version: '(?<currentValue>v[^']+)'",
+    datasource: 'github-tags',
+    semanticCommitType: 'fix',
+  };
+}
 
 /** Makes every projen-generated workflow resolve its actions through {@link ACTIONS}. */
 export function pinActions(github: { actions: { set(action: string, override: string): void } }): void {

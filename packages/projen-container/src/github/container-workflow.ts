@@ -8,6 +8,7 @@ import { renderWorkflow } from './render';
 import type { ContainerImage } from '../container/container-image';
 import { IMAGE_TASKS } from '../container/container-image';
 import { GeneratedFile } from '../generated-file';
+import type { RenovatePin } from '../renovate';
 import { Renovate } from '../renovate';
 
 export interface ContainerWorkflowProps {
@@ -59,6 +60,14 @@ export class ContainerWorkflow extends Component {
   }
 
   public preSynthesize(): void {
-    Renovate.of(this.project)?.addPins(actionPins(this.project.outdir), ...(this.image.declared.database ? [postgresPin(this.project.outdir)] : []));
+    Renovate.of(this.project)?.addPins(...workflowPins(this.project.outdir, this.image.declared.database !== undefined));
   }
+}
+
+/**
+ * The pins of what the workflow runs, for the project's Renovate: none in a consumer, whose copy of the package
+ * is compiled in node_modules (see `ownSourceFile`), and no PostgreSQL image without a database. Pure.
+ */
+export function workflowPins(projectDir: string, database: boolean): RenovatePin[] {
+  return [actionPins(projectDir), database ? postgresPin(projectDir) : undefined].filter((p) => p !== undefined);
 }

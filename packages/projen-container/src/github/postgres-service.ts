@@ -1,5 +1,5 @@
 import type { RenovatePin } from '../renovate';
-import { sourceFile } from '../source-file';
+import { ownSourceFile } from '../source-file';
 
 /**
  * The PostgreSQL image, written once: the workflows' service container, and
@@ -12,13 +12,21 @@ import { sourceFile } from '../source-file';
  */
 export const POSTGRES_IMAGE = 'postgres:17-trixie';
 
-/** Renovate's view of {@link POSTGRES_IMAGE}: newer tags of the same image, proposed where it is declared. */
-export const postgresPin = (projectDir: string): RenovatePin => ({
-  description: 'PostgreSQL image',
-  file: sourceFile(projectDir, __filename),
-  matchString: "POSTGRES_IMAGE = '(?<depName>postgres):(?<currentValue>[^'@]+)'",
-  datasource: 'docker',
-});
+/**
+ * Renovate's view of {@link POSTGRES_IMAGE}, where the project holds this file as source (see `ownSourceFile`):
+ * newer tags of the same image, proposed where it is declared. A `fix` commit, as it reaches consumers only with
+ * a release.
+ */
+export function postgresPin(projectDir: string): RenovatePin | undefined {
+  const file = ownSourceFile(projectDir, __filename);
+  return file === undefined ? undefined : {
+    description: 'PostgreSQL image',
+    file,
+    matchString: "POSTGRES_IMAGE = '(?<depName>postgres):(?<currentValue>[^'@]+)'",
+    datasource: 'docker',
+    semanticCommitType: 'fix',
+  };
+}
 
 /** PostgreSQL's port: the service container's, mapped to the same port on the runner, and compose's and the cluster's. */
 export const POSTGRES_PORT = 5432;

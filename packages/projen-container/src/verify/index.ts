@@ -13,7 +13,7 @@ export { verifyImage, skipPlan } from './verify';
 export type { VerifyInput } from './verify';
 export { VerifyError } from './errors';
 export { isOk, renderTable, rowId, summary, writeReport } from './report';
-export type { Report, Row, Status } from './report';
+export type { CheckedImage, Report, Row, Status } from './report';
 // The pod check's pieces, for tools that run an image as its Deployment would (a soak, say).
 export { fillHeap, kustomize, podHostConfig } from './categories/pod';
 export type { HeapFill } from './categories/pod';
