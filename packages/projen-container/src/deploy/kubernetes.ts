@@ -8,8 +8,8 @@ import {
 import { heapLimitMiB, NODE_OPTIONS, nodeOptions } from './heap-limit';
 import type { ResolvedEnvironment, ResolvedKubernetesProps } from './kubernetes-props';
 import { networkPolicySpec } from './network-policy';
-import { fail } from './validation';
 import type { KubeObject, ResolvedContainer } from '../container';
+import { fail } from '../container/validation';
 
 /** The folders under the output folder: the objects, and one kustomization per environment. */
 export const BASE_DIR = 'base';
