@@ -75,8 +75,8 @@ export const loginName = z.string({ error: 'must be a lowercase login name other
 export const oneLine = z.string({ error: 'must be one non-empty line' }).regex(/^[^\r\n]*\S[^\r\n]*$/, { error: 'must be one non-empty line' });
 
 /** A non-empty exec-form argv of non-empty words. */
-export const command = z.array(z.string().min(1), { error: 'must be a non-empty exec-form argv of non-empty words' })
-  .min(1, { error: 'must be a non-empty exec-form argv of non-empty words' });
+export const command = z.array(z.string().min(1, { error: 'must be a non-empty exec-form argv of non-empty words' }),
+  { error: 'must be a non-empty exec-form argv of non-empty words' }).min(1, { error: 'must be a non-empty exec-form argv of non-empty words' });
 
 export function oneOf<T extends string>(allowed: readonly T[]) {
   return z.enum(allowed as [T, ...T[]], { error: `must be one of ${allowed.join(', ')}` });
