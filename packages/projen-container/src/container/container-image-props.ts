@@ -20,8 +20,8 @@ export interface ContainerImageProps {
   /**
    * The liveness path: 2xx while the process can serve, whatever its
    * dependencies say, so an orchestrator restarts only a stuck process.
-   * Optional for the app too: one that declares none serves none, and
-   * nothing probes it.
+   * Left out, nothing probes one, and config/default.json has none: the
+   * app's loader should take it as optional, serving no such endpoint.
    * @default - none: the app has no liveness endpoint
    */
   readonly livenessPath?: string;
