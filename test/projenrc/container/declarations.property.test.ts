@@ -43,6 +43,8 @@ const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
 const envKey = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/)
   .filter((k) => !['NODE_ENV', 'PORT', 'WEB_CONCURRENCY', 'PATH', 'APP_VERSION'].includes(k) && !/PASS|SECRET|KEY|TOKEN|ACCESS/i.test(k));
 const labelKey = fc.stringMatching(/^[a-z0-9]{1,8}(?:[.-][a-z0-9]{1,8}){0,3}$/).filter((k) => !k.startsWith('org.opencontainers.image.'));
+// Without `"`, `\` and `$`: dockerfile-utils misreads `"\""`, which Docker accepts, and LABEL expands `$`
+// (the derived `${VERSION}` labels rely on it), so a label's `$` is not literal.
 const printable = fc.string({ unit: fc.constantFrom(...'abcXYZ019 _-./:=,@+%'.split('')), maxLength: 24 });
 
 const validProps: fc.Arbitrary<ContainerImageProps> = fc.record({
