@@ -41,6 +41,11 @@ export function check<T>(component: string, field: string, rule: z.ZodType<T>, v
   return parsed.data;
 }
 
+/** A string matching `pattern`; `must` is the rule in words. */
+function matching(pattern: RegExp, must: string) {
+  return z.string({ error: must }).regex(pattern, { error: must });
+}
+
 /** An integer in [min, max]. */
 export function intIn(min: number, max: number) {
   const error = `must be an integer ${min}-${max}`;
@@ -56,7 +61,8 @@ export const port = intIn(1, 65535);
 export const id = intIn(1, 2 ** 31 - 1);
 export const workers = intIn(1, MAX_WORKERS);
 export const shutdownTimeoutMs = intIn(1, MAX_SHUTDOWN_TIMEOUT_MS);
-export const sizeBudgetMb = z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' });
+const POSITIVE = 'must be a positive number';
+export const sizeBudgetMb = z.number({ error: POSITIVE }).positive({ error: POSITIVE });
 
 /**
  * An absolute URL path of unreserved characters (RFC 3986: letters, digits,
@@ -64,19 +70,16 @@ export const sizeBudgetMb = z.number({ error: 'must be a positive number' }).pos
  * HEALTHCHECK and into probes, and a percent-escape would name a route the
  * app matches decoded. The app's own config loader accepts this set.
  */
-export const urlPath = z.string({ error: 'must be an absolute URL path of letters, digits, -._~ and /' })
-  .regex(/^\/[A-Za-z0-9._~/-]*$/, { error: 'must be an absolute URL path of letters, digits, -._~ and /' });
+export const urlPath = matching(/^\/[A-Za-z0-9._~/-]*$/, 'must be an absolute URL path of letters, digits, -._~ and /');
 
 /** A login name other than root: the image never runs as root. */
-export const loginName = z.string({ error: 'must be a lowercase login name other than root' })
-  .regex(/^(?!root$)[a-z_][a-z0-9_-]{0,31}$/, { error: 'must be a lowercase login name other than root' });
+export const loginName = matching(/^(?!root$)[a-z_][a-z0-9_-]{0,31}$/, 'must be a lowercase login name other than root');
 
 /** Text that ends a one-line error: non-empty, no line breaks. */
-export const oneLine = z.string({ error: 'must be one non-empty line' }).regex(/^[^\r\n]*\S[^\r\n]*$/, { error: 'must be one non-empty line' });
+export const oneLine = matching(/^[^\r\n]*\S[^\r\n]*$/, 'must be one non-empty line');
 
-/** A non-empty exec-form argv of non-empty words. */
-export const command = z.array(z.string().min(1, { error: 'must be a non-empty exec-form argv of non-empty words' }),
-  { error: 'must be a non-empty exec-form argv of non-empty words' }).min(1, { error: 'must be a non-empty exec-form argv of non-empty words' });
+const ARGV = 'must be a non-empty exec-form argv of non-empty words';
+export const command = z.array(z.string().min(1, { error: ARGV }), { error: ARGV }).min(1, { error: ARGV });
 
 export function oneOf<T extends string>(allowed: readonly T[]) {
   return z.enum(allowed as [T, ...T[]], { error: `must be one of ${allowed.join(', ')}` });
@@ -99,16 +102,14 @@ const TAG = '(?!latest(?:@|$))\\w[\\w.-]{0,127}';
 const DIGEST = '@sha256:[a-f0-9]{64}';
 
 /** A repository name without registry, tag or digest, e.g. `my-api`. */
-export const imageName = z.string({ error: 'must be a lowercase image repository name' })
-  .regex(new RegExp(`^${PATH}$`), { error: 'must be a lowercase image repository name' });
+export const imageName = matching(new RegExp(`^${PATH}$`), 'must be a lowercase image repository name');
 
 /** A registry and repository without tag or digest: kustomize appends the digest. */
-export const repository = z.string({ error: 'must be a lowercase registry/repository without tag or digest' })
-  .regex(new RegExp(`^${HOST}(?:/${COMPONENT})+$`), { error: 'must be a lowercase registry/repository without tag or digest' });
+export const repository = matching(new RegExp(`^${HOST}(?:/${COMPONENT})+$`), 'must be a lowercase registry/repository without tag or digest');
 
 /** A reference with an explicit tag other than `latest` (hadolint DL3006/DL3007), pinned by a digest or not. */
-export const imageRef = z.string({ error: 'must be an image reference with an explicit tag other than latest' })
-  .regex(new RegExp(`^(?:${HOST}/)?${PATH}:${TAG}(?:${DIGEST})?$`), { error: 'must be an image reference with an explicit tag other than latest' });
+export const imageRef = matching(new RegExp(`^(?:${HOST}/)?${PATH}:${TAG}(?:${DIGEST})?$`),
+  'must be an image reference with an explicit tag other than latest');
 
 /** A reference the lock pins: a tag without a digest, since `npx projen docker:lock` adds the digest. */
 export const imageTag = imageRef.refine((ref) => !ref.includes('@'), { error: 'must be a tag without a digest (npx projen docker:lock pins digests)' });
