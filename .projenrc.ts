@@ -89,6 +89,8 @@ const project = new typescript.TypeScriptAppProject({
     '@cfworker/json-schema@^4',
     // The OpenAPI 3.1 document is checked against the specification's own schemas.
     '@seriousme/openapi-schema-validator@^2',
+    // Property tests: drawn declarations, valid and invalid, against every validator of what they synthesize.
+    'fast-check@^4',
   ],
   tsconfig: {
     compilerOptions: {

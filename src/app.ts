@@ -83,7 +83,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   refuseAsNodeWouldOurWay(app);
   answerUnservedMethods(app);
-  const quietPaths = new Set([config.healthPath, config.livenessPath, config.metricsPath]);
+  const quietPaths = new Set([config.healthPath, config.livenessPath, config.metricsPath].filter((p) => p !== undefined));
   app.addHook('onResponse', (request, reply, done) => {
     metrics.answered(request, reply);
     logRequest(request, reply, quietPaths);
@@ -127,10 +127,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     transform: (route) => jsonSchemaTransform({ ...route, schema: withSharedErrors(route.schema) }),
     transformObject: withResponseHeaders(API_PREFIX),
   });
-  void app.register(livenessRoute, { path: config.livenessPath, version: options.version });
+  if (config.livenessPath) void app.register(livenessRoute, { path: config.livenessPath, version: options.version });
   const { probeTimeoutMs, probeWindowMs } = config.database;
   void app.register(healthRoute, { path: config.healthPath, version: options.version, db, probeTimeoutMs, probeWindowMs });
-  void app.register(metricsRoute, { path: config.metricsPath, registry: metrics.registry, scrape: options.scrape });
+  if (config.metricsPath) void app.register(metricsRoute, { path: config.metricsPath, registry: metrics.registry, scrape: options.scrape });
   void app.register(openapiRoute);
   void app.register(courseRoutes, { prefix: API_PREFIX, db });
   void app.register(promptRoutes, { prefix: API_PREFIX, prompts: options.prompts });

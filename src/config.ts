@@ -31,10 +31,13 @@ export interface Config {
   readonly workers: number;
   /** Readiness: 503 while the database is unavailable. */
   readonly healthPath: string;
-  /** Liveness: 200 while the process can serve, whatever the database does. */
-  readonly livenessPath: string;
-  /** Prometheus text format, aggregated across the workers. */
-  readonly metricsPath: string;
+  /**
+   * Liveness: 200 while the process can serve, whatever the database does.
+   * Absent when the image declares none: then the app serves none, and nothing probes it.
+   */
+  readonly livenessPath?: string;
+  /** Prometheus text format, aggregated across the workers; absent when the image declares none, like liveness. */
+  readonly metricsPath?: string;
   readonly logLevel: LogLevel;
   readonly database: DatabaseConfig;
   readonly shutdownTimeoutMs: number;
@@ -56,9 +59,13 @@ export class ConfigError extends Error {
   }
 }
 
+// The app ships without the projen-container package, so it restates the package's rules for the facts it
+// declares (its container/validation.ts): each bound here accepts at least what the package synthesizes.
 const port = z.number().int().min(1).max(65535);
+// The package's MAX_WORKERS: more processes than a large node has cores only add heaps and context switches.
 const workers = z.number().int().min(1).max(64);
 const positiveMs = z.number().int().min(1);
+// The package's URL path: RFC 3986's unreserved characters and slashes, no percent-escapes.
 const urlPath = z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/);
 
 // Strict, so a typo in the declared facts fails at startup instead of being ignored.
@@ -67,8 +74,9 @@ const defaultsSchema = z.strictObject({
   port,
   workers,
   healthPath: urlPath,
-  livenessPath: urlPath,
-  metricsPath: urlPath,
+  // Optional as on the image: what it does not declare, the app does not serve.
+  livenessPath: urlPath.optional(),
+  metricsPath: urlPath.optional(),
   logLevel: z.enum(LOG_LEVELS),
   database: z.strictObject({
     probeTimeoutMs: positiveMs,
@@ -145,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
 
   const paths = ['healthPath', 'livenessPath', 'metricsPath'] as const;
   for (const [i, name] of paths.entries()) {
-    const clash = paths.slice(0, i).find((other) => merged[other] === merged[name]);
+    const clash = merged[name] !== undefined && paths.slice(0, i).find((other) => merged[other] === merged[name]);
     if (clash) throw new ConfigError(`${name} must differ from ${clash}, both are ${JSON.stringify(merged[name])}`);
   }
   if (merged.headersTimeoutMs > merged.requestTimeoutMs) {

@@ -109,10 +109,16 @@ describe('loadConfig', () => {
     expect(configError({}, root)).toMatch(/default\.json: .*prot/);
   });
 
-  it('takes livenessPath from the defaults file, where .projenrc.ts declares it; without it, fails naming it', () => {
+  it('takes livenessPath from the defaults file, where .projenrc.ts declares it', () => {
     expect(loadConfig({}, rootWithDefaults({ ...declared, livenessPath: '/livez' })).livenessPath).toBe('/livez');
-    const { livenessPath: _declared, ...without } = declared;
-    expect(configError({}, rootWithDefaults(without))).toMatch(/default\.json: livenessPath: /);
+  });
+
+  // The image may declare neither (ContainerImageProps: "none: the app has no liveness endpoint"), and then
+  // writes neither: the app starts without them rather than refusing what synthesized.
+  it('starts without livenessPath and metricsPath when the image declares neither', () => {
+    const { livenessPath: _liveness, metricsPath: _metrics, ...without } = declared;
+    const config = loadConfig({}, rootWithDefaults(without));
+    expect([config.livenessPath, config.metricsPath]).toEqual([undefined, undefined]);
   });
 
   it.each([

@@ -17,7 +17,7 @@ it('validates and serialises with the zod compilers alone: fastify never loads i
     const invalid = await inject(app, { method: 'POST', url: '/api/v1/courses', payload: { description: 'no title' } });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toMatchObject({ error: 'Bad Request', field: 'title' });
-    const live = await inject(app, { method: 'GET', url: config.livenessPath });
+    const live = await inject(app, { method: 'GET', url: config.livenessPath! });
     expect(live.json()).toEqual({ status: 'ok', version: '0.0.0' });
   } finally {
     await app.close();

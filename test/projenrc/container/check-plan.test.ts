@@ -138,6 +138,11 @@ describe('parseSpec, the one reader', () => {
 
   test.each([
     ['port', (s: any) => { s.port = 'x'; }, /spec.json: port: /],
+    // The declaration's rules, as synthesis states them (validation.ts): before, the reader took any
+    // number of workers and any path from the root.
+    ['more workers than the app forks', (s: any) => { s.workers = 100; }, /spec.json: workers: must be an integer 1-64/],
+    ['a health path the app refuses', (s: any) => { s.healthPath = '/a b'; }, /spec.json: healthPath: must be an absolute URL path/],
+    ['a runtime image tagged latest', (s: any) => { s.baseImages.runtime = 'debian:latest'; }, /spec.json: baseImages.runtime: must be an image reference/],
     ['a check without a name', (s: any) => { delete s.checks.commands[0].name; }, /spec.json: checks.commands.0.name: /],
     ['an unknown runtime kind', (s: any) => { s.checks.runtime[0].kind = 'dance'; }, /spec.json: checks.runtime.0.kind: /],
     ['a relative path', (s: any) => { s.checks.fileExistence[0].paths = ['app']; }, /checks.fileExistence.0.paths.0/],

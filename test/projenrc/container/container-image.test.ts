@@ -309,6 +309,12 @@ describe('ContainerImage', () => {
       ['uid 0', { uid: 0 }, /"uid" must be an integer 1-2147483647, got 0/],
       ['gid 0', { gid: 0 }, /"gid"/],
       ['workers 0', { workers: 0 }, /"workers"/],
+      // The app refuses more than 64 (WEB_CONCURRENCY); 1024 used to synthesize an image that would not start.
+      ['workers 100', { workers: 100 }, /"workers" must be an integer 1-64, got 100/],
+      // A percent-escape used to pass here and fail the app's config loader.
+      ['percent in a path', { metricsPath: '/m%65trics' }, /"metricsPath" must be an absolute URL path of letters, digits, -._~ and \/, got "\/m%65trics"/],
+      ['liveness on the readiness path', { livenessPath: '/health' }, /"livenessPath" must differ from healthPath, got "\/health"/],
+      ['metrics on the liveness path', { metricsPath: '/health/live' }, /"metricsPath" must differ from livenessPath, got "\/health\/live"/],
       ['budget 0', { sizeBudgetMb: 0 }, /"sizeBudgetMb" must be a positive number, got 0/],
       ['budget < 0', { sizeBudgetMb: -5 }, /"sizeBudgetMb"/],
       ['empty asset', { assets: [''] }, /"assets" entries must be non-empty/],

@@ -1,5 +1,5 @@
 import type { ResolvedProps } from './resolve';
-import { fail } from './validation';
+import { IMAGE, fail } from './validation';
 
 /**
  * The declared facts the app reads from its config defaults, under their
@@ -14,7 +14,7 @@ export const APP_CONFIG_FACTS = ['port', 'workers', 'healthPath', 'livenessPath'
  */
 export function renderAppConfig(p: ResolvedProps, values: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const twice = APP_CONFIG_FACTS.find((f) => f in values);
-  if (twice) fail('appConfig.values', `must not set "${twice}": it is declared on the image and written from there`, values[twice]);
+  if (twice) fail(IMAGE, 'appConfig.values', `must not set "${twice}": it is declared on the image and written from there`, values[twice]);
   const facts = Object.fromEntries(APP_CONFIG_FACTS.filter((f) => p[f] !== undefined).map((f) => [f, p[f]]));
   return { ...values, ...facts };
 }
@@ -22,6 +22,6 @@ export function renderAppConfig(p: ResolvedProps, values: Readonly<Record<string
 /** The config file must be inside an asset, or the image would not ship it. */
 export function checkAppConfigShipped(path: string, assets: readonly string[]): void {
   if (!assets.some((a) => path === a || path.startsWith(`${a}/`))) {
-    fail('appConfig.path', `must lie inside one of the assets (${assets.join(', ') || 'none'}), or the image would not ship it`, path);
+    fail(IMAGE, 'appConfig.path', `must lie inside one of the assets (${assets.join(', ') || 'none'}), or the image would not ship it`, path);
   }
 }

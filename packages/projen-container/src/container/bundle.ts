@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import * as z from 'zod';
 import { text } from './spec-fields';
-import { fail } from './validation';
+import { IMAGE, fail } from './validation';
 
 /** One file esbuild writes: `output` (relative to the workdir, as the image runs it) from `source`. */
 export const bundleEntrySchema = z.strictObject({ source: text, output: text }).readonly();
@@ -59,7 +59,7 @@ export function appBundle(f: BundleFacts): AppBundle {
 function entrypointEntry(f: BundleFacts): BundleEntry {
   const prefix = `${f.libdir}/`;
   if (!f.entrypoint.startsWith(prefix) || !f.entrypoint.endsWith('.js')) {
-    fail('entrypoint', `(the project's, package.json "main") must be a .js file under the libdir (${f.libdir}), compiled from ${f.srcdir}`, f.entrypoint);
+    fail(IMAGE, 'entrypoint', `(the project's, package.json "main") must be a .js file under the libdir (${f.libdir}), compiled from ${f.srcdir}`, f.entrypoint);
   }
   const stem = f.entrypoint.slice(prefix.length, -'.js'.length);
   return { source: `${f.srcdir}/${stem}.ts`, output: f.entrypoint };
@@ -72,7 +72,7 @@ function scriptEntry(argv: readonly string[], assets: readonly string[]): Bundle
   const file = posix.normalize(script);
   const inAsset = assets.some((a) => file === a || file.startsWith(`${a}/`));
   if (!inAsset) return [];
-  if (!file.endsWith('.js')) fail('migrateCommand', 'a script node runs from the assets must be a .js file, so its bundle keeps its name', script);
+  if (!file.endsWith('.js')) fail(IMAGE, 'migrateCommand', 'a script node runs from the assets must be a .js file, so its bundle keeps its name', script);
   return [{ source: file, output: file }];
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { port, record, strings, text, urlPath } from './spec-fields';
+import { record, strings, text } from './spec-fields';
+import { port, urlPath } from './validation';
 import type { HealthTiming } from '../engine/health';
 
 const checkBase = {

@@ -14,12 +14,16 @@ export interface ContainerImageProps {
   readonly port: number;
   /**
    * The readiness path: 2xx when the app can take traffic, its database
-   * included when it declares one. The HEALTHCHECK probes it.
+   * included when it declares one. The HEALTHCHECK probes it. Like the other
+   * paths: absolute, of letters, digits, `-._~` and `/`, and distinct from
+   * the other declared paths.
    */
   readonly healthPath: string;
   /**
    * The liveness path: 2xx while the process can serve, whatever its
    * dependencies say, so an orchestrator restarts only a stuck process.
+   * Left out, nothing probes one, and config/default.json has none: the
+   * app's loader should take it as optional, serving no such endpoint.
    * @default - none: the app has no liveness endpoint
    */
   readonly livenessPath?: string;
@@ -36,7 +40,8 @@ export interface ContainerImageProps {
    */
   readonly shutdownTimeoutMs: number;
   /**
-   * Cluster workers the app forks, exported as `WEB_CONCURRENCY`.
+   * Cluster workers the app forks, exported as `WEB_CONCURRENCY`: 1 to
+   * {@link MAX_WORKERS} (64), the bound the app's config loader holds too.
    * @default DEFAULT_WORKERS - one process, the safe choice when the host's cores are unknown
    */
   readonly workers?: number;
@@ -172,6 +177,13 @@ export const RUNTIME_KINDS: readonly RuntimeKind[] = ['minimal', 'debian', 'node
 
 export const DEFAULT_RUNTIME: RuntimeKind = 'minimal';
 export const DEFAULT_WORKERS = 1;
+/**
+ * The most cluster workers an app forks: more processes than a large node
+ * has cores only add heaps and context switches. The app bounds
+ * `WEB_CONCURRENCY` the same way, so a declaration it would refuse never
+ * synthesizes.
+ */
+export const MAX_WORKERS = 64;
 export const DEFAULT_USER = 'app';
 export const DEFAULT_UID = 10001;
 /** The Debian release every default base image is built on, so node's libraries match the runtime's. */

@@ -21,7 +21,7 @@ import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, specFileContent } from './resolved-container';
 import { CREATED_EXPRESSION } from './source-date';
 import { toolCommand } from './tool-command';
-import { checkAsset, checkEnv, checkLabel, fail } from './validation';
+import { IMAGE, checkAsset, checkEnv, checkLabel, fail } from './validation';
 import { GeneratedFile } from '../generated-file';
 import { Renovate } from '../renovate';
 
@@ -105,8 +105,8 @@ export class ContainerImage extends Component {
   public addAsset(path: string): this {
     this.refuseAfterResolve('assets', path);
     const asset = checkAsset(path, this.reservedPaths());
-    if (!existsSync(join(this.project.outdir, asset))) fail('assets', 'entries must exist in the project', path);
-    if (this.assets.includes(asset)) fail('assets', 'entries must be unique', path);
+    if (!existsSync(join(this.project.outdir, asset))) fail(IMAGE, 'assets', 'entries must exist in the project', path);
+    if (this.assets.includes(asset)) fail(IMAGE, 'assets', 'entries must be unique', path);
     this.assets.push(asset);
     return this;
   }
@@ -163,12 +163,12 @@ export class ContainerImage extends Component {
   /** After synthesis, when projen has written any sample code: a bundle source that is missing would fail only in `docker build`. */
   public postSynthesize(): void {
     for (const { source, output } of this.resolved.bundle.entries) {
-      if (!existsSync(join(this.project.outdir, source))) fail('entrypoint', `is bundled from ${source}, which must exist in the project`, output);
+      if (!existsSync(join(this.project.outdir, source))) fail(IMAGE, 'entrypoint', `is bundled from ${source}, which must exist in the project`, output);
     }
   }
 
   private refuseAfterResolve(field: string, added: string): void {
-    if (this.frozen) fail(field, 'cannot change once the declaration is resolved (its first read, at synthesis at the latest): add to it before', added);
+    if (this.frozen) fail(IMAGE, field, 'cannot change once the declaration is resolved (its first read, at synthesis at the latest): add to it before', added);
   }
 
   /** What must not be copied as an asset: the image builds or installs these itself, or they are not runtime files. */

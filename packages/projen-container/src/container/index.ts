@@ -2,7 +2,7 @@
 // resolved model other tools read. Validators and renderers stay internal.
 export { BUNDLER_DEPENDENCY, ContainerImage, IMAGE_TASKS } from './container-image';
 export type { AppConfigProps, ContainerImageProps, DatabaseEngine, DatabaseProps } from './container-image-props';
-export { DATABASE_URL_ENV, DEFAULT_APP_CONFIG_PATH, DEFAULT_NODE_MAJOR } from './container-image-props';
+export { DATABASE_URL_ENV, DEFAULT_APP_CONFIG_PATH, DEFAULT_NODE_MAJOR, MAX_WORKERS } from './container-image-props';
 export type { ResolvedProps } from './resolve';
 export { ContainerDocs } from './container-docs';
 export { CONTAINER_SPEC_PATH, resolvedContainerSchema, SPEC_SCHEMA_VERSION, specFileContent } from './resolved-container';

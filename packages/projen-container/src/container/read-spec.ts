@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'fs';
 import type { ResolvedContainer } from './resolved-container';
 import { CONTAINER_SPEC_PATH, resolvedContainerSchema, SPEC_SCHEMA_VERSION } from './resolved-container';
+import { OneLineError } from '../engine/errors';
 
 /**
  * The one reader of `.projen/container.json`, for every tool that runs
@@ -8,12 +9,7 @@ import { CONTAINER_SPEC_PATH, resolvedContainerSchema, SPEC_SCHEMA_VERSION } fro
  * validates rather than trusts: a stale or hand-edited file fails with the
  * field's path, not with a TypeError deep inside a check.
  */
-export class SpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SpecError';
-  }
-}
+export class SpecError extends OneLineError {}
 
 /** Validates a parsed spec; `source` names it in errors. */
 export function parseSpec(value: unknown, source: string): ResolvedContainer {

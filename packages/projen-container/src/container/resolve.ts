@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { BaseImageLock } from './base-image-lock';
 import { lockedRef } from './base-image-lock';
 import { appBundle } from './bundle';
@@ -13,7 +14,8 @@ import { deriveChecks } from './derive-checks';
 import type { PackageManager } from './package-manager';
 import type { DebianPackage, ResolvedContainer } from './resolved-container';
 import {
-  OCI, checkBudget, checkOneLine, checkCommand, checkOneOf, checkPlatforms, fail, checkImageName, checkImageTag, checkInt, checkUrlPath, checkUser,
+  IMAGE, OCI, check, command, fail, id, imageName, imageTag, loginName, oneLine, oneOf, platforms, port, shutdownTimeoutMs, sizeBudgetMb,
+  urlPath, workers,
 } from './validation';
 
 /** What the construct learns from the project rather than from its props. */
@@ -52,35 +54,51 @@ export type ResolvedProps = Pick<ResolvedContainer,
 export function resolveNodeMajor(minNodeVersion: string | undefined): number {
   if (minNodeVersion === undefined) return DEFAULT_NODE_MAJOR;
   const major = Number.parseInt(minNodeVersion, 10);
-  if (!Number.isInteger(major) || major < 1) fail('minNodeVersion', 'must start with the Node major the image runs', minNodeVersion);
+  if (!Number.isInteger(major) || major < 1) fail(IMAGE, 'minNodeVersion', 'must start with the Node major the image runs', minNodeVersion);
   return major;
 }
 
 /** Validates the props and applies each default once. Throws naming the field and the value. Pure. */
 export function resolveProps(props: ContainerImageProps): ResolvedProps {
-  const uid = checkInt('uid', props.uid ?? DEFAULT_UID, 1, 2 ** 31 - 1);
-  if (props.migrateCommand && !props.database) fail('migrateCommand', 'migrates a database: declare it in `database`', props.migrateCommand);
-  return {
-    imageName: checkImageName(props.imageName),
-    port: checkInt('port', props.port, 1, 65535),
-    workers: checkInt('workers', props.workers ?? DEFAULT_WORKERS, 1, 1024),
-    user: checkUser(props.user ?? DEFAULT_USER),
-    uid,
-    gid: checkInt('gid', props.gid ?? uid, 1, 2 ** 31 - 1),
-    healthPath: checkUrlPath('healthPath', props.healthPath),
-    livenessPath: props.livenessPath && checkUrlPath('livenessPath', props.livenessPath),
-    metricsPath: props.metricsPath && checkUrlPath('metricsPath', props.metricsPath),
-    sizeBudgetMb: checkBudget(props.sizeBudgetMb),
-    shutdownTimeoutMs: checkInt('shutdownTimeoutMs', props.shutdownTimeoutMs, 1, 3_600_000),
-    database: props.database && { engine: checkOneOf('database.engine', props.database.engine, DATABASE_ENGINES) },
-    migrateCommand: props.migrateCommand && checkCommand('migrateCommand', props.migrateCommand),
-    runtime: checkOneOf('runtime', props.runtime ?? DEFAULT_RUNTIME, RUNTIME_KINDS),
-    nodeImage: props.nodeImage && checkImageTag('nodeImage', props.nodeImage),
-    runtimeImage: checkImageTag('runtimeImage', props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
-    sourceUrl: props.sourceUrl,
-    engineHelp: checkOneLine('engineHelp', props.engineHelp ?? DEFAULT_ENGINE_HELP),
-    platforms: checkPlatforms(props.platforms ?? DEFAULT_PLATFORMS),
+  const rule = <T>(field: string, schema: z.ZodType<T>, value: unknown): T => check(IMAGE, field, schema, value);
+  const optional = <T>(field: string, schema: z.ZodType<T>, value: unknown): T | undefined =>
+    value === undefined ? undefined : rule(field, schema, value);
+  const uid = rule('uid', id, props.uid ?? DEFAULT_UID);
+  if (props.migrateCommand && !props.database) fail(IMAGE, 'migrateCommand', 'migrates a database: declare it in `database`', props.migrateCommand);
+  const paths = {
+    healthPath: rule('healthPath', urlPath, props.healthPath),
+    livenessPath: optional('livenessPath', urlPath, props.livenessPath),
+    metricsPath: optional('metricsPath', urlPath, props.metricsPath),
   };
+  checkDistinctPaths(paths);
+  return {
+    imageName: rule('imageName', imageName, props.imageName),
+    port: rule('port', port, props.port),
+    workers: rule('workers', workers, props.workers ?? DEFAULT_WORKERS),
+    user: rule('user', loginName, props.user ?? DEFAULT_USER),
+    uid,
+    gid: rule('gid', id, props.gid ?? uid),
+    ...paths,
+    sizeBudgetMb: rule('sizeBudgetMb', sizeBudgetMb, props.sizeBudgetMb),
+    shutdownTimeoutMs: rule('shutdownTimeoutMs', shutdownTimeoutMs, props.shutdownTimeoutMs),
+    database: props.database && { engine: rule('database.engine', oneOf(DATABASE_ENGINES), props.database.engine) },
+    migrateCommand: optional('migrateCommand', command, props.migrateCommand),
+    runtime: rule('runtime', oneOf(RUNTIME_KINDS), props.runtime ?? DEFAULT_RUNTIME),
+    nodeImage: optional('nodeImage', imageTag, props.nodeImage),
+    runtimeImage: rule('runtimeImage', imageTag, props.runtimeImage ?? DEFAULT_RUNTIME_IMAGE),
+    sourceUrl: props.sourceUrl,
+    engineHelp: rule('engineHelp', oneLine, props.engineHelp ?? DEFAULT_ENGINE_HELP),
+    platforms: rule('platforms', platforms, props.platforms ?? DEFAULT_PLATFORMS),
+  };
+}
+
+/** Each declared path routes one endpoint: readiness, liveness and metrics answer different questions. */
+function checkDistinctPaths(paths: Readonly<Record<string, string | undefined>>): void {
+  const declared = Object.entries(paths).filter(([, path]) => path !== undefined);
+  for (const [i, [field, path]] of declared.entries()) {
+    const clash = declared.slice(0, i).find(([, other]) => other === path);
+    if (clash) fail(IMAGE, field, `must differ from ${clash[0]}`, path);
+  }
 }
 
 /**
@@ -145,11 +163,11 @@ export function resolveContainer(p: ResolvedProps, facts: ProjectFacts, added: A
 }
 
 /** The minimal runtime's packages, shipped ones first, each with what the lock says of it on each platform. */
-function minimalPackages(platforms: readonly string[], lock: BaseImageLock | undefined): DebianPackage[] {
+function minimalPackages(targets: readonly string[], lock: BaseImageLock | undefined): DebianPackage[] {
   const entry = (name: string, ships: boolean): DebianPackage => ({
     name,
     ships,
-    locked: Object.fromEntries(platforms.flatMap((p) => {
+    locked: Object.fromEntries(targets.flatMap((p) => {
       const locked = lock?.packages?.[p]?.[name];
       return locked ? [[p, locked]] : [];
     })),
@@ -165,8 +183,8 @@ function withAddedChecks(plan: CheckPlan, added: Partial<CheckPlan>): CheckPlan 
     metadata: [...plan.metadata, ...added.metadata ?? []],
     runtime: [...plan.runtime, ...added.runtime ?? []],
   };
-  const names = CHECK_CATEGORIES.flatMap((c) => merged[c].map((check: { name: string }) => check.name));
+  const names = CHECK_CATEGORIES.flatMap((c) => merged[c].map((entry: { name: string }) => entry.name));
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice) fail('checks', 'names must be unique across the plan', twice);
+  if (twice) fail(IMAGE, 'checks', 'names must be unique across the plan', twice);
   return merged;
 }

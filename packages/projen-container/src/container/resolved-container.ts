@@ -2,9 +2,12 @@ import * as z from 'zod';
 import { lockedPackageSchema } from './base-image-lock';
 import { appBundleSchema } from './bundle';
 import { checkPlanSchema, hardenedProfileSchema, healthTimingSchema } from './check-plan';
-import { DATABASE_ENGINES, PLATFORM_ARCHES, RUNTIME_KINDS } from './container-image-props';
+import { DATABASE_ENGINES, RUNTIME_KINDS } from './container-image-props';
 import { packageManagerSchema } from './package-manager';
-import { id, port, record, strings, text, urlPath } from './spec-fields';
+import { record, strings, text } from './spec-fields';
+import {
+  command, id, imageName, imageRef, loginName, oneLine, oneOf, platforms, port, shutdownTimeoutMs, sizeBudgetMb, urlPath, workers,
+} from './validation';
 
 /** A Debian package of the runtime. */
 export const debianPackageSchema = z.strictObject({
@@ -25,7 +28,7 @@ export type DebianPackage = z.infer<typeof debianPackageSchema>;
  */
 export const resolvedContainerSchema = z.strictObject({
   /** Image repository, e.g. `my-api`. */
-  imageName: text,
+  imageName,
   /** The version of a build without `VERSION` (a development build); CI passes the release's. */
   version: text,
   /** The OCI title label. */
@@ -33,20 +36,20 @@ export const resolvedContainerSchema = z.strictObject({
   /** The OCI source label, when the project has a repository. */
   sourceUrl: text.optional(),
 
-  user: text,
+  user: loginName,
   uid: id,
   gid: id,
   port,
-  workers: z.number().int().min(1),
+  workers,
   /** Readiness: the HEALTHCHECK's path. */
   healthPath: urlPath,
   /** Liveness, when the app has one. */
   livenessPath: urlPath.optional(),
   /** What Prometheus scrapes, on the app's port, when the app serves metrics. */
   metricsPath: urlPath.optional(),
-  sizeBudgetMb: z.number().positive(),
+  sizeBudgetMb,
   /** The app's drain limit after SIGTERM, in ms. */
-  shutdownTimeoutMs: z.number().int().positive(),
+  shutdownTimeoutMs,
 
   /** Absolute WORKDIR of the runtime stage. */
   workdir: z.string().regex(/^\//),
@@ -55,9 +58,9 @@ export const resolvedContainerSchema = z.strictObject({
   /** The image's CMD, exec form. */
   cmd: strings,
   /** The app's database, when it declares one; see {@link ContainerImageProps.database}. */
-  database: z.strictObject({ engine: z.enum(DATABASE_ENGINES) }).readonly().optional(),
+  database: z.strictObject({ engine: oneOf(DATABASE_ENGINES) }).readonly().optional(),
   /** The command that migrates the database inside the image, when the app has one. */
-  migrateCommand: strings.optional(),
+  migrateCommand: command.readonly().optional(),
 
   srcdir: text,
   libdir: text,
@@ -81,15 +84,15 @@ export const resolvedContainerSchema = z.strictObject({
    * Full references the stages start FROM, `tag@digest` where the lock pins
    * the tag: `build` compiles, `runtime` is what the runtime is made from.
    */
-  baseImages: z.strictObject({ build: text, runtime: text }).readonly(),
+  baseImages: z.strictObject({ build: imageRef, runtime: imageRef }).readonly(),
   /** What the app runs on; see {@link ContainerImageProps.runtime}. */
-  runtime: z.enum(RUNTIME_KINDS),
+  runtime: oneOf(RUNTIME_KINDS),
   /** What to do when no Docker engine answers; see {@link ContainerImageProps.engineHelp}. */
-  engineHelp: text,
+  engineHelp: oneLine,
   /** The Node major the app is built and tested on: the node image's, the workflows'. */
   nodeMajor: z.number().int().positive(),
   /** The platforms the image is built, verified and published for, e.g. `linux/arm64`. */
-  platforms: z.array(z.enum(Object.keys(PLATFORM_ARCHES) as [string, ...string[]])).min(1).readonly(),
+  platforms: platforms.readonly(),
   /**
    * The Debian packages the runtime is assembled from, with what
    * container.lock.json locks of each on every platform (none unless

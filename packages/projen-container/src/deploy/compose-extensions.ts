@@ -1,6 +1,6 @@
 import { JsonPatch } from 'projen';
 import type { DockerComposeService, ObjectFile } from 'projen';
-import { fail } from './validation';
+import { fail } from '../container/validation';
 
 /** What a dependency must have reached before its dependent starts: compose's `depends_on` conditions the stack uses. */
 export type DependsOnCondition = 'service_healthy' | 'service_completed_successfully';

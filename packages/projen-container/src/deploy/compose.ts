@@ -5,9 +5,9 @@ import type { ComposeHealthcheck, ComposeServiceExtension, DependsOnCondition } 
 import {
   COMPOSE_API_HEALTH_INTERVAL_S, COMPOSE_PUBLISH_HOST, POSTGRES_DATA_DIR, POSTGRES_HEALTH, POSTGRES_IMAGE, POSTGRES_PORT,
 } from './defaults';
-import { checkImageRef, checkInt, fail } from './validation';
 import type { ContainerImage, ResolvedContainer } from '../container';
 import { DATABASE_URL_ENV } from '../container/container-image-props';
+import { check, fail, imageRef, port } from '../container/validation';
 import { GeneratedFile } from '../generated-file';
 
 /** The services of the compose file, by the names other services and the docs use. */
@@ -160,9 +160,8 @@ function postgresHealthcheck(): ComposeHealthcheck {
  */
 export function composeModel(r: ResolvedContainer, props: ComposeStackProps = {}): ComposeModel {
   if (!r.database && props.postgresImage !== undefined) fail('ComposeStack', 'postgresImage', 'needs the image to declare database', props.postgresImage);
-  const postgresImage = checkImageRef('postgresImage', props.postgresImage ?? POSTGRES_IMAGE);
-  const hostPort = props.hostPort ?? r.port;
-  checkInt('ComposeStack', 'hostPort', hostPort, 1, 65535);
+  const postgresImage = check('ComposeStack', 'postgresImage', imageRef, props.postgresImage ?? POSTGRES_IMAGE);
+  const hostPort = check('ComposeStack', 'hostPort', port, props.hostPort ?? r.port);
 
   const { api, migrate, postgres } = COMPOSE_SERVICES;
   const password = interpolated('POSTGRES_PASSWORD', DEV_POSTGRES_PASSWORD);

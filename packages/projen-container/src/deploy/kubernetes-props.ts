@@ -3,8 +3,8 @@ import {
   POSTGRES_PORT, PRODUCTION, STAGING, STAGING_POD_RESOURCES,
 } from './defaults';
 import { HEAP_SHARE, heapLimitMiB, MIN_HEAP_MIB } from './heap-limit';
-import { checkInt, checkRepository, fail } from './validation';
 import type { ResolvedContainer } from '../container';
+import { check, checkInt, fail, port, repository } from '../container/validation';
 
 /**
  * One side of a NetworkPolicy rule: an IP range, or pods chosen by
@@ -232,7 +232,7 @@ export function resolveKubernetesProps(r: ResolvedContainer, props: KubernetesMa
   const environments = props.environments ?? DEFAULT_ENVIRONMENTS;
   if (!(PRODUCTION in environments)) fail(C, 'environments', `must include "${PRODUCTION}": verify's pod check runs its Deployment`, Object.keys(environments));
   return {
-    registryImage: checkRepository('registryImage', props.registryImage ?? ghcrImage(r.sourceUrl)),
+    registryImage: check(C, 'registryImage', repository, props.registryImage ?? ghcrImage(r.sourceUrl)),
     ...(namespace ? { namespace } : {}),
     imagePullSecrets: (props.imagePullSecrets ?? []).map((s, i) => checkName(`imagePullSecrets[${i}]`, s)),
     partOf: props.partOf ?? r.imageName,
@@ -250,7 +250,7 @@ function resolveDatabase(r: ResolvedContainer, props: KubernetesManifestsProps):
   if (to.length === 0) fail(C, 'databaseTo', 'must name at least one destination: the app cannot serve without its database', to);
   return {
     to,
-    port: checkInt(C, 'databasePort', props.databasePort ?? POSTGRES_PORT, 1, 65535),
+    port: check(C, 'databasePort', port, props.databasePort ?? POSTGRES_PORT),
     secret: checkName('databaseSecret', props.databaseSecret ?? `${r.imageName}-database`),
   };
 }

@@ -10,8 +10,8 @@ import { heapLimitMiB, NODE_OPTIONS, nodeOptions } from './heap-limit';
 import { patchBeyondCdk8sPlus } from './kubernetes-patches';
 import type { ResolvedEnvironment, ResolvedKubernetesProps } from './kubernetes-props';
 import { networkPolicyOf } from './network-policy';
-import { fail } from './validation';
 import type { KubeObject, ResolvedContainer } from '../container';
+import { fail } from '../container/validation';
 
 /** The folders under the output folder: the objects, and one kustomization per environment. */
 export const BASE_DIR = 'base';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { PLACEHOLDER_DIGEST, RELEASES_FILE } from './defaults';
-import { fail } from './validation';
+import { fail } from '../container/validation';
 
 /** What one environment runs: the release version and the image digest `docker:publish` printed. */
 export interface Release {

@@ -4,7 +4,7 @@
  * label sweep.
  */
 export { ensureBaseImages } from './base-images';
-export { EngineError } from './errors';
+export { EngineError, OneLineError } from './errors';
 export { chooseReach, connectEngine, resolveDockerCli } from './connect';
 export type { Engine, Reach } from './connect';
 export { fastHealthcheck, healthDeadlineMs, waitForHealth } from './health';

@@ -1,11 +1,4 @@
-/**
- * An error meant for the person at the terminal: `cli.ts` prints its message
- * as one line, without a stack trace, and exits non-zero. Anything else that
- * escapes is a bug in the verifier and keeps its stack.
- */
-export class VerifyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VerifyError';
-  }
-}
+import { OneLineError } from '../engine/errors';
+
+/** A verify problem the person at the terminal can fix; `cli.ts` prints it as one line. */
+export class VerifyError extends OneLineError {}
