@@ -3,6 +3,7 @@ import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { inject, type TestRequest, type TestResponse } from './support/http';
 import { repoPrompts, testConfig } from './support/test-config';
 import { createThrowawayDatabase, queryOnce, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
+import { generous } from './support/until';
 import { buildApp } from '../../src/app';
 import { createDatabase } from '../../src/database';
 
@@ -35,13 +36,11 @@ describe('database faults', () => {
     await throwaway?.drop();
   });
 
-  // Bounds from the configuration, each given as much again and a second for a busy machine (scheduling
-  // delay, never a second window): a verdict is reused for probeWindowMs and a probe gives up after
+  // Bounds from the configuration: a verdict is reused for probeWindowMs and a probe gives up after
   // probeTimeoutMs; a request during a fault ends with a 503 whichever connection it gets: a pooled
   // connection's statement gives up after statement_timeout and the pool's grace (src/database.ts), a new
   // one after the wait budget.
   const { probeTimeoutMs, probeWindowMs, statementTimeoutMs, acquireTimeoutMs } = config.database;
-  const generous = (boundMs: number): number => 2 * boundMs + 1000;
   const verdictWithinMs = generous(probeWindowMs + probeTimeoutMs);
   const answerWithinMs = generous(Math.max(statementTimeoutMs + 500, acquireTimeoutMs));
 

@@ -10,3 +10,9 @@ export async function until(condition: () => boolean | Promise<boolean>, withinM
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * A configured bound as a deadline for a busy machine: as much again, and a second. Scheduling may delay what
+ * the bound promises, never double it, so a deadline missed means the behaviour is missing, not slow.
+ */
+export const generous = (boundMs: number): number => 2 * boundMs + 1000;
