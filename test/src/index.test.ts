@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { startFaultProxy } from './support/fault-proxy';
 import { alive, compileEntry, entry, type Service, startService, workersListening } from './support/service';
 import { createThrowawayDatabase, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
-import { until } from './support/until';
+import { generous, until } from './support/until';
 import { loadConfig } from '../../src/config';
 
 // Shutdown is judged by its events and exit codes: exit 0 and no "shutdown timed out" line prove
@@ -206,7 +206,7 @@ describe('node lib/index.js', () => {
       const early = service.lines.length === 0;
       service.child.kill('SIGTERM');
       // Past the shutdown timeout, the primary would have exited 1 on its own: no exit by then is a hang.
-      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 2 * shutdownTimeoutMs).unref());
+      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), generous(shutdownTimeoutMs)).unref());
       const result = await Promise.race([service.exited, timer]);
       // Killed by the signal itself only while node boots, before our first line of JS runs (and so before any line).
       const ok = result !== 'hang' && !timedOut(service) && (result.code === 0 || (result.signal === 'SIGTERM' && early));
@@ -235,7 +235,7 @@ describe('node lib/index.js', () => {
 
     // Orphans would serve a port nobody supervises: each worker exits once drained, within the shutdown
     // timeout (or it is not draining at all). Not our children, they exit with no event of ours to wait on.
-    await until(() => !workers.some((w) => alive(w.workerPid as number)), 2 * shutdownTimeoutMs, 'every worker exited');
+    await until(() => !workers.some((w) => alive(w.workerPid as number)), generous(shutdownTimeoutMs), 'every worker exited');
   });
 
   it('replaces a worker that dies unexpectedly', async () => {
