@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { startFaultProxy } from './support/fault-proxy';
-import { alive, compileEntry, entry, type Service, startService, workersListening } from './support/service';
+import { alive, compileEntry, entry, markLoading, type Service, startService, workersListening } from './support/service';
 import { createThrowawayDatabase, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
 import { generous, until } from './support/until';
 import { loadConfig } from '../../src/config';
@@ -191,25 +191,31 @@ describe('node lib/index.js', () => {
   it('exits promptly and cleanly whenever during startup SIGTERM arrives', async () => {
     // docker stop right after start: signals landing while node boots, workers fork or listen
     // once lost the signal (hang), crashed the primary (EPIPE) or ran into the shutdown timeout.
-    // Each moment is an event of the startup: its own lines, and the spawn before any.
+    // Each moment is an event of the startup: its lines, those of its modules loading, and the spawn before any.
+    const loading = (module: string, by: 'primary' | 'worker') => (service: Service): Promise<unknown> => service.waitFor(
+      (line) => line.msg === 'module loading' && line.module === module && (line.pid === service.child.pid) === (by === 'primary'),
+      `${module} loading in a ${by}`,
+    );
     const listening = (n: number) => (service: Service): Promise<unknown> => workersListening(service, n);
+    const atSpawn = 'at spawn';
     const moments: [string, (service: Service) => Promise<unknown>][] = [
-      ['at spawn', async () => undefined],
+      [atSpawn, async () => undefined],
+      ['while the primary loads its config', loading('./config', 'primary')],
       ['once the primary started', (service) => service.waitFor((line) => line.msg === 'primary started', 'primary started')],
+      ['while a worker loads', loading('./worker', 'worker')],
       ['once one worker listens', listening(1)],
       ['once both workers listen', listening(2)],
     ];
     const outcomes: string[] = [];
     for (const [moment, reached] of moments) {
-      const service = await start({ DATABASE_URL: '' });
+      const service = await start({ DATABASE_URL: '', ...markLoading });
       await reached(service);
-      const early = service.lines.length === 0;
       service.child.kill('SIGTERM');
       // Past the shutdown timeout, the primary would have exited 1 on its own: no exit by then is a hang.
       const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), generous(shutdownTimeoutMs)).unref());
       const result = await Promise.race([service.exited, timer]);
-      // Killed by the signal itself only while node boots, before our first line of JS runs (and so before any line).
-      const ok = result !== 'hang' && !timedOut(service) && (result.code === 0 || (result.signal === 'SIGTERM' && early));
+      // Killed by the signal itself only at spawn: node may still boot, before index.ts installs its handler.
+      const ok = result !== 'hang' && !timedOut(service) && (result.code === 0 || (result.signal === 'SIGTERM' && moment === atSpawn));
       if (!ok) outcomes.push(`${moment}: ${JSON.stringify(result)}`);
     }
     expect(outcomes).toEqual([]);

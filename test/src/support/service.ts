@@ -75,6 +75,9 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
   return { child, port, lines, stderr: () => stderr, waitFor, exited };
 }
 
+/** Env that makes the service log each of its own modules as it starts loading (`module loading`, with `module`). */
+export const markLoading: NodeJS.ProcessEnv = { NODE_OPTIONS: `--require ${path.join(__dirname, 'mark-loading.cjs')}` };
+
 export const workersListening = (service: Service, count: number): Promise<LogLine[]> => {
   const pids = new Set<unknown>();
   return Promise.all(Array.from({ length: count }, (_, i) => service.waitFor((line) => {
