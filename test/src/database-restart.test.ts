@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import { describeWithPostgresServer, POSTGRES_SERVER_BIN, type PrivateCluster, startPrivateCluster } from './support/private-cluster';
-import { compileEntry, type Service, startService } from './support/service';
+import { alive, compileEntry, type Service, startService } from './support/service';
 import { queryOnce, runMigrate } from './support/throwaway-database';
 import { loadConfig } from '../../src/config';
 
@@ -49,15 +49,6 @@ function send(port: number, agent: http.Agent, write: Write): Promise<void> {
     request.end(JSON.stringify({ title: write.title }));
   });
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describeWithPostgresServer('PostgreSQL restarting under concurrent writes', () => {
   let cluster: PrivateCluster;

@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { startFaultProxy } from './support/fault-proxy';
-import { compileEntry, entry, type Service, startService, workersListening } from './support/service';
+import { alive, compileEntry, entry, markLoading, type Service, startService, workersListening } from './support/service';
 import { createThrowawayDatabase, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
+import { generous, until } from './support/until';
 import { loadConfig } from '../../src/config';
 
 // Shutdown is judged by its events and exit codes: exit 0 and no "shutdown timed out" line prove
@@ -135,14 +136,16 @@ describe('node lib/index.js', () => {
       expect(warm).toEqual([201, 201, 201, 201]);
 
       proxy.blackhole();
-      const inFlight = postCourse(service.port, 'during the blackhole');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const inFlight = partialPost(service.port, 'during the blackhole');
+      // A worker has taken it: the signal finds it in flight.
+      await once(inFlight.request, 'continue');
+      inFlight.request.end(inFlight.body);
       const signalledAt = Date.now();
       service.child.kill('SIGTERM');
       const { code } = await service.exited;
       const shutdownMs = Date.now() - signalledAt;
       process.stdout.write(`shutdown during a database blackhole took ${shutdownMs} ms\n`);
-      expect(await inFlight).toBe(503);
+      expect((await inFlight.response).status).toBe(503);
       expect(code).toBe(0);
       expect(timedOut(service)).toBe(false);
     } finally {
@@ -186,21 +189,34 @@ describe('node lib/index.js', () => {
   });
 
   it('exits promptly and cleanly whenever during startup SIGTERM arrives', async () => {
-    // docker stop right after start: signals landing while modules load, workers fork or listen
+    // docker stop right after start: signals landing while node boots, workers fork or listen
     // once lost the signal (hang), crashed the primary (EPIPE) or ran into the shutdown timeout.
+    // Each moment is an event of the startup: its lines, those of its modules loading, and the spawn before any.
+    const loading = (module: string, by: 'primary' | 'worker') => (service: Service): Promise<unknown> => service.waitFor(
+      (line) => line.msg === 'module loading' && line.module === module && (line.pid === service.child.pid) === (by === 'primary'),
+      `${module} loading in a ${by}`,
+    );
+    const listening = (n: number) => (service: Service): Promise<unknown> => workersListening(service, n);
+    const atSpawn = 'at spawn';
+    const moments: [string, (service: Service) => Promise<unknown>][] = [
+      [atSpawn, async () => undefined],
+      ['while the primary loads its config', loading('./config', 'primary')],
+      ['once the primary started', (service) => service.waitFor((line) => line.msg === 'primary started', 'primary started')],
+      ['while a worker loads', loading('./worker', 'worker')],
+      ['once one worker listens', listening(1)],
+      ['once both workers listen', listening(2)],
+    ];
     const outcomes: string[] = [];
-    for (let delayMs = 0; delayMs <= 1200; delayMs += 75) {
-      const service = await start({ DATABASE_URL: '' });
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      const sent = Date.now();
+    for (const [moment, reached] of moments) {
+      const service = await start({ DATABASE_URL: '', ...markLoading });
+      await reached(service);
       service.child.kill('SIGTERM');
       // Past the shutdown timeout, the primary would have exited 1 on its own: no exit by then is a hang.
-      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 2 * shutdownTimeoutMs).unref());
+      const timer = new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), generous(shutdownTimeoutMs)).unref());
       const result = await Promise.race([service.exited, timer]);
-      const ms = Date.now() - sent;
-      // Killed by the signal itself only while node boots, before our first line of JS runs.
-      const ok = result !== 'hang' && !timedOut(service) && (result.code === 0 || (result.signal === 'SIGTERM' && delayMs <= 300));
-      if (!ok) outcomes.push(`after ${delayMs} ms: ${JSON.stringify(result)} in ${ms} ms`);
+      // Killed by the signal itself only at spawn: node may still boot, before index.ts installs its handler.
+      const ok = result !== 'hang' && !timedOut(service) && (result.code === 0 || (result.signal === 'SIGTERM' && moment === atSpawn));
+      if (!ok) outcomes.push(`${moment}: ${JSON.stringify(result)}`);
     }
     expect(outcomes).toEqual([]);
   });
@@ -213,28 +229,19 @@ describe('node lib/index.js', () => {
     request.request.write(request.body.slice(0, 10));
 
     service.child.kill('SIGKILL');
-    await service.exited;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both workers have begun draining before the rest of the body is sent.
+    await Promise.all(workers.map(({ workerPid }) => service.waitFor(
+      (line) => line.msg === 'worker shutting down' && line.reason === 'primary disconnected' && line.pid === workerPid,
+      `worker ${workerPid} draining`,
+    )));
     request.request.end(request.body.slice(10));
     const answered = await request.response;
     expect(answered.status).toBe(201);
     expect(answered.json).toMatchObject({ title: 'Outlives its primary' });
 
-    // Orphans would serve a port nobody supervises: each worker exits once drained.
-    const alive = (pid: number): boolean => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    // A worker drains within the shutdown timeout, or is not draining at all.
-    const deadline = Date.now() + 2 * shutdownTimeoutMs;
-    while (workers.some((w) => alive(w.workerPid as number)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(workers.filter((w) => alive(w.workerPid as number))).toEqual([]);
+    // Orphans would serve a port nobody supervises: each worker exits once drained, within the shutdown
+    // timeout (or it is not draining at all). Not our children, they exit with no event of ours to wait on.
+    await until(() => !workers.some((w) => alive(w.workerPid as number)), generous(shutdownTimeoutMs), 'every worker exited');
   });
 
   it('replaces a worker that dies unexpectedly', async () => {

@@ -70,16 +70,25 @@ describe('GET <healthPath>', () => {
   });
 
   it('shares one probe among concurrent requests', async () => {
+    const requests = 20;
     let finish: () => void = () => undefined;
-    const db = fakeDatabase({ probe: jest.fn(() => new Promise<void>((resolve) => { finish = resolve; })) });
+    // Every request asks whether pooled traffic answered, then joins the probe: once all have asked, all are waiting on it.
+    let asked = 0;
+    let allAsked: () => void = () => undefined;
+    const joined = new Promise<void>((resolve) => { allAsked = resolve; });
+    const db = fakeDatabase({
+      answeredWithin: () => {
+        if (++asked === requests) allAsked();
+        return false;
+      },
+      probe: jest.fn(() => new Promise<void>((resolve) => { finish = resolve; })),
+    });
     const app = appWith(db);
     await app.listen({ host: '127.0.0.1', port: 0 });
-    const answers = Promise.all(Array.from({ length: 20 }, () => inject(app, { method: 'GET', url: '/health' })));
-    while ((db.probe as jest.Mock).mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    // Give every request time to arrive and join the probe in flight.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answers = Promise.all(Array.from({ length: requests }, () => inject(app, { method: 'GET', url: '/health' })));
+    await joined;
     finish();
-    expect((await answers).map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+    expect((await answers).map((r) => r.statusCode)).toEqual(Array(requests).fill(200));
     expect(db.probe).toHaveBeenCalledTimes(1);
   });
 

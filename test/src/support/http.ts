@@ -6,6 +6,8 @@ export interface TestRequest {
   /** A string or a buffer is sent as is; anything else as JSON. */
   payload?: unknown;
   headers?: Record<string, string>;
+  /** How long the client waits for the whole answer before giving up, as a load balancer would; unbounded when unset. */
+  timeoutMs?: number;
 }
 
 export interface TestResponse {
@@ -34,7 +36,8 @@ export async function inject(app: FastifyInstance, request: TestRequest): Promis
     body = JSON.stringify(request.payload);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`http://127.0.0.1:${address.port}${request.url}`, { method: request.method, headers, body });
+  const signal = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
+  const response = await fetch(`http://127.0.0.1:${address.port}${request.url}`, { method: request.method, headers, body, signal });
   const text = await response.text();
   return {
     statusCode: response.status,

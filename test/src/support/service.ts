@@ -15,7 +15,10 @@ export interface Service {
   lines: LogLine[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
-  /** Resolves with the first log line (already seen or future) that matches. */
+  /**
+   * Resolves with the first log line (already seen or future) that matches; rejects once no line can come,
+   * that is once the process and every worker writing to its output are gone (workers may outlive it).
+   */
   waitFor(predicate: (line: LogLine) => boolean, what: string): Promise<LogLine>;
 }
 
@@ -59,16 +62,21 @@ export async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
+  // 'close' comes once the process has exited and every holder of its output (its workers too) has let go.
+  const outputEnded = new Promise<string>((resolve) => { child.on('close', (code, signal) => resolve(String(code ?? signal))); });
   const waitFor = (predicate: (line: LogLine) => boolean, what: string): Promise<LogLine> => {
     const seen = lines.find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       waiters.push({ predicate, resolve });
-      void exited.then(({ code }) => reject(new Error(`exited (${code}) before ${what}; stderr: ${stderr}`)));
+      void outputEnded.then((exit) => reject(new Error(`output ended (exit ${exit}) before ${what}; stderr: ${stderr}`)));
     });
   };
   return { child, port, lines, stderr: () => stderr, waitFor, exited };
 }
+
+/** Env that makes the service log each of its own modules as it starts loading (`module loading`, with `module`). */
+export const markLoading: NodeJS.ProcessEnv = { NODE_OPTIONS: `--require ${path.join(__dirname, 'mark-loading.cjs')}` };
 
 export const workersListening = (service: Service, count: number): Promise<LogLine[]> => {
   const pids = new Set<unknown>();
@@ -79,6 +87,15 @@ export const workersListening = (service: Service, count: number): Promise<LogLi
   }, `worker ${i + 1} listening`)));
 };
 
+/** Whether a process is still there (a worker is not our child: its exit is no event of ours). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The process tests run `lib/`: the projen build compiles before testing; this keeps `npx jest` alone honest too. */
 export function compileEntry(): void {
