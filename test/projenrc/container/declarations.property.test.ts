@@ -1,14 +1,16 @@
 /**
  * Drawn declarations of ContainerImage. Every valid one synthesizes files
  * their validators accept: the Dockerfile (dockerfile-utils, hadolint's
- * rules, ShellCheck on its RUN bodies), the spec (its one reader), compose.yaml
- * (the Compose Specification's schema) and config/default.json (the app's own
+ * rules, ShellCheck on its RUN bodies), the spec (its one reader), the compose
+ * file (the Compose Specification's schema), the Kubernetes manifests (kubectl
+ * kustomize renders the base and each overlay, every object valid against the
+ * Kubernetes OpenAPI models) and config/default.json (the app's own
  * loader, which ships without the package and restates its rules). Every
  * declaration with one field out of range or malformed fails at synthesis, in
  * one line that names the field.
  */
-import { readFileSync, rmSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { join, relative } from 'path';
 import { validate } from 'dockerfile-utils';
 import fc from 'fast-check';
 import { parse } from 'yaml';
@@ -21,8 +23,10 @@ import {
   DEFAULT_NODE_MAJOR, DEFAULT_RUNTIME_IMAGE, DEFAULT_WORKERS, MINIMAL_PACKAGES, nodeImageOf, PLATFORM_ARCHES,
 } from '../../../packages/projen-container/src/container/container-image-props';
 import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
-import { ComposeStack } from '../../../packages/projen-container/src/deploy';
+import { ComposeStack, KubernetesManifests } from '../../../packages/projen-container/src/deploy';
 import { loadConfig } from '../../../src/config';
+import { kustomizeAll, KUSTOMIZATIONS } from '../deploy/fixture';
+import { openApiErrors } from '../deploy/openapi';
 import { composeSchemaErrors } from '../deploy/validators';
 import { parseStages, RULES, runBodies } from '../support/hadolint';
 import { SHELLCHECK_AVAILABLE, shellcheck } from '../support/shellcheck';
@@ -35,6 +39,11 @@ const ASSETS = ['config', 'prompts'];
 // from the package's rules, so the test checks those rules rather than restating them.
 const component = fc.stringMatching(/^[a-z0-9]{1,8}(?:[._-][a-z0-9]{1,8}){0,2}$/);
 const imageName = fc.array(component, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
+// The app's Kubernetes objects are named after the image's last component, and a Service's name is an
+// RFC 1035 label: a letter first (RFC 1035 §2.3.1). An OCI name whose last component starts with a digit
+// fails there (test/projenrc/deploy/kubernetes.test.ts), so a valid declaration's does not.
+const appImageName = fc.tuple(fc.array(component, { maxLength: 2 }), fc.stringMatching(/^[a-z][a-z0-9]{0,7}(?:[._-][a-z0-9]{1,8}){0,2}$/))
+  .map(([path, last]) => [...path, last].join('/'));
 const tag = fc.stringMatching(/^\w[\w.-]{0,20}$/).filter((t) => t !== 'latest');
 const imageTag = fc.tuple(fc.option(fc.constantFrom('registry.example.com', 'localhost:5000'), { nil: undefined }), imageName, tag)
   .map(([host, name, t]) => `${host ? `${host}/` : ''}${name}:${t}`);
@@ -48,7 +57,7 @@ const labelKey = fc.stringMatching(/^[a-z0-9]{1,8}(?:[.-][a-z0-9]{1,8}){0,3}$/).
 const printable = fc.string({ unit: fc.constantFrom(...'abcXYZ019 _-./:=,@+%'.split('')), maxLength: 24 });
 
 const validProps: fc.Arbitrary<ContainerImageProps> = fc.record({
-  imageName,
+  imageName: appImageName,
   port: fc.integer({ min: 1, max: 65535 }),
   paths: fc.uniqueArray(urlPath, { minLength: 3, maxLength: 3 }),
   declared: fc.record({ liveness: fc.boolean(), metrics: fc.boolean() }),
@@ -73,6 +82,8 @@ const validProps: fc.Arbitrary<ContainerImageProps> = fc.record({
   ...(declared.metrics ? { metricsPath } : {}),
   ...(database ? { database: { engine: 'postgres' as const } } : {}),
   assets: ASSETS,
+  // The Kubernetes manifests derive their registry image from a GitHub source.
+  sourceUrl: 'https://github.com/acme/demo',
   appConfig: { path: 'config/default.json', values: APP_VALUES },
 }));
 
@@ -90,22 +101,24 @@ function writeLock(outdir: string, props: ContainerImageProps, pinned: boolean):
   writeFileSync(join(outdir, LOCK_PATH), JSON.stringify(lock));
 }
 
-/** Synthesizes the image and its compose stack into a fresh temp project, reads it, and removes it. */
-function synthesize(props: ContainerImageProps, pinned: boolean, read: (outdir: string) => void = () => {}): void {
+/** Synthesizes the image, its compose stack and manifests into a fresh temp project, reads it, and removes it. */
+function synthesize(props: ContainerImageProps, pinned: boolean, read: (outdir: string, composeFile: string) => void = () => {}): void {
   const project = testProject(ASSETS);
   try {
     writeLock(project.outdir, props, pinned);
-    new ComposeStack(new ContainerImage(project, props));
+    const image = new ContainerImage(project, props);
+    const stack = new ComposeStack(image);
+    new KubernetesManifests(image);
     project.synth();
-    read(project.outdir);
+    read(project.outdir, stack.compose.file.path);
   } finally {
     rmSync(project.outdir, { recursive: true, force: true });
   }
 }
 
 describe('every valid declaration synthesizes files their validators accept', () => {
-  test('the Dockerfile, the spec, compose.yaml and the app\'s config defaults', () => {
-    fc.assert(fc.property(validProps, fc.boolean(), (props, pinned) => synthesize(props, pinned, (outdir) => {
+  test('the Dockerfile, the spec, the compose file, the Kubernetes manifests and the app\'s config defaults', () => {
+    fc.assert(fc.property(validProps, fc.boolean(), (props, pinned) => synthesize(props, pinned, (outdir, composeFile) => {
       const read = (file: string) => readFileSync(join(outdir, file), 'utf8');
 
       const dockerfile = read('Dockerfile');
@@ -121,7 +134,13 @@ describe('every valid declaration synthesizes files their validators accept', ()
       const spec = parseSpec(JSON.parse(read('.projen/container.json')), 'container.json');
       expect(spec).toMatchObject({ imageName: props.imageName, port: props.port, healthPath: props.healthPath });
 
-      expect(composeSchemaErrors(parse(read('compose.yaml')))).toEqual([]);
+      expect(composeSchemaErrors(parse(read(composeFile)))).toEqual([]);
+
+      const deploy = readdirSync(join(outdir, 'deploy'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile()).map((e) => relative(outdir, join(e.parentPath, e.name)));
+      const rendered = Object.values(kustomizeAll(Object.fromEntries(deploy.map((f) => [f, read(f)])), KUSTOMIZATIONS)).flat();
+      expect(rendered.length).toBeGreaterThan(0);
+      expect(openApiErrors(rendered)).toEqual(rendered.map(() => []));
 
       const config = loadConfig({}, outdir);
       expect(config).toMatchObject({

@@ -115,7 +115,7 @@ export function synthDeploy(props: Partial<ContainerImageProps> = {}, options: D
 export function renderManifests(props: Partial<ContainerImageProps> = {}, k: KubernetesManifestsProps = {}) {
   const r: ResolvedContainer = resolved({ ...DEPLOY_PROPS, ...props });
   const resolvedProps = resolveKubernetesProps(r, k);
-  return { r, manifests: renderKubernetes(r, resolvedProps, baseTarget(r, resolvedProps)) };
+  return { r, k: resolvedProps, manifests: renderKubernetes(r, resolvedProps, baseTarget(r, resolvedProps)) };
 }
 
 export type PodSpec = Record<string, any>;

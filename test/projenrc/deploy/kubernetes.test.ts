@@ -13,7 +13,7 @@ import { BASE_PROPS, resolved, testProject } from '../container/fixture';
 
 const synth = synthDeploy();
 const { manifests } = synth;
-const { r } = renderManifests();
+const { r, k: kube } = renderManifests();
 const deployment = byKind(manifests, 'Deployment') as any;
 const job = byKind(manifests, 'Job') as any;
 const pod = podSpecOf(deployment);
@@ -174,8 +174,8 @@ describe('the other objects', () => {
   });
 
   test('a Job name is a label value: at most 63 characters', () => {
-    expect(migrateJobName(r, '1.2.3')).toBe('demo-migrate-1.2.3');
-    expect(() => migrateJobName({ imageName: 'a'.repeat(40) }, '1.2.3-rc.12345678'))
+    expect(migrateJobName(kube, '1.2.3')).toBe('demo-migrate-1.2.3');
+    expect(() => migrateJobName({ name: 'a'.repeat(40) }, '1.2.3-rc.12345678'))
       .toThrow(/"version" makes the Job name a+-migrate-1.2.3-rc.12345678 longer than 63 characters/);
   });
 
@@ -205,6 +205,35 @@ describe('base/kustomization.yaml', () => {
       images: [{ name: 'demo', newName: 'ghcr.io/acme/demo-api', digest: PLACEHOLDER_DIGEST }],
     });
     expect(PLACEHOLDER_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('the app\'s Kubernetes name', () => {
+  test('is the image name\'s last component, its separators dashes: every object, label, Secret and kubectl command, but not the image', () => {
+    const named = synthDeploy({ imageName: 'acme/my_api.v2' });
+    const objects = Object.values(named.rendered).flat();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) {
+      expect(o.metadata.name).toMatch(o.kind === 'Job' ? /^my-api-v2-migrate-/ : /^my-api-v2$/);
+      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'my-api-v2', 'app.kubernetes.io/part-of': 'my-api-v2' });
+    }
+    const app = podSpecOf(byKind(named.manifests, 'Deployment')).containers[0];
+    expect(app.env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'my-api-v2-database', key: 'DATABASE_URL' } } });
+    expect(app.image).toBe('acme/my_api.v2');
+    expect(named.kustomization.images[0].name).toBe('acme/my_api.v2');
+    expect(named.docs).toContain('kubectl rollout status deployment/my-api-v2\n');
+    expect(named.docs).toContain('kubectl create secret generic my-api-v2-database ');
+    expect(named.docs).toContain('--field-manager=my-api-v2 ');
+  });
+
+  test.each([
+    ['1api', 'a digit first'],
+    ['acme/2fa.api', 'a digit first, in the last component'],
+    [`acme/${'a'.repeat(64)}`, 'longer than 63 characters'],
+  ])('fails for %s (%s), naming imageName', (imageName) => {
+    expect(() => resolveKubernetesProps(resolved({ ...DEPLOY_PROPS, imageName })))
+      .toThrow('KubernetesManifests: "imageName" must end in a path component that, its separators made dashes, is an RFC 1035 label '
+        + `(a letter first, at most 63 characters): the name of its Kubernetes objects, got ${JSON.stringify(imageName)}`);
   });
 });
 

@@ -42,7 +42,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
   const overlay = (env: string) => `${dir}/${OVERLAYS_DIR}/${env}`;
   const prod = k.environments.find((e) => e.name === PRODUCTION)!;
   const migrates = r.migrateCommand !== undefined;
-  const jobOf = (version: string) => migrateJobName(r, version);
+  const jobOf = (version: string) => migrateJobName(k, version);
   const release = f.releases[PRODUCTION];
   const probeRows = [
     ['startup', `every ${STARTUP_PERIOD_S} s for the image's ${r.healthcheck.startPeriodS} s start period; liveness waits for it`],
@@ -52,7 +52,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     const p = probe(kind);
     return p ? [`| ${kind} | ${code(`GET ${p.path}`)} on ${p.port} | ${when} |`] : [];
   });
-  const apply = (env: string) => `kubectl apply --server-side --field-manager=${r.imageName} -k ${overlay(env)}`;
+  const apply = (env: string) => `kubectl apply --server-side --field-manager=${k.name} -k ${overlay(env)}`;
   const waitJob = (version: string) => (migrates ? [`kubectl wait --for=condition=complete job/${jobOf(version)} --timeout=10m`] : []);
 
   return [
@@ -129,7 +129,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     '### Network policy',
     '',
-    `One NetworkPolicy selects every pod of ${code(r.imageName)} (the API${migrates ? ' and its migration' : ''}) and denies what it does not name:`,
+    `One NetworkPolicy selects every pod of ${code(k.name)} (the API${migrates ? ' and its migration' : ''}) and denies what it does not name:`,
     '',
     '| Direction | Peers | Port |',
     '| --- | --- | --- |',
@@ -153,7 +153,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '',
     '### Identity and labels',
     '',
-    `- A dedicated ServiceAccount ${code(r.imageName)} with ${code('automountServiceAccountToken: false')}, on it and on every pod: `
+    `- A dedicated ServiceAccount ${code(k.name)} with ${code('automountServiceAccountToken: false')}, on it and on every pod: `
       + 'the app never calls the Kubernetes API.',
     `- Every object: ${code('app.kubernetes.io/name')}, ${code('component')}, ${code('version')} (the release's), `
       + `${code(`part-of: ${k.partOf}`)} and ${code(`managed-by: ${MANAGED_BY}`)}. Selectors use name and component only: `
@@ -212,8 +212,8 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     ...k.imagePullSecrets.map((s) => `kubectl create secret docker-registry ${s} --docker-server=… --docker-username=… --docker-password=…`),
     apply(PRODUCTION),
     ...waitJob('1.4.0'),
-    `kubectl rollout status deployment/${r.imageName}`,
-    `kubectl get hpa ${r.imageName}   # REPLICAS reaches ${prod.minReplicas} within the HPA's first pass`,
+    `kubectl rollout status deployment/${k.name}`,
+    `kubectl get hpa ${k.name}   # REPLICAS reaches ${prod.minReplicas} within the HPA's first pass`,
     '```',
     '',
     `Without a release in ${code(RELEASES_FILE)} an overlay asks for the placeholder digest, an image that does not exist: the new `
@@ -228,14 +228,14 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     `kubectl diff --server-side -k ${overlay(PRODUCTION)}   # the digest, the version label${migrates ? ', a new Job' : ''}`,
     apply(PRODUCTION),
     ...waitJob('1.5.0'),
-    `kubectl rollout status deployment/${r.imageName}`,
+    `kubectl rollout status deployment/${k.name}`,
     '```',
     '',
     '### Rollback',
     '',
     '```sh',
-    `kubectl rollout undo deployment/${r.imageName}   # at once: the previous ReplicaSet, its image and version`,
-    `kubectl rollout status deployment/${r.imageName}`,
+    `kubectl rollout undo deployment/${k.name}   # at once: the previous ReplicaSet, its image and version`,
+    `kubectl rollout status deployment/${k.name}`,
     `git revert <the release commit> && npx projen   # then git says what runs again: ${RELEASES_FILE} back at 1.4.0`,
     apply(PRODUCTION),
     '```',

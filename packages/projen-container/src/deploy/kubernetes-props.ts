@@ -85,7 +85,7 @@ export interface KubernetesManifestsProps {
   readonly imagePullSecrets?: readonly string[];
   /**
    * `app.kubernetes.io/part-of`: the application the API belongs to.
-   * @default - the image name
+   * @default - the objects' name (see `ResolvedKubernetesProps.name`)
    */
   readonly partOf?: string;
   /**
@@ -111,7 +111,7 @@ export interface KubernetesManifestsProps {
   /**
    * The Secret (created out of band, never in git) whose `DATABASE_URL` key the pods read; only for an
    * image that declares `database`.
-   * @default - `<imageName>-database`
+   * @default - `<name>-database`, `<name>` being the objects' name (see `ResolvedKubernetesProps.name`)
    */
   readonly databaseSecret?: string;
   /**
@@ -137,6 +137,11 @@ export interface ResolvedEnvironment {
 
 /** The props with every default applied, validated. */
 export interface ResolvedKubernetesProps {
+  /**
+   * The app's name in the cluster: its objects' names, the migration Job's prefix and the
+   * `app.kubernetes.io/name` label. The image name's last path component, its separators turned into dashes.
+   */
+  readonly name: string;
   readonly registryImage: string;
   readonly namespace?: string;
   readonly imagePullSecrets: readonly string[];
@@ -160,6 +165,8 @@ export interface ResolvedDatabase {
 const C = 'KubernetesManifests';
 /** A DNS label: namespaces, Secret names, environment names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** An RFC 1035 label, as a Service's name must be; every object of the app shares its name. */
+const RFC_1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
 
 function checkName(field: string, value: string): string {
@@ -224,34 +231,49 @@ export function environmentNames(props: KubernetesManifestsProps): string[] {
   return Object.keys(props.environments ?? DEFAULT_ENVIRONMENTS);
 }
 
+/**
+ * The image name's last path component with each run of separators (`.`, `_`, `__`, dashes) one dash:
+ * `acme/my_api.v2` is `my-api-v2`. An image name may start with a digit or outgrow a label; that fails.
+ */
+function kubernetesName(imageName: string): string {
+  const name = imageName.slice(imageName.lastIndexOf('/') + 1).replace(/[._-]+/g, '-');
+  if (!RFC_1035_LABEL.test(name)) {
+    fail(C, 'imageName', 'must end in a path component that, its separators made dashes, is an RFC 1035 label '
+      + '(a letter first, at most 63 characters): the name of its Kubernetes objects', imageName);
+  }
+  return name;
+}
+
 /** Applies the defaults; throws naming the field and the value. Pure. */
 export function resolveKubernetesProps(r: ResolvedContainer, props: KubernetesManifestsProps = {}): ResolvedKubernetesProps {
+  const name = kubernetesName(r.imageName);
   const namespace = props.namespace === undefined ? undefined : checkName('namespace', props.namespace);
   if (!r.metricsPath) refuseUndeclared(props, ['metricsFrom'], 'metricsPath');
   if (!r.database) refuseUndeclared(props, ['databaseTo', 'databasePort', 'databaseSecret'], 'database');
   const environments = props.environments ?? DEFAULT_ENVIRONMENTS;
   if (!(PRODUCTION in environments)) fail(C, 'environments', `must include "${PRODUCTION}": verify's pod check runs its Deployment`, Object.keys(environments));
   return {
+    name,
     registryImage: check(C, 'registryImage', repository, props.registryImage ?? ghcrImage(r.sourceUrl)),
     ...(namespace ? { namespace } : {}),
     imagePullSecrets: (props.imagePullSecrets ?? []).map((s, i) => checkName(`imagePullSecrets[${i}]`, s)),
-    partOf: props.partOf ?? r.imageName,
+    partOf: props.partOf ?? name,
     ingressFrom: checkPeers('ingressFrom', props.ingressFrom ?? DEFAULT_INGRESS_FROM),
     metricsFrom: r.metricsPath ? checkPeers('metricsFrom', props.metricsFrom ?? DEFAULT_METRICS_FROM) : [],
-    ...(r.database ? { database: resolveDatabase(r, props) } : {}),
-    environments: Object.entries(environments).map(([name, e]) => resolveEnvironment(r, name, e, namespace)),
+    ...(r.database ? { database: resolveDatabase(props, name) } : {}),
+    environments: Object.entries(environments).map(([envName, e]) => resolveEnvironment(r, envName, e, namespace)),
     outdir: props.outdir ?? DEFAULT_KUBERNETES_OUTDIR,
   };
 }
 
 /** The database's peers, port and Secret, with their defaults. */
-function resolveDatabase(r: ResolvedContainer, props: KubernetesManifestsProps): ResolvedDatabase {
+function resolveDatabase(props: KubernetesManifestsProps, name: string): ResolvedDatabase {
   const to = checkPeers('databaseTo', props.databaseTo ?? DEFAULT_DATABASE_TO);
   if (to.length === 0) fail(C, 'databaseTo', 'must name at least one destination: the app cannot serve without its database', to);
   return {
     to,
     port: check(C, 'databasePort', port, props.databasePort ?? POSTGRES_PORT),
-    secret: checkName('databaseSecret', props.databaseSecret ?? `${r.imageName}-database`),
+    secret: checkName('databaseSecret', props.databaseSecret ?? `${name}-database`),
   };
 }
 

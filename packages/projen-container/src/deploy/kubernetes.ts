@@ -52,8 +52,8 @@ export interface DeployTarget {
 }
 
 /** The migration Job of a release: a new name per version, so each release's Job is a new object. */
-export function migrateJobName(r: Pick<ResolvedContainer, 'imageName'>, version: string): string {
-  const name = `${r.imageName}-${CONTAINER_NAMES.migrate}-${version}`.toLowerCase();
+export function migrateJobName(k: Pick<ResolvedKubernetesProps, 'name'>, version: string): string {
+  const name = `${k.name}-${CONTAINER_NAMES.migrate}-${version}`.toLowerCase();
   // The Job controller copies the name into a label value of each pod: at most 63 characters.
   if (name.length > 63) fail('KubernetesManifests', 'version', `makes the Job name ${name} longer than 63 characters`, version);
   return name;
@@ -78,8 +78,8 @@ export function tmpfsSize(options: string): Size | undefined {
 }
 
 /** What selects a component's pods: never the version, since selectors cannot change. */
-export const selectorOf = (r: Pick<ResolvedContainer, 'imageName'>, component: string) => ({
-  'app.kubernetes.io/name': r.imageName,
+export const selectorOf = (k: Pick<ResolvedKubernetesProps, 'name'>, component: string) => ({
+  'app.kubernetes.io/name': k.name,
   'app.kubernetes.io/component': component,
 });
 
@@ -96,9 +96,9 @@ interface Rendering {
   readonly databaseUrl?: kplus.EnvValue;
 }
 
-function labelsOf({ r, props, target }: Rendering, component: string): Record<string, string> {
+function labelsOf({ props, target }: Rendering, component: string): Record<string, string> {
   return {
-    ...selectorOf(r, component),
+    ...selectorOf(props, component),
     'app.kubernetes.io/version': target.version,
     'app.kubernetes.io/part-of': props.partOf,
     'app.kubernetes.io/managed-by': MANAGED_BY,
@@ -215,7 +215,7 @@ function apiContainerOf(c: Rendering, volumeMounts: kplus.VolumeMount[]): kplus.
 
 function serviceAccountOf(c: Rendering): kplus.ServiceAccount {
   return new kplus.ServiceAccount(c.chart, 'service-account', {
-    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
+    metadata: metadataOf(c, c.props.name, CONTAINER_NAMES.api),
     // The app never calls the Kubernetes API: no token in its pods, and none to steal.
     automountToken: false,
   });
@@ -226,7 +226,7 @@ function deploymentOf(c: Rendering, serviceAccount: kplus.ServiceAccount): kplus
   const { r } = c;
   const mounts = tmpfsMounts(c, 'api');
   const deployment = new kplus.Deployment(c.chart, 'deployment', {
-    metadata: metadataOf(c, r.imageName, CONTAINER_NAMES.api),
+    metadata: metadataOf(c, c.props.name, CONTAINER_NAMES.api),
     strategy: kplus.DeploymentStrategy.rollingUpdate({
       maxSurge: kplus.PercentOrAbsolute.absolute(1),
       maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
@@ -251,14 +251,14 @@ function deploymentOf(c: Rendering, serviceAccount: kplus.ServiceAccount): kplus
     initContainers: r.migrateCommand ? [migrateContainerOf(c, mounts)] : [],
     containers: [apiContainerOf(c, mounts)],
   });
-  deployment.select(kplus.LabelSelector.of({ labels: selectorOf(r, CONTAINER_NAMES.api) }));
+  deployment.select(kplus.LabelSelector.of({ labels: selectorOf(c.props, CONTAINER_NAMES.api) }));
   return deployment;
 }
 
 /** The Deployment's pods on its container's ports. */
 function serviceOf(c: Rendering, deployment: kplus.Deployment): kplus.Service {
   return new kplus.Service(c.chart, 'service', {
-    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
+    metadata: metadataOf(c, c.props.name, CONTAINER_NAMES.api),
     selector: kplus.Pods.select(c.chart, 'service-pods', { labels: deployment.matchLabels }),
     ports: deployment.containers.flatMap((container) => container.ports).map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
   });
@@ -267,7 +267,7 @@ function serviceOf(c: Rendering, deployment: kplus.Deployment): kplus.Service {
 /** cdk8s-plus has no PodDisruptionBudget: the generated API object, selecting the Deployment's pods. */
 function podDisruptionBudgetOf(c: Rendering, deployment: kplus.Deployment): kplus.k8s.KubePodDisruptionBudget {
   return new kplus.k8s.KubePodDisruptionBudget(c.chart, 'pdb', {
-    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
+    metadata: metadataOf(c, c.props.name, CONTAINER_NAMES.api),
     spec: {
       // One pod at a time at any scale the HPA chose: at its floor (the declared workers plus a
       // spare) the declared capacity stays, and the hostname spread keeps one pod per node.
@@ -288,7 +288,7 @@ function podDisruptionBudgetOf(c: Rendering, deployment: kplus.Deployment): kplu
 function horizontalPodAutoscalerOf(c: Rendering, deployment: kplus.Deployment): kplus.HorizontalPodAutoscaler {
   const env = c.target.environment;
   return new kplus.HorizontalPodAutoscaler(c.chart, 'hpa', {
-    metadata: metadataOf(c, c.r.imageName, CONTAINER_NAMES.api),
+    metadata: metadataOf(c, c.props.name, CONTAINER_NAMES.api),
     target: deployment,
     minReplicas: env.minReplicas,
     maxReplicas: env.maxReplicas,
@@ -298,16 +298,16 @@ function horizontalPodAutoscalerOf(c: Rendering, deployment: kplus.Deployment): 
 
 /** Both the API's pods and the migration's: neither needs more than this. */
 function appNetworkPolicyOf(c: Rendering): kplus.NetworkPolicy {
-  const metadata = metadataOf(c, c.r.imageName, CONTAINER_NAMES.api);
+  const metadata = metadataOf(c, c.props.name, CONTAINER_NAMES.api);
   return networkPolicyOf(c.chart, { ...metadata, labels: { ...metadata.labels, 'app.kubernetes.io/component': 'network' } },
-    c.r.port, c.props, { 'app.kubernetes.io/name': c.r.imageName });
+    c.r.port, c.props, { 'app.kubernetes.io/name': c.props.name });
 }
 
 /** The release's migration, for Argo CD's PreSync hook; none for an image that does not migrate. */
 function migrateJobOf(c: Rendering, serviceAccount: kplus.ServiceAccount): kplus.Job | undefined {
   if (!c.r.migrateCommand) return undefined;
   return new kplus.Job(c.chart, 'migrate', {
-    metadata: metadataOf(c, migrateJobName(c.r, c.target.version), CONTAINER_NAMES.migrate, { ...MIGRATE_HOOK_ANNOTATIONS }),
+    metadata: metadataOf(c, migrateJobName(c.props, c.target.version), CONTAINER_NAMES.migrate, { ...MIGRATE_HOOK_ANNOTATIONS }),
     podMetadata: { labels: labelsOf(c, CONTAINER_NAMES.migrate) },
     backoffLimit: MIGRATE_BACKOFF_LIMIT,
     activeDeadline: Duration.seconds(MIGRATE_DEADLINE_S),

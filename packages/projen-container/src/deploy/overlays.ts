@@ -45,7 +45,7 @@ export function renderOverlay(
 ): Record<string, unknown> {
   const target = overlayTarget(k, releases, name);
   const objects = renderKubernetes(r, k, target);
-  const baseJob = migrateJobName(r, r.version);
+  const baseJob = migrateJobName(k, r.version);
   // Patches name the base's objects: the base's namespace, and the Job's name before it is renamed (last).
   const ns = k.namespace ? { namespace: k.namespace } : {};
   const patches: Record<string, unknown> = {};
@@ -55,9 +55,9 @@ export function renderOverlay(
     const baseName = o.kind === 'Job' ? baseJob : o.metadata.name;
     patches[MANIFEST_FILES[key]] = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: baseName, ...ns }, ...(cut(o) as object) };
   }
-  const rename = r.migrateCommand && migrateJobName(r, target.version) !== baseJob ? [{
+  const rename = r.migrateCommand && migrateJobName(k, target.version) !== baseJob ? [{
     target: { kind: 'Job', name: baseJob, ...ns },
-    patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: migrateJobName(r, target.version) }]),
+    patch: JSON.stringify([{ op: 'replace', path: '/metadata/name', value: migrateJobName(k, target.version) }]),
     options: { allowNameChange: true },
   }] : [];
   const kustomization = {
