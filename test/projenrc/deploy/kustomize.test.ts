@@ -4,6 +4,7 @@ import { restrictedViolations } from './pod-security';
 import type { KubeObject } from '../../../packages/projen-container/src';
 import { DEV_VERSION } from '../../../packages/projen-container/src/container/container-image-props';
 import { CLUSTER_DNS, MIGRATE_HOOK_ANNOTATIONS, PLACEHOLDER_DIGEST } from '../../../packages/projen-container/src/deploy/defaults';
+import { renderKustomization } from '../../../packages/projen-container/src/deploy/kustomization-yaml';
 
 const RELEASES = { production: { version: '1.4.0', digest: digestOf('a') }, staging: { version: '1.5.0-rc.1', digest: digestOf('b') } };
 const plain = synthDeploy();
@@ -107,6 +108,21 @@ describe('kubectl kustomize renders the base and every overlay', () => {
     const digest = env ? RELEASES[env].digest : PLACEHOLDER_DIGEST;
     for (const pod of PODS(objects)) {
       for (const c of [...(podSpecOf(pod).initContainers ?? []), ...podSpecOf(pod).containers]) expect(c.image).toBe(`ghcr.io/acme/demo-api@${digest}`);
+    }
+  });
+});
+
+describe('kustomization.yaml is the YAML 1.1 kustomize reads', () => {
+  test('a string YAML 1.1 would read as a boolean or a number is quoted', () => {
+    expect(renderKustomization({ images: [{ name: 'no' }, { name: 'y' }, { name: '1_0' }, { name: 'demo' }] }, 'marker'))
+      .toBe('# marker\n\nimages:\n  - name: "no"\n  - name: "y"\n  - name: "1_0"\n  - name: demo\n');
+  });
+
+  test.each(['y', 'no', 'on'])('an image named %s, a YAML 1.1 boolean, renders from the base and every overlay', (imageName) => {
+    const named = synthDeploy({ imageName });
+    expect(named.kustomization.images[0].name).toBe(imageName);
+    for (const dir of KUSTOMIZATIONS) {
+      expect(podSpecOf(byKind(named.rendered[dir], 'Deployment')).containers[0].image).toMatch(/^ghcr\.io\/acme\/demo-api@sha256:/);
     }
   });
 });

@@ -5,11 +5,13 @@ import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, baseTarget, renderBaseKusto
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import type { KubernetesManifestsProps, ResolvedKubernetesProps } from './kubernetes-props';
 import { DEFAULT_KUBERNETES_OUTDIR, environmentNames, resolveKubernetesProps } from './kubernetes-props';
+import { renderKustomization } from './kustomization-yaml';
 import { overlayTarget, renderOverlay } from './overlays';
 import type { Release } from './releases';
 import { readReleases } from './releases';
 import type { ContainerImage, KubeObject } from '../container';
 import { toolCommand } from '../container/tool-command';
+import { GeneratedFile } from '../generated-file';
 
 /** Everything the component writes and says, rendered from one reading of the declaration. */
 interface Rendering {
@@ -24,7 +26,8 @@ interface Rendering {
  * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
  * PodDisruptionBudget, HPA, NetworkPolicy and migration Job, rendered with
  * cdk8s-plus in-process and written through projen's `YamlFile` (marker,
- * files.json); `overlays/<environment>/` patch them per environment and pin
+ * files.json), each kustomization as the YAML 1.1 kustomize reads it;
+ * `overlays/<environment>/` patch them per environment and pin
  * its release's image by digest. Nothing is read from the image's resolved
  * model before synthesis: every `add*` call on it, wherever it is, counts.
  */
@@ -92,11 +95,13 @@ export class KubernetesManifests extends Component {
    */
   public preSynthesize(): void {
     const { props: k, base, baseKustomization, overlays } = this.rendered;
-    const write = (path: string, obj: unknown) => new YamlFile(this.project, path, { obj });
-    for (const [file, obj] of Object.entries(base)) write(`${k.outdir}/${BASE_DIR}/${file}`, obj);
-    write(`${k.outdir}/${BASE_DIR}/${KUSTOMIZATION_FILE}`, baseKustomization);
+    const write = (dir: string, file: string, obj: unknown) => (file === KUSTOMIZATION_FILE
+      ? new GeneratedFile(this.project, `${dir}/${file}`, { render: (marker) => renderKustomization(obj, marker) })
+      : new YamlFile(this.project, `${dir}/${file}`, { obj }));
+    for (const [file, obj] of Object.entries(base)) write(`${k.outdir}/${BASE_DIR}`, file, obj);
+    write(`${k.outdir}/${BASE_DIR}`, KUSTOMIZATION_FILE, baseKustomization);
     for (const [env, overlay] of Object.entries(overlays)) {
-      for (const [file, obj] of Object.entries(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}/${file}`, obj);
+      for (const [file, obj] of Object.entries(overlay)) write(`${k.outdir}/${OVERLAYS_DIR}/${env}`, file, obj);
     }
   }
 
