@@ -1,4 +1,5 @@
 import { isAbsolute, relative, sep } from 'path';
+import type { RenovatePin } from './renovate';
 
 /**
  * Where a source file of this package sits in the project, in the forward slashes Renovate's file patterns
@@ -10,4 +11,14 @@ export function ownSourceFile(projectDir: string, file: string): string | undefi
   const path = relative(projectDir, file).split(sep).join('/');
   const inProject = !isAbsolute(path) && path !== '..' && !path.startsWith('../') && !path.split('/').includes('node_modules');
   return inProject && path.endsWith('.ts') ? path : undefined;
+}
+
+/**
+ * A pin this package declares in its own source file, for Renovate where the project holds that file (see
+ * {@link ownSourceFile}); undefined elsewhere. Its updates are `fix` commits: they reach consumers only with a
+ * release of the package, and a `fix` is what releases it.
+ */
+export function ownSourcePin(projectDir: string, file: string, pin: Omit<RenovatePin, 'file' | 'semanticCommitType'>): RenovatePin | undefined {
+  const path = ownSourceFile(projectDir, file);
+  return path === undefined ? undefined : { ...pin, file: path, semanticCommitType: 'fix' };
 }

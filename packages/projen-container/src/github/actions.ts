@@ -1,5 +1,5 @@
 import type { RenovatePin } from '../renovate';
-import { ownSourceFile } from '../source-file';
+import { ownSourcePin } from '../source-file';
 
 /**
  * Every action any of the project's workflows uses, pinned to the full commit
@@ -28,18 +28,15 @@ export const ACTIONS = {
 } as const;
 
 /**
- * Renovate's view of {@link ACTIONS}, where the project holds this file as source (see `ownSourceFile`): the new
- * tag and its commit SHA, in one edit. A `fix` commit, as the pins reach consumers only with a release.
+ * Renovate's view of {@link ACTIONS}, where the project holds this file as source (see `ownSourcePin`): the new
+ * tag and its commit SHA, in one edit.
  */
 export function actionPins(projectDir: string): RenovatePin | undefined {
-  const file = ownSourceFile(projectDir, __filename);
-  return file === undefined ? undefined : {
+  return ownSourcePin(projectDir, __filename, {
     description: 'GitHub Actions pins',
-    file,
     matchString: "uses: '(?<depName>[\\w.-]+/[\\w.-]+)@(?<currentDigest>[a-f0-9]{40})', version: '(?<currentValue>v[^']+)'",
     datasource: 'github-tags',
-    semanticCommitType: 'fix',
-  };
+  });
 }
 
 /** Makes every projen-generated workflow resolve its actions through {@link ACTIONS}. */

@@ -1,5 +1,5 @@
 import type { RenovatePin } from '../renovate';
-import { ownSourceFile } from '../source-file';
+import { ownSourcePin } from '../source-file';
 
 /**
  * The PostgreSQL image, written once: the workflows' service container, and
@@ -13,19 +13,15 @@ import { ownSourceFile } from '../source-file';
 export const POSTGRES_IMAGE = 'postgres:17-trixie';
 
 /**
- * Renovate's view of {@link POSTGRES_IMAGE}, where the project holds this file as source (see `ownSourceFile`):
- * newer tags of the same image, proposed where it is declared. A `fix` commit, as it reaches consumers only with
- * a release.
+ * Renovate's view of {@link POSTGRES_IMAGE}, where the project holds this file as source (see `ownSourcePin`):
+ * newer tags of the same image, proposed where it is declared.
  */
 export function postgresPin(projectDir: string): RenovatePin | undefined {
-  const file = ownSourceFile(projectDir, __filename);
-  return file === undefined ? undefined : {
+  return ownSourcePin(projectDir, __filename, {
     description: 'PostgreSQL image',
-    file,
     matchString: "POSTGRES_IMAGE = '(?<depName>postgres):(?<currentValue>[^'@]+)'",
     datasource: 'docker',
-    semanticCommitType: 'fix',
-  };
+  });
 }
 
 /** PostgreSQL's port: the service container's, mapped to the same port on the runner, and compose's and the cluster's. */
