@@ -23,8 +23,8 @@ function refusal(platform, imageId, reports) {
 function short(id2) {
   return id2 ? id2.replace(/^sha256:/, "").slice(0, 12) : "no image";
 }
-function pushedDigest(repository, repoDigests) {
-  return repoDigests.map((d) => d.split("@")).find(([name]) => name === repository)?.[1];
+function pushedDigest(repository2, repoDigests) {
+  return repoDigests.map((d) => d.split("@")).find(([name]) => name === repository2)?.[1];
 }
 function checkRegistry(value) {
   if (!value || !/^[a-z0-9.-]+(?::\d+)?(?:\/[a-z0-9._-]+)+$/.test(value)) {
@@ -47,6 +47,14 @@ function indexDigest(output) {
   return /(sha256:[a-f0-9]{64})\s*$/.exec(output)?.[1];
 }
 
+// src/engine/errors.ts
+var OneLineError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = new.target.name;
+  }
+};
+
 // src/engine/platforms.ts
 var PLATFORM_ARCHES = {
   "linux/amd64": { arch: "amd64", nodeArch: "x64" },
@@ -57,15 +65,16 @@ var archOf = (platform) => PLATFORM_ARCHES[platform].arch;
 // src/container/container-image-props.ts
 var DATABASE_ENGINES = ["postgres"];
 var RUNTIME_KINDS = ["minimal", "debian", "node"];
+var MAX_WORKERS = 64;
 var DEBIAN_RELEASE = "trixie";
 var DEFAULT_RUNTIME_IMAGE = `debian:${DEBIAN_RELEASE}-slim`;
 
 // src/container/image-tags.ts
-function platformTag(imageName, version2, platform) {
-  return archTag(imageName, version2, archOf(platform));
+function platformTag(imageName2, version2, platform) {
+  return archTag(imageName2, version2, archOf(platform));
 }
-function archTag(imageName, version2, arch) {
-  return `${imageName}:${version2}-${arch}`;
+function archTag(imageName2, version2, arch) {
+  return `${imageName2}:${version2}-${arch}`;
 }
 
 // src/container/read-spec.ts
@@ -6379,11 +6388,8 @@ var IMAGE_TASKS = {
 
 // src/container/spec-fields.ts
 var text = string2().min(1);
-var port = number2().int().min(1).max(65535);
-var id = number2().int().min(1);
 var strings = array(text).readonly();
 var record2 = record(string2(), string2()).readonly();
-var urlPath = string2().regex(/^\//);
 
 // src/container/base-image-lock.ts
 var lockedPackageSchema = strictObject({
@@ -6399,6 +6405,46 @@ var lockSchema = strictObject({
   "packages": record(string2(), record(string2(), lockedPackageSchema)).optional()
 });
 var RELOCK_HINT = `run npx projen ${IMAGE_TASKS.lock} to pin the digests this machine can pull`;
+
+// src/container/validation.ts
+var MAX_SHUTDOWN_TIMEOUT_MS = 36e5;
+function matching(pattern, must) {
+  return string2({ error: must }).regex(pattern, { error: must });
+}
+function intIn(min, max) {
+  const error2 = `must be an integer ${min}-${max}`;
+  return number2({ error: error2 }).int({ error: error2 }).min(min, { error: error2 }).max(max, { error: error2 });
+}
+var port = intIn(1, 65535);
+var id = intIn(1, 2 ** 31 - 1);
+var workers = intIn(1, MAX_WORKERS);
+var shutdownTimeoutMs = intIn(1, MAX_SHUTDOWN_TIMEOUT_MS);
+var POSITIVE = "must be a positive number";
+var sizeBudgetMb = number2({ error: POSITIVE }).positive({ error: POSITIVE });
+var urlPath = matching(/^\/[A-Za-z0-9._~/-]*$/, "must be an absolute URL path of letters, digits, -._~ and /");
+var loginName = matching(/^(?!root$)[a-z_][a-z0-9_-]{0,31}$/, "must be a lowercase login name other than root");
+var oneLine = matching(/^[^\r\n]*\S[^\r\n]*$/, "must be one non-empty line");
+var ARGV = "must be a non-empty exec-form argv of non-empty words";
+var command = array(string2().min(1, { error: ARGV }), { error: ARGV }).min(1, { error: ARGV });
+function oneOf(allowed) {
+  return _enum(allowed, { error: `must be one of ${allowed.join(", ")}` });
+}
+var platforms = array(oneOf(Object.keys(PLATFORM_ARCHES)), { error: "must be a list of platforms" }).min(1, { error: "must name at least one platform" }).superRefine((list, ctx) => {
+  const twice = list.findIndex((p, i) => list.indexOf(p) !== i);
+  if (twice >= 0) ctx.addIssue({ code: "custom", message: "must not name a platform twice", path: [twice], input: list[twice] });
+});
+var COMPONENT = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
+var PATH = `${COMPONENT}(?:/${COMPONENT})*`;
+var HOST = "[a-z0-9][a-z0-9.-]*(?::\\d+)?";
+var TAG = "(?!latest(?:@|$))\\w[\\w.-]{0,127}";
+var DIGEST2 = "@sha256:[a-f0-9]{64}";
+var imageName = matching(new RegExp(`^${PATH}$`), "must be a lowercase image repository name");
+var repository = matching(new RegExp(`^${HOST}(?:/${COMPONENT})+$`), "must be a lowercase registry/repository without tag or digest");
+var imageRef = matching(
+  new RegExp(`^(?:${HOST}/)?${PATH}:${TAG}(?:${DIGEST2})?$`),
+  "must be an image reference with an explicit tag other than latest"
+);
+var imageTag = imageRef.refine((ref) => !ref.includes("@"), { error: "must be a tag without a digest (npx projen docker:lock pins digests)" });
 
 // src/container/bundle.ts
 var bundleEntrySchema = strictObject({ source: text, output: text }).readonly();
@@ -6519,27 +6565,27 @@ var debianPackageSchema = strictObject({
 }).readonly();
 var resolvedContainerSchema = strictObject({
   /** Image repository, e.g. `my-api`. */
-  imageName: text,
+  imageName,
   /** The version of a build without `VERSION` (a development build); CI passes the release's. */
   version: text,
   /** The OCI title label. */
   title: text,
   /** The OCI source label, when the project has a repository. */
   sourceUrl: text.optional(),
-  user: text,
+  user: loginName,
   uid: id,
   gid: id,
   port,
-  workers: number2().int().min(1),
+  workers,
   /** Readiness: the HEALTHCHECK's path. */
   healthPath: urlPath,
   /** Liveness, when the app has one. */
   livenessPath: urlPath.optional(),
   /** What Prometheus scrapes, on the app's port, when the app serves metrics. */
   metricsPath: urlPath.optional(),
-  sizeBudgetMb: number2().positive(),
+  sizeBudgetMb,
   /** The app's drain limit after SIGTERM, in ms. */
-  shutdownTimeoutMs: number2().int().positive(),
+  shutdownTimeoutMs,
   /** Absolute WORKDIR of the runtime stage. */
   workdir: string2().regex(/^\//),
   /** Compiled entry point relative to `workdir`, e.g. `lib/index.js`. */
@@ -6547,9 +6593,9 @@ var resolvedContainerSchema = strictObject({
   /** The image's CMD, exec form. */
   cmd: strings,
   /** The app's database, when it declares one; see {@link ContainerImageProps.database}. */
-  database: strictObject({ engine: _enum(DATABASE_ENGINES) }).readonly().optional(),
+  database: strictObject({ engine: oneOf(DATABASE_ENGINES) }).readonly().optional(),
   /** The command that migrates the database inside the image, when the app has one. */
-  migrateCommand: strings.optional(),
+  migrateCommand: command.readonly().optional(),
   srcdir: text,
   libdir: text,
   tsconfigFile: text,
@@ -6571,15 +6617,15 @@ var resolvedContainerSchema = strictObject({
    * Full references the stages start FROM, `tag@digest` where the lock pins
    * the tag: `build` compiles, `runtime` is what the runtime is made from.
    */
-  baseImages: strictObject({ build: text, runtime: text }).readonly(),
+  baseImages: strictObject({ build: imageRef, runtime: imageRef }).readonly(),
   /** What the app runs on; see {@link ContainerImageProps.runtime}. */
-  runtime: _enum(RUNTIME_KINDS),
+  runtime: oneOf(RUNTIME_KINDS),
   /** What to do when no Docker engine answers; see {@link ContainerImageProps.engineHelp}. */
-  engineHelp: text,
+  engineHelp: oneLine,
   /** The Node major the app is built and tested on: the node image's, the workflows'. */
   nodeMajor: number2().int().positive(),
   /** The platforms the image is built, verified and published for, e.g. `linux/arm64`. */
-  platforms: array(_enum(Object.keys(PLATFORM_ARCHES))).min(1).readonly(),
+  platforms: platforms.readonly(),
   /**
    * The Debian packages the runtime is assembled from, with what
    * container.lock.json locks of each on every platform (none unless
@@ -6596,11 +6642,7 @@ var CONTAINER_SPEC_PATH = ".projen/container.json";
 var SPEC_SCHEMA_VERSION = 4;
 
 // src/container/read-spec.ts
-var SpecError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "SpecError";
-  }
+var SpecError = class extends OneLineError {
 };
 function parseSpec(value, source) {
   const { "//": _marker, schemaVersion, ...fields } = typeof value === "object" && value !== null ? value : {};
@@ -6630,12 +6672,12 @@ function readSpec(path = CONTAINER_SPEC_PATH) {
 var REPORT_PATH = "test-reports/verify-report.json";
 
 // src/publish/cli.ts
-function cli(command, args, allowFailure = false) {
-  const result = (0, import_child_process.spawnSync)(command, args, { stdio: ["ignore", "pipe", allowFailure ? "ignore" : 2], encoding: "utf8" });
-  if (result.error) throw new Error(`${command}: ${result.error.message}`);
+function cli(command2, args, allowFailure = false) {
+  const result = (0, import_child_process.spawnSync)(command2, args, { stdio: ["ignore", "pipe", allowFailure ? "ignore" : 2], encoding: "utf8" });
+  if (result.error) throw new Error(`${command2}: ${result.error.message}`);
   if (result.status === 0) return result.stdout;
   if (allowFailure) return void 0;
-  throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+  throw new Error(`${command2} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
 }
 var lines = (value) => value.split("\n").map((l) => l.trim()).filter(Boolean);
 function readReport(path) {
