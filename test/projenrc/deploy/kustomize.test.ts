@@ -4,7 +4,7 @@ import { restrictedViolations } from './pod-security';
 import type { KubeObject } from '../../../packages/projen-container/src';
 import { DEV_VERSION } from '../../../packages/projen-container/src/container/container-image-props';
 import { CLUSTER_DNS, MIGRATE_HOOK_ANNOTATIONS, PLACEHOLDER_DIGEST } from '../../../packages/projen-container/src/deploy/defaults';
-import { renderKustomization } from '../../../packages/projen-container/src/deploy/kustomization-yaml';
+import { renderKubernetesYaml } from '../../../packages/projen-container/src/deploy/kubernetes-yaml';
 
 const RELEASES = { production: { version: '1.4.0', digest: digestOf('a') }, staging: { version: '1.5.0-rc.1', digest: digestOf('b') } };
 const plain = synthDeploy();
@@ -112,10 +112,15 @@ describe('kubectl kustomize renders the base and every overlay', () => {
   });
 });
 
-describe('kustomization.yaml is the YAML 1.1 kustomize reads', () => {
+describe('a kustomization is the YAML 1.1 kustomize reads', () => {
   test('a string YAML 1.1 would read as a boolean or a number is quoted', () => {
-    expect(renderKustomization({ images: [{ name: 'no' }, { name: 'y' }, { name: '1_0' }, { name: 'demo' }] }, 'marker'))
+    expect(renderKubernetesYaml({ images: [{ name: 'no' }, { name: 'y' }, { name: '1_0' }, { name: 'demo' }] }, 'marker'))
       .toBe('# marker\n\nimages:\n  - name: "no"\n  - name: "y"\n  - name: "1_0"\n  - name: demo\n');
+  });
+
+  test('so is a string YAML 1.2 would read as a number or null, and nothing else', () => {
+    expect(renderKubernetesYaml({ env: ['0o17', '1_', '1e3', 'null', 'text', '1.2.3', ''] }, undefined))
+      .toBe('env:\n  - "0o17"\n  - "1_"\n  - "1e3"\n  - "null"\n  - text\n  - 1.2.3\n  - ""\n');
   });
 
   test.each(['y', 'no', 'on'])('an image named %s, a YAML 1.1 boolean, renders from the base and every overlay', (imageName) => {
@@ -124,6 +129,18 @@ describe('kustomization.yaml is the YAML 1.1 kustomize reads', () => {
     for (const dir of KUSTOMIZATIONS) {
       expect(podSpecOf(byKind(named.rendered[dir], 'Deployment')).containers[0].image).toMatch(/^ghcr\.io\/acme\/demo-api@sha256:/);
     }
+  });
+});
+
+describe('every manifest is the YAML 1.1 kustomize reads', () => {
+  // The property test drew `1_`: YAML 1.2 leaves it bare, kustomize read it as the number 1 and the Deployment failed the API's schema.
+  const ENV = { ANSWER: 'y', COUNT: '1_', OCTAL: '0o17', PLAIN: 'text' };
+  const withEnv = synthDeploy({ env: ENV });
+
+  test.each(KUSTOMIZATIONS)('%s: env values YAML 1.1 reads as booleans or numbers stay the declared strings', (dir) => {
+    const env = podSpecOf(byKind(withEnv.rendered[dir], 'Deployment')).containers[0].env as { name: string; value?: unknown }[];
+    expect(Object.fromEntries(env.filter((e) => e.name in ENV).map((e) => [e.name, e.value]))).toEqual(ENV);
+    expect(openApiErrors(withEnv.rendered[dir])).toEqual(withEnv.rendered[dir].map(() => []));
   });
 });
 

@@ -1,11 +1,11 @@
 import { join } from 'path';
-import { Component, YamlFile } from 'projen';
+import { Component } from 'projen';
 import { CONTAINER_NAMES, DEPLOY_TASKS, PRODUCTION, RELEASES_FILE } from './defaults';
 import { BASE_DIR, KUSTOMIZATION_FILE, OVERLAYS_DIR, baseTarget, renderBaseKustomization, renderKubernetes } from './kubernetes';
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import type { KubernetesManifestsProps, ResolvedKubernetesProps } from './kubernetes-props';
 import { DEFAULT_KUBERNETES_OUTDIR, environmentNames, resolveKubernetesProps } from './kubernetes-props';
-import { renderKustomization } from './kustomization-yaml';
+import { renderKubernetesYaml } from './kubernetes-yaml';
 import { overlayTarget, renderOverlay } from './overlays';
 import type { Release } from './releases';
 import { readReleases } from './releases';
@@ -25,8 +25,8 @@ interface Rendering {
 /**
  * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
  * PodDisruptionBudget, HPA, NetworkPolicy and migration Job, rendered with
- * cdk8s-plus in-process and written through projen's `YamlFile` (marker,
- * files.json), each kustomization as the YAML 1.1 kustomize reads it;
+ * cdk8s-plus in-process and written as generated files (marker,
+ * files.json) in the YAML 1.1 kustomize reads;
  * `overlays/<environment>/` patch them per environment and pin
  * its release's image by digest. Nothing is read from the image's resolved
  * model before synthesis: every `add*` call on it, wherever it is, counts.
@@ -95,9 +95,8 @@ export class KubernetesManifests extends Component {
    */
   public preSynthesize(): void {
     const { props: k, base, baseKustomization, overlays } = this.rendered;
-    const write = (dir: string, file: string, obj: unknown) => (file === KUSTOMIZATION_FILE
-      ? new GeneratedFile(this.project, `${dir}/${file}`, { render: (marker) => renderKustomization(obj, marker) })
-      : new YamlFile(this.project, `${dir}/${file}`, { obj }));
+    const write = (dir: string, file: string, obj: unknown) =>
+      new GeneratedFile(this.project, `${dir}/${file}`, { render: (marker) => renderKubernetesYaml(obj, marker) });
     for (const [file, obj] of Object.entries(base)) write(`${k.outdir}/${BASE_DIR}`, file, obj);
     write(`${k.outdir}/${BASE_DIR}`, KUSTOMIZATION_FILE, baseKustomization);
     for (const [env, overlay] of Object.entries(overlays)) {
