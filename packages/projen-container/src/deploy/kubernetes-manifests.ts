@@ -26,7 +26,7 @@ interface Rendering {
  * `deploy/kubernetes/`: `base/` holds the ServiceAccount, Deployment, Service,
  * PodDisruptionBudget, HPA, NetworkPolicy and migration Job, rendered with
  * cdk8s-plus in-process and written as generated files (marker,
- * files.json) in the YAML 1.1 kustomize reads;
+ * files.json) as kustomize reads them (kubernetes-yaml.ts);
  * `overlays/<environment>/` patch them per environment and pin
  * its release's image by digest. Nothing is read from the image's resolved
  * model before synthesis: every `add*` call on it, wherever it is, counts.
