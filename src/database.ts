@@ -31,7 +31,7 @@ export interface Database {
 
 // How much longer than statement_timeout the client waits for an answer: past it, the server could
 // not even report the cancellation, so the connection is presumed dead.
-const networkGraceMs = 500;
+export const networkGraceMs = 500;
 
 export function createDatabase(url: string, config: DatabaseConfig, onIdleError: (err: Error) => void): Database {
   const queryTimeoutMs = config.statementTimeoutMs + networkGraceMs;

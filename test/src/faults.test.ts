@@ -5,7 +5,7 @@ import { repoPrompts, testConfig } from './support/test-config';
 import { createThrowawayDatabase, queryOnce, runMigrate, type ThrowawayDatabase } from './support/throwaway-database';
 import { generous } from './support/until';
 import { buildApp } from '../../src/app';
-import { createDatabase } from '../../src/database';
+import { createDatabase, networkGraceMs } from '../../src/database';
 
 // The real app and pool, with a fault-injecting proxy between them and PostgreSQL.
 describe('database faults', () => {
@@ -38,11 +38,11 @@ describe('database faults', () => {
 
   // Bounds from the configuration: a verdict is reused for probeWindowMs and a probe gives up after
   // probeTimeoutMs; a request during a fault ends with a 503 whichever connection it gets: a pooled
-  // connection's statement gives up after statement_timeout and the pool's grace (src/database.ts), a new
+  // connection's statement gives up after statement_timeout and the pool's grace, a new
   // one after the wait budget.
   const { probeTimeoutMs, probeWindowMs, statementTimeoutMs, acquireTimeoutMs } = config.database;
   const verdictWithinMs = generous(probeWindowMs + probeTimeoutMs);
-  const answerWithinMs = generous(Math.max(statementTimeoutMs + 500, acquireTimeoutMs));
+  const answerWithinMs = generous(Math.max(statementTimeoutMs + networkGraceMs, acquireTimeoutMs));
 
   /** Polls `path` until it answers `status`, for at most `limitMs`; returns the last answer and how long it took to come. */
   const untilAnswered = async (path: string, status: number, limitMs: number): Promise<{ ms: number; response: TestResponse }> => {

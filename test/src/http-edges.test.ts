@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { fakeDatabase } from './support/fake-database';
 import { inject } from './support/http';
+import type { LogLine } from './support/service';
 import { repoPrompts, testConfig } from './support/test-config';
 import { generous } from './support/until';
 import { buildApp } from '../../src/app';
@@ -16,7 +17,6 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-type LogLine = Record<string, unknown>;
 
 interface Started {
   app: FastifyInstance;

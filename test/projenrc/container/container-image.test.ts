@@ -3,10 +3,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSyn
 import { tmpdir } from 'os';
 import { dirname, join, relative, resolve } from 'path';
 import { DependencyType, Testing, javascript, typescript } from 'projen';
-import { BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
+import { APP_CONFIG_VALUES, BASE_PROPS, CONTAINER_FILES, synthContainer, testProject } from './fixture';
 import type { ResolvedContainer } from '../../../packages/projen-container/src';
 import { CONTAINER_SPEC_PATH, ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../packages/projen-container/src';
-import { APP_CONFIG_FACTS } from '../../../packages/projen-container/src/container/app-config';
 import { DEFAULT_APP_CONFIG_PATH, DEFAULT_NODE_MAJOR } from '../../../packages/projen-container/src/container/container-image-props';
 import { nativeAliasScript } from '../../../packages/projen-container/src/container/image-tags';
 import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
@@ -16,7 +15,6 @@ import { CREATED_EXPRESSION } from '../../../packages/projen-container/src/conta
 import { toolCommand } from '../../../packages/projen-container/src/container/tool-command';
 import { loadConfig } from '../../../src/config';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 describe('ContainerImage', () => {
   test('generated container files (snapshot)', () => {
@@ -70,10 +68,8 @@ describe('ContainerImage', () => {
   });
 
   test('by default writes the config defaults where the app\'s own loader reads them', () => {
-    const { '//': _marker, ...repoConfig } = JSON.parse(readFileSync(join(REPO_ROOT, DEFAULT_APP_CONFIG_PATH), 'utf8'));
-    const values = Object.fromEntries(Object.entries(repoConfig).filter(([k]) => !(APP_CONFIG_FACTS as readonly string[]).includes(k)));
     const project = testProject();
-    new ContainerImage(project, { ...BASE_PROPS, port: 9000, appConfig: { values } });
+    new ContainerImage(project, { ...BASE_PROPS, port: 9000, appConfig: { values: APP_CONFIG_VALUES } });
     const root = mkdtempSync(join(tmpdir(), 'app-config-'));
     mkdirSync(join(root, dirname(DEFAULT_APP_CONFIG_PATH)), { recursive: true });
     writeFileSync(join(root, DEFAULT_APP_CONFIG_PATH), JSON.stringify(Testing.synth(project)[DEFAULT_APP_CONFIG_PATH]));

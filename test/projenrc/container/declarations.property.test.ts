@@ -14,7 +14,7 @@ import { join, relative } from 'path';
 import { validate } from 'dockerfile-utils';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { testProject } from './fixture';
+import { APP_CONFIG_VALUES, testProject } from './fixture';
 import type { ContainerImageProps } from '../../../packages/projen-container/src';
 import { ContainerImage } from '../../../packages/projen-container/src';
 import type { BaseImageLock } from '../../../packages/projen-container/src/container/base-image-lock';
@@ -23,6 +23,7 @@ import {
   DEFAULT_NODE_MAJOR, DEFAULT_RUNTIME_IMAGE, DEFAULT_WORKERS, MINIMAL_PACKAGES, nodeImageOf, PLATFORM_ARCHES,
 } from '../../../packages/projen-container/src/container/container-image-props';
 import { parseSpec } from '../../../packages/projen-container/src/container/read-spec';
+import { DERIVED_ENV, SECRET_KEY } from '../../../packages/projen-container/src/container/validation';
 import { ComposeStack, KubernetesManifests } from '../../../packages/projen-container/src/deploy';
 import { loadConfig } from '../../../src/config';
 import { kustomizeAll, KUSTOMIZATIONS } from '../deploy/fixture';
@@ -31,8 +32,6 @@ import { composeSchemaErrors } from '../deploy/validators';
 import { parseStages, RULES, runBodies } from '../support/hadolint';
 import { SHELLCHECK_AVAILABLE, shellcheck } from '../support/shellcheck';
 
-// The app's other defaults, as .projenrc.ts declares them: the loader needs them beside the declared facts.
-const APP_VALUES = { host: '0.0.0.0', logLevel: 'info', database: { probeTimeoutMs: 500, poolMax: 5 }, promptsDir: 'prompts' };
 const ASSETS = ['config', 'prompts'];
 
 // The grammars below are written from the specifications (OCI names, RFC 3986 paths, POSIX names), not
@@ -50,7 +49,8 @@ const imageTag = fc.tuple(fc.option(fc.constantFrom('registry.example.com', 'loc
 const urlPath = fc.stringMatching(/^\/[A-Za-z0-9._~/-]{0,24}$/);
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const envKey = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/)
-  .filter((k) => !['NODE_ENV', 'PORT', 'WEB_CONCURRENCY', 'PATH', 'APP_VERSION'].includes(k) && !/PASS|SECRET|KEY|TOKEN|ACCESS/i.test(k));
+  // The package's own exclusions: variables it derives, and keys that look like secrets.
+  .filter((k) => !(DERIVED_ENV as readonly string[]).includes(k) && !SECRET_KEY.test(k));
 const labelKey = fc.stringMatching(/^[a-z0-9]{1,8}(?:[.-][a-z0-9]{1,8}){0,3}$/).filter((k) => !k.startsWith('org.opencontainers.image.'));
 // Without `"`, `\` and `$`: dockerfile-utils misreads `"\""`, which Docker accepts, and LABEL expands `$`
 // (the derived `${VERSION}` labels rely on it), so a label's `$` is not literal.
@@ -84,7 +84,8 @@ const validProps: fc.Arbitrary<ContainerImageProps> = fc.record({
   assets: ASSETS,
   // The Kubernetes manifests derive their registry image from a GitHub source.
   sourceUrl: 'https://github.com/acme/demo',
-  appConfig: { path: 'config/default.json', values: APP_VALUES },
+  // The app's other defaults: its loader needs them beside the declared facts.
+  appConfig: { values: APP_CONFIG_VALUES },
 }));
 
 /**

@@ -1,14 +1,22 @@
-import { mkdirSync, mkdtempSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing, javascript, typescript } from 'projen';
 import type { ContainerImageProps, ResolvedContainer } from '../../../packages/projen-container/src';
 import { ContainerDocs, ContainerImage, ContainerWorkflow } from '../../../packages/projen-container/src';
+import { APP_CONFIG_FACTS } from '../../../packages/projen-container/src/container/app-config';
+import { DEFAULT_APP_CONFIG_PATH } from '../../../packages/projen-container/src/container/container-image-props';
 import type { Additions, ProjectFacts } from '../../../packages/projen-container/src/container/resolve';
 import { resolveContainer, resolveProps } from '../../../packages/projen-container/src/container/resolve';
 
 // project.synth() would otherwise run npm install in the temp projects.
 process.env.PROJEN_DISABLE_POST = 'true';
+
+/** This repository's app config values, as .projenrc.ts declares them: its committed defaults without the image's facts. */
+export const APP_CONFIG_VALUES: Record<string, unknown> = (() => {
+  const { '//': _marker, ...config } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', DEFAULT_APP_CONFIG_PATH), 'utf8'));
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !(APP_CONFIG_FACTS as readonly string[]).includes(k)));
+})();
 
 export const BASE_PROPS: ContainerImageProps = {
   imageName: 'demo',

@@ -11,7 +11,7 @@ import { toolCommand } from '../../../packages/projen-container/src/container/to
 import { cannotRun, connectEngine } from '../../../packages/projen-container/src/engine';
 import type { Io } from '../../../packages/projen-container/src/verify';
 import { main, reportError } from '../../../packages/projen-container/src/verify';
-import { DOCKER, describeIfEngine, withDockerHost } from '../verify/engine-helpers';
+import { DOCKER, describeIfEngine, removeImages, withDockerHost } from '../verify/engine-helpers';
 import { FIXTURE_PLAN, fixtureSpec } from '../verify/fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -149,7 +149,7 @@ describeIfEngine('a declared platform this engine cannot run: one line naming bo
   });
 
   afterAll(() => {
-    spawnSync(DOCKER, ['rmi', '--force', UNRUNNABLE_BASE], { timeout: 60_000 });
+    removeImages([UNRUNNABLE_BASE]);
   });
 
   test('docker:verify', async () => {

@@ -1,10 +1,9 @@
-import { spawnSync } from 'child_process';
 import type Docker from 'dockerode';
 import { buildUnrunnable, UNRUNNABLE_BASE } from './unrunnable';
 import { archOf, PLATFORM_ARCHES } from '../../../packages/projen-container/src/container/container-image-props';
 import { connectEngine, EngineError, ensurePlatformsRun } from '../../../packages/projen-container/src/engine';
 import { cannotRun, platformProblem, probePlatform } from '../../../packages/projen-container/src/engine/platforms';
-import { DOCKER, describeIfEngine } from '../verify/engine-helpers';
+import { DOCKER, describeIfEngine, removeImages } from '../verify/engine-helpers';
 
 const AMD64 = { os: 'linux', arch: 'amd64' };
 const BOTH = ['linux/amd64', 'linux/arm64'];
@@ -56,7 +55,7 @@ describeIfEngine('the platform probe, on this engine', () => {
   });
 
   afterAll(() => {
-    spawnSync(DOCKER, ['rmi', '--force', UNRUNNABLE_BASE], { timeout: 60_000 });
+    removeImages([UNRUNNABLE_BASE]);
   });
 
   test('a platform whose emulator is registered (ci/provision.sh registers QEMU) runs its base', async () => {

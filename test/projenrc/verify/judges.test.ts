@@ -1,9 +1,10 @@
+import { runInNewContext } from 'vm';
 import { cleanFiles, FIXTURE_PLAN } from './fixture';
 import type { CommandCheck, MetadataCheck, RuntimeCheck } from '../../../packages/projen-container/src/container/check-plan';
 import { judgeCommand } from '../../../packages/projen-container/src/verify/categories/commands';
 import { judgeFileExistence } from '../../../packages/projen-container/src/verify/categories/file-existence';
 import { ImageFacts, judgeMetadata } from '../../../packages/projen-container/src/verify/categories/metadata';
-import { dbCheck, judgeRuntime, redact, RuntimeOutcome, ServedFacts } from '../../../packages/projen-container/src/verify/categories/runtime';
+import { dbCheck, describeHttp, judgeRuntime, redact, RuntimeOutcome, ServedFacts } from '../../../packages/projen-container/src/verify/categories/runtime';
 import { judgeBuild, judgeGivenImage, judgePlatform } from '../../../packages/projen-container/src/verify/image';
 import { Row } from '../../../packages/projen-container/src/verify/report';
 
@@ -259,5 +260,15 @@ describe('the image precondition', () => {
     expect(judgePlatform(declared, 'linux/amd64', arm)).toMatchObject({ status: 'fail', expected: 'linux/amd64', measured: 'linux/arm64' });
     expect(judgePlatform(['linux/amd64'], 'linux/arm64', arm))
       .toMatchObject({ status: 'fail', measured: 'linux/arm64, not among the declared linux/amd64' });
+  });
+});
+
+describe('an HTTP probe that got no answer', () => {
+  // node's errors reach a caller in a vm context (jest) from another realm, where `instanceof Error` is false.
+  test('is described as its error, whatever realm the error comes from', () => {
+    const refused = runInNewContext('new Error("connect ECONNREFUSED 127.0.0.1:8000")') as Error;
+    expect(refused instanceof Error).toBe(false);
+    expect(describeHttp(refused)).toBe('error: connect ECONNREFUSED 127.0.0.1:8000');
+    expect(describeHttp({ status: 200, body: 'ok' })).toBe('200 ok');
   });
 });

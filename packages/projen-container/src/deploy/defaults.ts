@@ -58,6 +58,8 @@ export const DEFAULT_METRICS_FROM = [{ namespace: 'monitoring' }] as const;
 export const DEFAULT_DATABASE_TO = [{ podLabels: { 'app.kubernetes.io/name': 'postgresql' } }] as const;
 /** The cluster DNS: kube-dns (CoreDNS keeps the label) in kube-system, the only DNS egress allowed. */
 export const CLUSTER_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } as const;
+/** DNS's port, over UDP and TCP: the cluster DNS's egress rule and its row in the docs. */
+export const DNS_PORT = 53;
 /**
  * Argo CD runs the migration Job before it syncs anything else of a release
  * and deletes the previous run first; kubectl ignores these, and the init

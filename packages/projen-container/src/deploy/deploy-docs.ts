@@ -1,7 +1,7 @@
 import { Component } from 'projen';
 import type { ComposeModel, ComposeStack, EnvFileEntry } from './compose';
 import { COMPOSE_SERVICES, ENV_FILE, POSTGRES_VOLUME, envFileEntries } from './compose';
-import { COMPOSE_PUBLISH_HOST, POSTGRES_PORT } from './defaults';
+import { COMPOSE_API_HEALTH_INTERVAL_S, COMPOSE_PUBLISH_HOST, POSTGRES_PORT } from './defaults';
 import type { KubernetesDocFacts } from './kubernetes-docs';
 import { kubernetesDocLines } from './kubernetes-docs';
 import type { KubernetesManifests } from './kubernetes-manifests';
@@ -27,7 +27,6 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
   const r = f.container;
   const { api, migrate, postgres } = COMPOSE_SERVICES;
   const postgresImage = f.compose.services[postgres]?.image;
-  const apiHealth = f.compose.extensions[api]?.healthcheck;
   const apiUrl = `http://127.0.0.1:${r.port}`;
   const dir = f.kubernetes.kubernetes.outdir;
 
@@ -59,7 +58,7 @@ export function renderDeployDocs(f: DeployFacts, marker?: string): string {
       + `the image's own, while the hardened check runs ${code(r.hardened.user)}, a uid the image does not know, as an orchestrator `
       + 'that assigns one (OpenShift) would, to prove the image needs no particular uid. '
       + `The api's health is the image's own HEALTHCHECK on ${code(r.healthPath)}, checked every `
-      + `${apiHealth && 'interval' in apiHealth ? apiHealth.interval : `${r.healthcheck.intervalS}s`} instead of every ${r.healthcheck.intervalS} s, so it shows "healthy" within seconds of its start.`,
+      + `${COMPOSE_API_HEALTH_INTERVAL_S}s instead of every ${r.healthcheck.intervalS} s, so it shows "healthy" within seconds of its start.`,
     '',
     '```sh',
     `docker compose up --build --detach   # ${Object.keys(f.compose.services).join(', then ')}${f.envFile.length ? '; no .env needed' : ''}`,

@@ -1,5 +1,5 @@
 import {
-  CLUSTER_DNS, CONTAINER_NAMES, DATABASE_URL_KEY, DEPLOY_TASKS, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_HOOK_ANNOTATIONS,
+  CLUSTER_DNS, CONTAINER_NAMES, DNS_PORT, DATABASE_URL_KEY, DEPLOY_TASKS, HPA_CPU_UTILIZATION, LIVENESS, MANAGED_BY, MIGRATE_HOOK_ANNOTATIONS,
   PDB_MAX_UNAVAILABLE, PLACEHOLDER_DIGEST, POD_WORKERS, PRE_STOP_SLEEP_S, PRODUCTION, READINESS, RELEASES_FILE, STARTUP_PERIOD_S,
 } from './defaults';
 import { HEAP_SHARE, MIN_HEAP_MIB, NODE_OPTIONS } from './heap-limit';
@@ -135,7 +135,7 @@ export function kubernetesDocLines(f: KubernetesDocFacts): string[] {
     '| --- | --- | --- |',
     `| ingress (the ingress controller: ${code('ingressFrom')}) | ${describePeers(k.ingressFrom)} | TCP ${r.port} |`,
     ...(r.metricsPath ? [`| ingress (the metrics scraper: ${code('metricsFrom')}) | ${describePeers(k.metricsFrom)} | TCP ${r.port} (${code(r.metricsPath)}) |`] : []),
-    `| egress (the cluster DNS) | ${describePeer(CLUSTER_DNS)} | UDP and TCP 53 |`,
+    `| egress (the cluster DNS) | ${describePeer(CLUSTER_DNS)} | UDP and TCP ${DNS_PORT} |`,
     ...(k.database ? [`| egress (the database: ${code('databaseTo')}) | ${describePeers(k.database.to)} | TCP ${k.database.port} |`] : []),
     '',
     (k.database

@@ -1,10 +1,8 @@
 import type { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
 import type { Construct } from 'constructs';
-import { CLUSTER_DNS } from './defaults';
+import { CLUSTER_DNS, DNS_PORT } from './defaults';
 import type { NetworkPeer, ResolvedKubernetesProps } from './kubernetes-props';
-
-const DNS_PORT = 53;
 
 /**
  * A declared peer as cdk8s-plus selects it: a namespace by its name label,

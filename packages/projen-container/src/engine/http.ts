@@ -5,6 +5,12 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
+/**
+ * An answer rather than the error a caught {@link httpGet} leaves. Not `instanceof Error`: node's
+ * errors come from another realm where the caller runs in a vm context (jest).
+ */
+export const isAnswer = (answer: HttpAnswer | Error): answer is HttpAnswer => typeof (answer as HttpAnswer).status === 'number';
+
 /** A plain GET with a hard timeout; no proxies, no retries: we probe loopback only. */
 export function httpGet(url: string, timeoutMs = 3000): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@ export { fastHealthcheck, healthDeadlineMs, waitForHealth } from './health';
 export type { HealthOutcome } from './health';
 export { cannotRun, ensurePlatformsRun, EXEC_FORMAT_ERROR } from './platforms';
 export type { EnginePlatform } from './platforms';
-export { httpGet } from './http';
+export { httpGet, isAnswer } from './http';
 export type { HttpAnswer } from './http';
 export { freePorts } from './ports';
 export { demux, inspectImage, logTail, newRunId, removeLabelled, RUN_LABEL, RunScope } from './scope';

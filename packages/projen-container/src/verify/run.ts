@@ -11,7 +11,7 @@ import { EMULATED_TIME_FACTOR, planFor } from '../container/check-plan';
 import { archOf } from '../container/container-image-props';
 import { readSpec, SpecError } from '../container/read-spec';
 import type { ResolvedContainer } from '../container/resolved-container';
-import { EngineError } from '../engine/errors';
+import { OneLineError } from '../engine/errors';
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -153,7 +153,7 @@ function onSignals(docker: Docker, runId: string, io: Io, forward: (s: NodeJS.Si
 
 /** Prints user errors as one line (no stack); anything else is a bug and keeps its stack. */
 export function reportError(e: unknown, io: Io = consoleIo): number {
-  if (e instanceof VerifyError || e instanceof EngineError) {
+  if (e instanceof OneLineError) {
     io.err(`docker:verify: ${e.message}`);
     return 2;
   }

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import type Docker from 'dockerode';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, PodProbe, PodRunSettings } from '../../container/pod-run-settings';
-import { HttpAnswer, httpGet, RunScope, sleep } from '../../engine';
+import { HttpAnswer, httpGet, isAnswer, RunScope, sleep } from '../../engine';
 import { VerifyError } from '../errors';
 import { oneLine, Row, row, RowHead } from '../report';
 import { hardenedHostConfig } from './hardening';
@@ -44,9 +44,6 @@ export interface HeapFill {
 function expectedStatus(probe: PodProbe, databasePath: string | undefined): number {
   return probe.path === databasePath ? 503 : 200;
 }
-
-// Not `instanceof Error`: node's errors come from another realm where the caller runs in a vm context (jest).
-const isAnswer = (answer: HttpAnswer | Error): answer is HttpAnswer => typeof (answer as HttpAnswer).status === 'number';
 
 /**
  * The objects `kubectl kustomize` renders from a kustomization folder: the

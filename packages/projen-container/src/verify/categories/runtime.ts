@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { HardenedProfile, HealthTiming, RuntimeCheck } from '../../container/check-plan';
 import {
-  ContainerRequest, fastHealthcheck, HealthOutcome, healthDeadlineMs, HttpAnswer, httpGet, RunResult, RunScope, waitForHealth,
+  ContainerRequest, fastHealthcheck, HealthOutcome, healthDeadlineMs, HttpAnswer, httpGet, isAnswer, RunResult, RunScope, waitForHealth,
 } from '../../engine';
 import { broken, oneLine, Row, row, RowHead, rowId, skipped } from '../report';
 import { hardenedHostConfig } from './hardening';
@@ -83,7 +83,7 @@ export function dbCheck(body: string): unknown {
 
 export function describeHttp(http: HttpAnswer | Error | undefined): string {
   if (http === undefined) return 'not attempted (container not running)';
-  if (http instanceof Error) return `error: ${oneLine(http.message)}`;
+  if (!isAnswer(http)) return `error: ${oneLine(http.message)}`;
   return `${http.status} ${oneLine(http.body).slice(0, 100)}`;
 }
 
@@ -103,7 +103,7 @@ function describeServed(served: ServedFacts): string {
  */
 export function judgeServed(at: RowHead, served: ServedFacts): Row {
   const http = served.http;
-  return row(at, describeServed(served), served.health.status === 'healthy' && !(http instanceof Error) && http?.status === 200);
+  return row(at, describeServed(served), served.health.status === 'healthy' && http !== undefined && isAnswer(http) && http.status === 200);
 }
 
 /**
@@ -121,7 +121,7 @@ export function judgeDatabase(at: RowHead, migrate: RunResult | Error, served: S
     : `exit ${migrate.exitCode}${migrate.exitCode ? `: ${oneLine(migrate.stderr || migrate.stdout).slice(-160)}` : ''}`;
   const http = served.http;
   const ok = !(migrate instanceof Error) && migrate.exitCode === 0
-    && !(http instanceof Error) && http?.status === 200 && dbCheck(http.body) === 'ok';
+    && http !== undefined && isAnswer(http) && http.status === 200 && dbCheck(http.body) === 'ok';
   return row(at, redact(`migrate ${migrateText}; ${describeServed(served)}`), ok);
 }
 
